@@ -1,0 +1,1 @@
+"""Extraction: read a source file (text dump or PDF) into a RawReport of nine-cell rows, nothing interpreted."""

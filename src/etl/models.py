@@ -1,0 +1,105 @@
+"""Records that pass between the steps: raw table rows as found, and normalized report rows."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# The nine columns of the bureau's table, in order. The Chinese header is kept for lineage and error messages.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("task_no", "序号"),
+    ("task_title", "目标任务"),
+    ("responsible", "责任分工"),
+    ("supervision", "监督方式"),
+    ("plan_kind", "季度类别"),
+    ("quarter_plan", "第N季度"),
+    ("done", "已完成"),
+    ("not_done", "未完成"),
+    ("progress", "落实情况"),
+)
+COLUMN_NAMES: tuple[str, ...] = tuple(name for name, _ in COLUMNS)
+COLUMN_LABELS: dict[str, str] = dict(COLUMNS)
+
+SourceFormat = Literal["text", "pdf"]
+PlanType = Literal["schedule", "roadmap"]
+Status = Literal["completed", "not_completed", "in_progress"]
+
+
+class RawRow(BaseModel):
+    """One table row as found in the source: nine cells of raw text, with where it came from.
+
+    A row that a page break split is one RawRow whose ``pages`` lists every page it spans.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    pages: tuple[int, ...]
+    line: int = Field(description="1-based line in a text dump; 1-based row number within the document for PDFs")
+    cells: tuple[str, ...]
+
+    def cell(self, name: str) -> str:
+        return self.cells[COLUMN_NAMES.index(name)]
+
+
+class RawReport(BaseModel):
+    """A source file's table, before any interpretation: title, the quarter column header and the body rows."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source_file: str
+    source_sha256: str
+    source_format: SourceFormat
+    byte_size: int
+    page_count: int
+    title: str
+    quarter_header: str = Field(description="The header of the quarter-plan column, e.g. 第三季度")
+    rows: tuple[RawRow, ...]
+
+
+class ReportMeta(BaseModel):
+    """What identifies a report: who issued it and for which year and quarter, read from its own title."""
+
+    model_config = ConfigDict(frozen=True)
+
+    issuer: str
+    year: int
+    quarter: int
+    title: str
+    revision_label: str | None = Field(
+        default=None, description="A re-issue marker in the title such as 修订 (revised), else None"
+    )
+
+
+class TaskRow(BaseModel):
+    """One normalized row of a report: one task and one plan type (进度安排 schedule / 施工图 roadmap)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    task_no: int
+    task_title: str
+    responsible_units: tuple[str, ...]
+    lead_office: str | None
+    phone: str | None
+    plan_type: PlanType
+    plan_type_label: str
+    plan_text: str
+    status: Status
+    status_text: str
+    progress_text: str
+    source_pages: tuple[int, ...]
+    source_line: int
+
+
+class Report(BaseModel):
+    """A parsed, normalized report ready to load, with its raw form kept for lineage."""
+
+    model_config = ConfigDict(frozen=True)
+
+    meta: ReportMeta
+    raw: RawReport
+    rows: tuple[TaskRow, ...]
+
+    @property
+    def task_count(self) -> int:
+        return len({row.task_no for row in self.rows})

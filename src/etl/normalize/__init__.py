@@ -1,0 +1,1 @@
+"""Normalization of cell text and values: text, status marks, responsible units, phone numbers."""

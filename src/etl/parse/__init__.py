@@ -1,0 +1,1 @@
+"""Parsing: interpret a RawReport's title and rows into report metadata and TaskRows."""

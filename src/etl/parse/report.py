@@ -1,0 +1,142 @@
+"""Turn a RawReport into a Report: metadata from the title, one TaskRow per task and row kind.
+
+Each task has two rows, 进度安排 (schedule: the quarter's milestone) and 施工图 (roadmap: the steps); the task
+columns (序号, 目标任务, 责任分工, 监督方式) are filled on the first row only, because they are merged cells in
+the PDF, so later rows inherit them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from etl.errors import Problem, ReportError
+from etl.models import COLUMN_LABELS, PlanType, RawReport, RawRow, Report, TaskRow
+from etl.normalize.phone import PhoneError, normalize_phone
+from etl.normalize.status import StatusError, status_of
+from etl.normalize.text import clean_cell
+from etl.normalize.units import UnitsError, split_responsible
+from etl.parse.title import TitleError, report_meta
+
+# 季度类别 (row kind) labels and what they mean.
+PLAN_TYPES: dict[str, PlanType] = {"进度安排": "schedule", "施工图": "roadmap"}
+TASK_COLUMNS: tuple[str, ...] = ("task_no", "task_title", "responsible", "supervision")
+
+
+class _Task:
+    """The task columns of the row that opened a task, inherited by its following rows."""
+
+    def __init__(self, task_no: int, title: str, units: tuple[str, ...], office: str | None, phone: str | None):
+        self.task_no = task_no
+        self.title = title
+        self.units = units
+        self.office = office
+        self.phone = phone
+
+
+def parse_report(raw: RawReport) -> Report:
+    """Parse and normalize every row; raise ReportError listing every problem with its page and line."""
+    try:
+        meta = report_meta(raw.title, raw.quarter_header)
+    except TitleError as exc:
+        raise ReportError.single(raw.source_file, str(exc), page=1) from exc
+
+    problems: list[Problem] = []
+    rows: list[TaskRow] = []
+    current: _Task | None = None
+    for raw_row in raw.rows:
+        try:
+            opened = _task_of(raw_row)
+            if opened is not None:
+                current = opened
+            elif current is None:
+                raise _RowError("task_no", "row before any task: 序号 is empty on the first row")
+            rows.append(_task_row(raw_row, current))
+        except _RowError as exc:
+            problems.append(
+                Problem(exc.message, page=raw_row.pages[0], line=raw_row.line, column=COLUMN_LABELS[exc.column])
+            )
+    problems.extend(_structure_problems(rows))
+    if not rows and not problems:
+        problems.append(Problem("the table has no rows"))
+    if problems:
+        raise ReportError(raw.source_file, problems)
+    return Report(meta=meta, raw=raw, rows=tuple(rows))
+
+
+class _RowError(Exception):
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+def _task_of(row: RawRow) -> _Task | None:
+    """The task a row opens, or None when its task columns are empty (a continuation row)."""
+    values = {name: row.cell(name).strip() for name in TASK_COLUMNS}
+    number = re.sub(r"\s+", "", values["task_no"])
+    if not number:
+        filled = [name for name in TASK_COLUMNS[1:] if values[name]]
+        if filled:
+            raise _RowError("task_no", f"序号 is empty but {COLUMN_LABELS[filled[0]]} is filled")
+        return None
+    if not number.isdigit() or int(number) <= 0:
+        raise _RowError("task_no", f"task number {number!r} is not a positive whole number")
+    title = clean_cell(row.cell("task_title"))
+    if not title:
+        raise _RowError("task_title", f"task {number} has no title (目标任务 is empty)")
+    try:
+        units, office = split_responsible(clean_cell(row.cell("responsible")).replace("\n", " "))
+    except UnitsError as exc:
+        raise _RowError("responsible", str(exc)) from exc
+    try:
+        phone = normalize_phone(row.cell("supervision"))
+    except PhoneError as exc:
+        raise _RowError("supervision", str(exc)) from exc
+    return _Task(int(number), title, units, office, phone)
+
+
+def _task_row(row: RawRow, task: _Task) -> TaskRow:
+    label = re.sub(r"\s+", "", row.cell("plan_kind"))
+    plan_type = PLAN_TYPES.get(label)
+    if plan_type is None:
+        raise _RowError("plan_kind", f"unknown row kind {label!r}; expected one of {', '.join(PLAN_TYPES)}")
+    try:
+        status, status_text = status_of(row.cell("done"), row.cell("not_done"))
+    except StatusError as exc:
+        raise _RowError("done", str(exc)) from exc
+    return TaskRow(
+        task_no=task.task_no,
+        task_title=task.title,
+        responsible_units=task.units,
+        lead_office=task.office,
+        phone=task.phone,
+        plan_type=plan_type,
+        plan_type_label=label,
+        plan_text=clean_cell(row.cell("quarter_plan")),
+        status=status,
+        status_text=status_text,
+        progress_text=clean_cell(row.cell("progress")),
+        source_pages=row.pages,
+        source_line=row.line,
+    )
+
+
+def _structure_problems(rows: list[TaskRow]) -> list[Problem]:
+    """A task number may appear once per row kind; a repeated one is an error naming both lines."""
+    problems: list[Problem] = []
+    seen: dict[tuple[int, str], TaskRow] = {}
+    for row in rows:
+        key = (row.task_no, row.plan_type)
+        if key in seen:
+            first = seen[key]
+            problems.append(
+                Problem(
+                    f"task {row.task_no} has a second {row.plan_type_label} row (first at line {first.source_line})",
+                    page=row.source_pages[0],
+                    line=row.source_line,
+                    column="序号",
+                )
+            )
+        else:
+            seen[key] = row
+    return problems

@@ -1,0 +1,59 @@
+"""Report metadata from the document's own title, e.g. 市工信局 2024 年政府工作报告任务 三季度完成情况."""
+
+from __future__ import annotations
+
+import re
+
+from etl.models import ReportMeta
+
+_QUARTER_WORDS: dict[str, int] = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_TITLE = re.compile(
+    r"^\s*(?P<issuer>\S.*?)\s*(?P<year>(?:19|20)\d{2})\s*年.*?"
+    r"(?:第\s*)?(?P<quarter>[一二三四1-4])\s*季度"
+)
+_QUARTER_HEADER = re.compile(r"第\s*([一二三四1-4])\s*季度")
+# A re-issue says so at the end of its title: （修订）, (更正), 修订版 …
+_REVISION = re.compile(r"[（(]\s*(修订|更正|修正|补充)\s*(?:版|稿)?\s*[)）]\s*$|(修订|更正)版\s*$")
+
+
+class TitleError(ValueError):
+    """The title does not say who issued the report, or for which year and quarter."""
+
+
+def quarter_from_header(header: str) -> int:
+    """The quarter a column header such as 第三季度 names."""
+    match = _QUARTER_HEADER.search(header)
+    if match is None:
+        raise TitleError(f"quarter column header {header!r} does not name a quarter (第一季度 … 第四季度)")
+    return _QUARTER_WORDS[match.group(1)]
+
+
+def parse_title(title: str) -> ReportMeta:
+    """Issuer, year, quarter and re-issue label from a title; TitleError if any of the first three is missing."""
+    clean = re.sub(r"\s+", " ", title).strip()
+    match = _TITLE.search(clean)
+    if match is None:
+        raise TitleError(
+            f"title {clean!r} does not name issuer, year and quarter "
+            "(expected e.g. '市工信局 2024 年政府工作报告任务 三季度完成情况')"
+        )
+    revision = _REVISION.search(clean)
+    return ReportMeta(
+        issuer=match.group("issuer").strip(),
+        year=int(match.group("year")),
+        quarter=_QUARTER_WORDS[match.group("quarter")],
+        title=clean,
+        revision_label=(revision.group(1) or revision.group(2)) if revision else None,
+    )
+
+
+def report_meta(title: str, quarter_header: str) -> ReportMeta:
+    """Metadata from the title, cross-checked against the quarter column header (第三季度 must agree)."""
+    meta = parse_title(title)
+    header_quarter = quarter_from_header(quarter_header)
+    if header_quarter != meta.quarter:
+        raise TitleError(
+            f"title says quarter {meta.quarter} but the quarter column header {quarter_header!r} "
+            f"says quarter {header_quarter}"
+        )
+    return meta
