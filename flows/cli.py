@@ -1,0 +1,142 @@
+"""The `etl` command: ingest reports through the Prefect flow, query the warehouse, check a file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import flows  # noqa: F401  (sets Prefect's environment defaults before prefect is imported)
+from etl.errors import ReportError
+from etl.settings import get_settings
+
+app = typer.Typer(help="ETL of quarterly government work-report task-completion reports into DuckDB.",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+err_console = Console(stderr=True)
+
+WarehouseOption = Annotated[
+    Path | None,
+    typer.Option("--warehouse", "-w", help="DuckDB warehouse file [env ETL_WAREHOUSE; default data/warehouse.duckdb]"),
+]
+
+EXAMPLE_QUERY = (
+    "select year, quarter, lead_office, tasks, tasks_completed, completion_rate "
+    "from mart.quarterly_completion order by year, quarter, lead_office nulls first"
+)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Report files or folders [default: the bundled samples]")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Ingest report files (PDF or text dump) through the Prefect flow; exit 1 if any file failed."""
+    settings = get_settings(warehouse=warehouse)
+    targets = paths or [settings.samples_dir]
+    missing = [p for p in targets if not p.exists()]
+    if missing:
+        err_console.print(f"[red]not found:[/red] {', '.join(map(str, missing))}")
+        raise typer.Exit(2)
+    from flows.ingest import ingest_reports  # imports Prefect only for commands that run flows
+
+    summary = ingest_reports([str(p) for p in targets], str(settings.warehouse))
+    table = Table(title="Files")
+    for column in ("file", "outcome", "issuer", "year", "quarter", "tasks", "rows", "seconds"):
+        table.add_column(column)
+    for f in summary.files:
+        style = {"failed": "red", "unchanged": "dim"}.get(f.outcome, "green")
+        table.add_row(f.file, f"[{style}]{f.outcome}[/{style}]", f.issuer or "", str(f.year or ""),
+                      str(f.quarter or ""), str(f.tasks), str(f.rows), f"{f.seconds:.2f}")
+    console.print(table)
+    for f in summary.failed:
+        err_console.print(f"[red]failed:[/red] {f.message}")
+    console.print(
+        f"Warehouse [bold]{settings.warehouse.resolve()}[/bold]: {summary.reports_in_warehouse} report file(s) "
+        f"({summary.current_reports} current), {summary.tasks_in_warehouse} tasks, "
+        f"{summary.task_rows_in_warehouse} task rows."
+    )
+    console.print(f"Try: etl sql \"{EXAMPLE_QUERY}\"")
+    _print_query(settings.warehouse, EXAMPLE_QUERY)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run (read-only connection)")],
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Run a query on the warehouse over a read-only connection and print the result as a table."""
+    import duckdb
+
+    settings = get_settings(warehouse=warehouse)
+    try:
+        _print_query(settings.warehouse, query)
+    except (duckdb.Error, FileNotFoundError) as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+
+
+def _print_query(warehouse: Path, query: str) -> None:
+    from etl.load.warehouse import connect
+
+    with connect(warehouse, read_only=True) as conn:
+        relation = conn.sql(query)
+        if relation is None:
+            return
+        columns = relation.columns
+        rows = relation.fetchall()
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*(_show(value) for value in row))
+    console.print(table)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "[dim]NULL[/dim]"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+@app.command()
+def check(path: Annotated[Path, typer.Argument(help="A report file to check without loading it")]) -> None:
+    """Extract and parse one file and show what would be loaded; exit 1 with the reasons if it is bad."""
+    from etl.extract.source import read_source
+    from etl.parse.report import parse_report
+
+    try:
+        report = parse_report(read_source(path))
+    except ReportError as exc:
+        err_console.print(f"[red]rejected:[/red]\n{exc}")
+        raise typer.Exit(1) from exc
+    meta = report.meta
+    console.print(f"{path.name}: {meta.issuer} {meta.year} Q{meta.quarter}, {report.task_count} tasks, "
+                  f"{len(report.rows)} rows, {report.raw.page_count} pages")
+    table = Table("task_no", "plan_type", "status", "lead_office", "units", "title")
+    for row in report.rows:
+        table.add_row(str(row.task_no), row.plan_type, row.status, row.lead_office or "",
+                      ", ".join(row.responsible_units), row.task_title[:40])
+    console.print(table)
+
+
+@app.command()
+def init(warehouse: WarehouseOption = None) -> None:
+    """Create the warehouse file, or bring its tables and views up to date, without loading anything."""
+    from etl.load.schema import apply_schema
+    from etl.load.warehouse import connect
+
+    settings = get_settings(warehouse=warehouse)
+    with connect(settings.warehouse) as conn:
+        apply_schema(conn, settings.sql_dir)
+    console.print(f"Warehouse ready: {settings.warehouse.resolve()}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    sys.exit(app())

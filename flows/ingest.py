@@ -1,0 +1,201 @@
+"""Flows that ingest report files into the warehouse: one file, or every report file of a folder (inbox).
+
+Each task is one step of the library (extract → parse → load → refresh views). Bad input (ReportError) is
+never retried; transient I/O failures such as a warehouse file locked by another writer are retried with
+backoff. A file that fails is reported with its reason and the run goes on with the next file.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.runtime import flow_run
+from prefect.tasks import exponential_backoff
+from pydantic import BaseModel
+
+from etl.errors import ReportError
+from etl.extract.source import is_report_file, read_source
+from etl.load.schema import apply_schema
+from etl.load.warehouse import LoadResult, connect, load_report, record_outcome, warehouse_counts
+from etl.models import RawReport, Report
+from etl.parse.report import parse_report
+from etl.settings import get_settings
+
+
+class FileOutcome(BaseModel):
+    """What happened to one file in one run."""
+
+    file: str
+    outcome: str  # loaded | unchanged | failed
+    issuer: str | None = None
+    year: int | None = None
+    quarter: int | None = None
+    tasks: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+    message: str | None = None
+
+
+class IngestSummary(BaseModel):
+    """The result of an ingest run, as the CLI prints it and the artifact shows it."""
+
+    run_id: str
+    warehouse: str
+    files: list[FileOutcome]
+    reports_in_warehouse: int
+    current_reports: int
+    tasks_in_warehouse: int
+    task_rows_in_warehouse: int
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.outcome == "failed"]
+
+
+def _is_transient(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry only what may pass by itself: I/O errors and a warehouse locked by another process."""
+    try:
+        state.result()
+    except ReportError:
+        return False
+    except (OSError, duckdb.IOException):
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_condition_fn=_is_transient)
+def extract_report(path: Path) -> RawReport:
+    return read_source(path)
+
+
+@task
+def parse_raw_report(raw: RawReport) -> Report:
+    return parse_report(raw)
+
+
+@task(retries=4, retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_condition_fn=_is_transient)
+def prepare_warehouse(warehouse: Path, sql_dir: Path) -> None:
+    with connect(warehouse) as conn:
+        apply_schema(conn, sql_dir)
+
+
+@task(retries=4, retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_condition_fn=_is_transient)
+def load_parsed_report(report: Report, warehouse: Path, run_id: str) -> LoadResult:
+    with connect(warehouse) as conn:
+        result = load_report(conn, report, run_id=run_id)
+        record_outcome(
+            conn,
+            run_id=run_id,
+            file_name=report.raw.source_file,
+            outcome=result.outcome,
+            source_sha256=report.raw.source_sha256,
+            report=report,
+            row_count=result.row_count,
+        )
+    return result
+
+
+@task(retries=4, retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_condition_fn=_is_transient)
+def record_failure(warehouse: Path, run_id: str, file_name: str, message: str) -> None:
+    with connect(warehouse) as conn:
+        record_outcome(conn, run_id=run_id, file_name=file_name, outcome="failed", message=message)
+
+
+@task
+def summarize_warehouse(warehouse: Path, run_id: str, files: list[FileOutcome]) -> IngestSummary:
+    with connect(warehouse) as conn:
+        counts = warehouse_counts(conn)
+    return IngestSummary(
+        run_id=run_id,
+        warehouse=str(warehouse),
+        files=files,
+        reports_in_warehouse=counts.reports,
+        current_reports=counts.current_reports,
+        tasks_in_warehouse=counts.tasks,
+        task_rows_in_warehouse=counts.task_rows,
+    )
+
+
+def _ingest_one(path: Path, warehouse: Path, run_id: str) -> FileOutcome:
+    """Extract, parse and load one file; a bad file becomes a failed outcome, not an exception."""
+    logger = get_run_logger()
+    started = time.perf_counter()
+    try:
+        raw = extract_report(path)
+        report = parse_raw_report(raw)
+        result = load_parsed_report(report, warehouse, run_id)
+    except ReportError as exc:
+        logger.error("%s: rejected\n%s", path.name, exc)
+        record_failure(warehouse, run_id, path.name, str(exc))
+        return FileOutcome(file=path.name, outcome="failed", message=str(exc),
+                           seconds=time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    logger.info("%s: %s (%d rows) in %.2fs", path.name, result.outcome, result.row_count, seconds)
+    meta = report.meta
+    return FileOutcome(
+        file=path.name,
+        outcome=result.outcome,
+        issuer=meta.issuer,
+        year=meta.year,
+        quarter=meta.quarter,
+        tasks=report.task_count,
+        rows=result.row_count,
+        seconds=round(seconds, 3),
+    )
+
+
+def report_files(paths: list[Path]) -> list[Path]:
+    """The report files named, with folders expanded to their report files, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if is_report_file(p)))
+        else:
+            found.append(path)
+    return found
+
+
+def _publish_artifacts(summary: IngestSummary) -> None:
+    failed = summary.failed
+    lines = [
+        f"# Ingest run {summary.run_id}",
+        "",
+        f"- warehouse: `{summary.warehouse}`",
+        f"- files: {len(summary.files)} ({len(failed)} failed)",
+        f"- reports in warehouse: {summary.reports_in_warehouse} ({summary.current_reports} current)",
+        f"- task rows in warehouse: {summary.task_rows_in_warehouse}",
+    ]
+    if failed:
+        lines += ["", "## Failed files", ""]
+        lines += [f"- **{f.file}**: {(f.message or '').replace(chr(10), '; ')}" for f in failed]
+    create_markdown_artifact("\n".join(lines), key="ingest-summary", description="Ingest run summary")
+    create_table_artifact(
+        [f.model_dump(exclude={"message"}) for f in summary.files],
+        key="ingest-files",
+        description="Outcome of each file",
+    )
+
+
+@flow(name="ingest-reports", log_prints=True)
+def ingest_reports(paths: list[str], warehouse: str | None = None) -> IngestSummary:
+    """Ingest report files and folders (e.g. an inbox) into the warehouse; failures do not stop the others."""
+    settings = get_settings(warehouse=warehouse)
+    run_id = str(flow_run.get_id() or "local")
+    prepare_warehouse(settings.warehouse, settings.sql_dir)
+    outcomes = [_ingest_one(path, settings.warehouse, run_id) for path in report_files([Path(p) for p in paths])]
+    summary = summarize_warehouse(settings.warehouse, run_id, outcomes)
+    _publish_artifacts(summary)
+    return summary
+
+
+@flow(name="ingest-report")
+def ingest_report(path: str, warehouse: str | None = None) -> IngestSummary:
+    """Ingest one report file (extract → parse → load → views)."""
+    return ingest_reports([path], warehouse)

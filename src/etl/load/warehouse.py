@@ -1,0 +1,183 @@
+"""Connections to the DuckDB warehouse and the transactional load of one parsed report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+
+from etl.models import COLUMN_LABELS, COLUMN_NAMES, Report
+
+Outcome = Literal["loaded", "unchanged", "failed"]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What loading one report did: loaded (new rows) or unchanged (same bytes were already loaded)."""
+
+    report_id: str
+    outcome: Outcome
+    row_count: int
+
+
+@contextmanager
+def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse file, closed on exit. Read-only connections never create the file."""
+    if read_only and not path.exists():
+        raise FileNotFoundError(f"warehouse {path} does not exist yet: run `etl ingest` first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = duckdb.connect(str(path), read_only=read_only)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def is_loaded(conn: duckdb.DuckDBPyConnection, source_sha256: str) -> bool:
+    row = conn.execute("select 1 from raw.source_file where source_sha256 = ?", [source_sha256]).fetchone()
+    return row is not None
+
+
+def load_report(conn: duckdb.DuckDBPyConnection, report: Report, *, run_id: str | None = None) -> LoadResult:
+    """Insert one report (raw file and cells, core report and rows) in one transaction.
+
+    Idempotent by content: a file whose bytes were already loaded changes nothing. On any error the
+    transaction is rolled back, so the warehouse never holds half a report.
+    """
+    raw = report.raw
+    if is_loaded(conn, raw.source_sha256):
+        return LoadResult(raw.source_sha256, "unchanged", 0)
+    now = datetime.now(UTC)
+    conn.execute("begin transaction")
+    try:
+        _insert_raw(conn, report, now, run_id)
+        _insert_core(conn, report, now)
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    return LoadResult(raw.source_sha256, "loaded", len(report.rows))
+
+
+def _insert_raw(conn: duckdb.DuckDBPyConnection, report: Report, now: datetime, run_id: str | None) -> None:
+    raw = report.raw
+    conn.execute(
+        "insert into raw.source_file values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            raw.source_sha256,
+            raw.source_file,
+            raw.source_format,
+            raw.byte_size,
+            raw.page_count,
+            raw.title,
+            raw.quarter_header,
+            now,
+            run_id,
+        ],
+    )
+    cells = [
+        [raw.source_sha256, row.line, list(row.pages), index, name, COLUMN_LABELS[name], row.cells[index]]
+        for row in raw.rows
+        for index, name in enumerate(COLUMN_NAMES)
+    ]
+    conn.executemany("insert into raw.extracted_cell values (?, ?, ?, ?, ?, ?, ?)", cells)
+
+
+def _insert_core(conn: duckdb.DuckDBPyConnection, report: Report, now: datetime) -> None:
+    meta, raw = report.meta, report.raw
+    conn.execute(
+        "insert into core.report values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            raw.source_sha256,
+            meta.issuer,
+            meta.year,
+            meta.quarter,
+            meta.title,
+            meta.revision_label,
+            raw.source_sha256,
+            raw.source_file,
+            raw.page_count,
+            report.task_count,
+            len(report.rows),
+            now,
+        ],
+    )
+    rows = [
+        [
+            raw.source_sha256,
+            row.task_no,
+            row.plan_type,
+            row.plan_type_label,
+            row.task_title,
+            list(row.responsible_units),
+            row.lead_office,
+            row.phone,
+            row.plan_text,
+            row.status,
+            row.status_text,
+            row.progress_text,
+            list(row.source_pages),
+            row.source_line,
+        ]
+        for row in report.rows
+    ]
+    conn.executemany("insert into core.task_row values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def record_outcome(
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    file_name: str,
+    outcome: Outcome,
+    source_sha256: str | None = None,
+    message: str | None = None,
+    report: Report | None = None,
+    row_count: int | None = None,
+) -> None:
+    """Note in ops.ingest_file what happened to one file in one run."""
+    meta = report.meta if report else None
+    conn.execute(
+        "insert into ops.ingest_file values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            run_id,
+            file_name,
+            source_sha256,
+            outcome,
+            message,
+            meta.issuer if meta else None,
+            meta.year if meta else None,
+            meta.quarter if meta else None,
+            row_count,
+            datetime.now(UTC),
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class WarehouseCounts:
+    reports: int
+    current_reports: int
+    tasks: int
+    task_rows: int
+
+
+def warehouse_counts(conn: duckdb.DuckDBPyConnection) -> WarehouseCounts:
+    """Headline counts for the end-of-run summary."""
+    row = conn.execute(
+        """
+        select
+            (select count(*) from core.report),
+            (select count(*) from staging.current_report),
+            (select count(*) from (select distinct issuer, year, task_no from mart.task_progress)),
+            (select count(*) from mart.task_progress)
+        """
+    ).fetchone()
+    assert row is not None
+    return WarehouseCounts(*(int(value) for value in row))

@@ -1,0 +1,26 @@
+"""One settings object: defaults that work with no configuration, overridden by ETL_* variables or CLI flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """Paths the pipeline reads and writes. Relative paths are taken from the current directory."""
+
+    model_config = SettingsConfigDict(env_prefix="ETL_", env_file=None, extra="ignore")
+
+    warehouse: Path = Field(default=Path("data/warehouse.duckdb"), description="DuckDB warehouse file")
+    samples_dir: Path = Field(default=Path("data/samples"), description="Bundled sample reports")
+    sql_dir: Path = Field(default=PROJECT_ROOT / "sql", description="DDL and view files applied on every run")
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with CLI flags (non-None overrides) taking precedence."""
+    values = {key: value for key, value in overrides.items() if value is not None}
+    return Settings(**values)  # type: ignore[arg-type]
