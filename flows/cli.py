@@ -14,8 +14,11 @@ import flows  # noqa: F401  (sets Prefect's environment defaults before prefect 
 from etl.errors import ReportError
 from etl.settings import get_settings
 
-app = typer.Typer(help="ETL of quarterly government work-report task-completion reports into DuckDB.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="ETL of quarterly government work-report task-completion reports into DuckDB.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 console = Console()
 err_console = Console(stderr=True)
 
@@ -32,7 +35,9 @@ EXAMPLE_QUERY = (
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Report files or folders [default: the bundled samples]")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Report files or folders [default: the bundled samples]")
+    ] = None,
     warehouse: WarehouseOption = None,
 ) -> None:
     """Ingest report files (PDF or text dump) through the Prefect flow; exit 1 if any file failed."""
@@ -50,8 +55,16 @@ def ingest(
         table.add_column(column)
     for f in summary.files:
         style = {"failed": "red", "unchanged": "dim"}.get(f.outcome, "green")
-        table.add_row(f.file, f"[{style}]{f.outcome}[/{style}]", f.issuer or "", str(f.year or ""),
-                      str(f.quarter or ""), str(f.tasks), str(f.rows), f"{f.seconds:.2f}")
+        table.add_row(
+            f.file,
+            f"[{style}]{f.outcome}[/{style}]",
+            f.issuer or "",
+            str(f.year or ""),
+            str(f.quarter or ""),
+            str(f.tasks),
+            str(f.rows),
+            f"{f.seconds:.2f}",
+        )
     console.print(table)
     for f in summary.failed:
         err_console.print(f"[red]failed:[/red] {f.message}")
@@ -60,7 +73,7 @@ def ingest(
         f"({summary.current_reports} current), {summary.tasks_in_warehouse} tasks, "
         f"{summary.task_rows_in_warehouse} task rows."
     )
-    console.print(f"Try: etl sql \"{EXAMPLE_QUERY}\"")
+    console.print(f'Try: etl sql "{EXAMPLE_QUERY}"')
     _print_query(settings.warehouse, EXAMPLE_QUERY)
     if summary.failed:
         raise typer.Exit(1)
@@ -117,12 +130,20 @@ def check(path: Annotated[Path, typer.Argument(help="A report file to check with
         err_console.print(f"[red]rejected:[/red]\n{exc}")
         raise typer.Exit(1) from exc
     meta = report.meta
-    console.print(f"{path.name}: {meta.issuer} {meta.year} Q{meta.quarter}, {report.task_count} tasks, "
-                  f"{len(report.rows)} rows, {report.raw.page_count} pages")
+    console.print(
+        f"{path.name}: {meta.issuer} {meta.year} Q{meta.quarter}, {report.task_count} tasks, "
+        f"{len(report.rows)} rows, {report.raw.page_count} pages"
+    )
     table = Table("task_no", "plan_type", "status", "lead_office", "units", "title")
     for row in report.rows:
-        table.add_row(str(row.task_no), row.plan_type, row.status, row.lead_office or "",
-                      ", ".join(row.responsible_units), row.task_title[:40])
+        table.add_row(
+            str(row.task_no),
+            row.plan_type,
+            row.status,
+            row.lead_office or "",
+            ", ".join(row.responsible_units),
+            row.task_title[:40],
+        )
     console.print(table)
 
 

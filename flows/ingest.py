@@ -134,8 +134,7 @@ def _ingest_one(path: Path, warehouse: Path, run_id: str) -> FileOutcome:
     except ReportError as exc:
         logger.error("%s: rejected\n%s", path.name, exc)
         record_failure(warehouse, run_id, path.name, str(exc))
-        return FileOutcome(file=path.name, outcome="failed", message=str(exc),
-                           seconds=time.perf_counter() - started)
+        return FileOutcome(file=path.name, outcome="failed", message=str(exc), seconds=time.perf_counter() - started)
     seconds = time.perf_counter() - started
     logger.info("%s: %s (%d rows) in %.2fs", path.name, result.outcome, result.row_count, seconds)
     meta = report.meta

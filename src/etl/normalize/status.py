@@ -12,7 +12,18 @@ CHECK_MARKS: frozenset[str] = frozenset("✓✔√☑●■")
 CROSS_MARKS: frozenset[str] = frozenset("×✗✘Xx")
 # Words written instead of a mark: the work is under way (正在推进 in progress, 持续推进 ongoing …).
 IN_PROGRESS_WORDS: frozenset[str] = frozenset(
-    {"正在推进", "持续推进", "推进中", "正在进行", "进行中", "有序推进", "稳步推进", "加快推进", "正在实施", "实施中"}
+    {
+        "正在推进",
+        "持续推进",
+        "推进中",
+        "正在进行",
+        "进行中",
+        "有序推进",
+        "稳步推进",
+        "加快推进",
+        "正在实施",
+        "实施中",
+    }
 )
 DONE_WORDS: frozenset[str] = frozenset({"已完成", "完成", "是"})
 NOT_DONE_WORDS: frozenset[str] = frozenset({"未完成", "否"})

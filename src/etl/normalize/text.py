@@ -16,6 +16,7 @@ The raw cell text is kept in the warehouse's raw layer.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 
 _TAG = re.compile(r"<\s*(/?)\s*(p|br|div|span)\b[^>]*>", re.IGNORECASE)
@@ -94,7 +95,7 @@ def _split_items(text: str) -> list[str]:
     if len(starts) < 2 and not (starts and starts[0] == 0):
         return [text]
     cuts = [0, *[s for s in starts if s > 0], len(text)]
-    return [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
+    return [text[a:b] for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
 
 
 def clean_cell(raw: str) -> str:

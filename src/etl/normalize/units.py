@@ -16,11 +16,44 @@ KNOWN_UNITS: tuple[str, ...] = ("安庆石化", "市政府办公室")
 # How a unit name ends. A candidate end only counts where the next unit visibly begins (see UNIT_STARTS),
 # so 市委宣传部 stays one unit although 市委 ends with 委.
 SUFFIXES: tuple[str, ...] = (
-    "管委会", "委员会", "办公室", "政府", "中心", "集团", "公司", "银行", "大学", "协会",
-    "局", "委", "厅", "院", "部", "办", "室", "所", "站", "队", "会", "社",
+    "管委会",
+    "委员会",
+    "办公室",
+    "政府",
+    "中心",
+    "集团",
+    "公司",
+    "银行",
+    "大学",
+    "协会",
+    "局",
+    "委",
+    "厅",
+    "院",
+    "部",
+    "办",
+    "室",
+    "所",
+    "站",
+    "队",
+    "会",
+    "社",
 )
 # How a unit name begins: a jurisdiction (市 city, 省 province, 县/区 county/district), 相关/各 (the relevant …).
-UNIT_STARTS: tuple[str, ...] = ("市", "省", "县", "区", "镇", "安庆", "相关", "各", "国家", "国网", "中国", *KNOWN_UNITS)
+UNIT_STARTS: tuple[str, ...] = (
+    "市",
+    "省",
+    "县",
+    "区",
+    "镇",
+    "安庆",
+    "相关",
+    "各",
+    "国家",
+    "国网",
+    "中国",
+    *KNOWN_UNITS,
+)
 _OFFICE = re.compile(r"【\s*([^】]*?)\s*】")
 _ALIAS = re.compile(r"[（(][^()（）]*[)）]")
 

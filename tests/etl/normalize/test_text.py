@@ -1,0 +1,49 @@
+from etl.normalize.text import clean_cell, comparable, strip_markup
+
+
+def test_html_paragraphs_become_numbered_lines() -> None:
+    raw = "<p>1. 经常性深入企业。</p> <p>2. 积极帮助曙光化工。</p>"
+    assert clean_cell(raw) == "1.经常性深入企业。\n2.积极帮助曙光化工。"
+
+
+def test_numbered_items_on_one_line_are_split() -> None:
+    raw = "1.通过政策引领。 2.加强与省厅对接。 3.开展2024年申报工作。"
+    assert clean_cell(raw).split("\n") == ["1.通过政策引领。", "2.加强与省厅对接。", "3.开展2024年申报工作。"]
+
+
+def test_item_after_text_without_punctuation_is_split_when_it_continues_the_sequence() -> None:
+    raw = "1.印发《通知》等 2.会同发改联合开展"
+    assert clean_cell(raw) == "1.印发《通知》等\n2.会同发改联合开展"
+
+
+def test_decimals_periods_and_out_of_sequence_numbers_do_not_split() -> None:
+    assert clean_cell("高于全省平均5.2个百分点。") == "高于全省平均5.2个百分点。"
+    assert clean_cell("1-8月份，通报 3. 项目") == "1-8月份，通报3.项目"
+    assert "\n" not in clean_cell("技改投资同比增长31.3%， 2.5倍")
+
+
+def test_soft_wraps_join_without_space_inside_chinese_and_with_space_between_latin_words() -> None:
+    assert clean_cell("正在推\n进") == "正在推进"
+    assert clean_cell("primary\nmedia") == "primary media"
+    assert clean_cell("1.加强对接\n2.组织申报") == "1.加强对接\n2.组织申报"
+
+
+def test_spaces_beside_chinese_are_dropped_and_latin_text_is_kept() -> None:
+    assert clean_cell("开展 500 家企业数字化诊断") == "开展500家企业数字化诊断"
+    assert clean_cell("1. 7 月 4 日，为推动") == "1. 7月4日，为推动"
+    assert clean_cell("主动在当地主流 media 上公布") == "主动在当地主流media上公布"
+    assert clean_cell("MTBE  项目") == "MTBE项目"
+
+
+def test_half_width_punctuation_is_kept_as_written() -> None:
+    assert clean_cell("相关县(市、区)政府,实现早竣工") == "相关县(市、区)政府,实现早竣工"
+
+
+def test_entities_and_empty_cells() -> None:
+    assert strip_markup("a&nbsp;b &amp; c") == "a\u00a0b & c"
+    assert clean_cell("") == ""
+    assert clean_cell("  <p></p> ") == ""
+
+
+def test_comparable_ignores_all_whitespace() -> None:
+    assert comparable("1. 加强\n2. 组织") == "1.加强2.组织"
