@@ -21,6 +21,8 @@ def read_source(path: Path) -> RawReport:
         head = path.open("rb").read(1024)
     except OSError as exc:
         raise ReportError.single(path.name, f"cannot read the file: {exc.strerror or exc}") from exc
+    if not head.strip():
+        raise ReportError.single(path.name, "the file is empty")
     if head.lstrip().startswith(b"%PDF"):
         from etl.extract.pdf import read_pdf  # pdfplumber is only imported when a PDF arrives
 
