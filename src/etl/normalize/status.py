@@ -57,7 +57,8 @@ def status_of(done: str, not_done: str) -> tuple[Status, str]:
     status_text is the raw mark or words as written, for lineage.
     """
     done_kind, not_done_kind = _kind(done), _kind(not_done)
-    text = " | ".join(t for t in (done.strip(), not_done.strip()) if t)
+    # The raw mark or words, without the line breaks a narrow PDF column puts into 正在推/进.
+    text = " | ".join(t for t in (re.sub(r"\s+", "", done), re.sub(r"\s+", "", not_done)) if t)
     for kind, cell, column in ((done_kind, done, "已完成"), (not_done_kind, not_done, "未完成")):
         if kind == "unknown":
             raise StatusError(f"unrecognised status {cell.strip()!r} in {column}")

@@ -73,6 +73,8 @@ def _join_wrapped(left: str, right: str) -> str:
         return left + right
     if is_cjk(left[-1]) or is_cjk(right[0]) or left.endswith(" ") or right.startswith(" "):
         return left + right
+    if left[-1].isdigit() and (right[0].isdigit() or right[0] in "%％.．"):
+        return left + right  # a wrap inside a figure: 1316\n.79亿元, 15\n%
     return f"{left} {right}"
 
 

@@ -47,3 +47,10 @@ def test_entities_and_empty_cells() -> None:
 
 def test_comparable_ignores_all_whitespace() -> None:
     assert comparable("1. 加强\n2. 组织") == "1.加强2.组织"
+
+
+def test_a_wrap_inside_a_figure_adds_no_space() -> None:
+    assert clean_cell("技改投资增长1\n5%以上") == "技改投资增长15%以上"
+    assert clean_cell("总额131\n6.79亿元") == "总额1316.79亿元"
+    assert clean_cell("达到 60\n%") == "达到60%"
+    assert clean_cell("version 2\nrelease") == "version 2 release"
