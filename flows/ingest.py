@@ -21,7 +21,9 @@ from pydantic import BaseModel
 from etl.errors import ReportError
 from etl.extract.source import is_report_file, read_source
 from etl.load.schema import apply_schema
+from etl.load.seeds import seed_indicator_catalog
 from etl.load.warehouse import LoadResult, connect, load_report, record_outcome, warehouse_counts
+from etl.metrics.catalog import load_catalog
 from etl.models import RawReport, Report
 from etl.parse.report import parse_report
 from etl.settings import get_settings
@@ -81,9 +83,11 @@ def parse_raw_report(raw: RawReport) -> Report:
 
 
 @task(retries=4, retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_condition_fn=_is_transient)
-def prepare_warehouse(warehouse: Path, sql_dir: Path) -> None:
+def prepare_warehouse(warehouse: Path, sql_dir: Path, indicators_file: Path) -> None:
+    catalog = load_catalog(indicators_file)
     with connect(warehouse) as conn:
         apply_schema(conn, sql_dir)
+        seed_indicator_catalog(conn, catalog)
 
 
 @task(retries=4, retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_condition_fn=_is_transient)
@@ -96,6 +100,7 @@ def load_parsed_report(report: Report, warehouse: Path, run_id: str) -> LoadResu
             file_name=report.raw.source_file,
             outcome=result.outcome,
             source_sha256=report.raw.source_sha256,
+            message=f"same content as {result.duplicate_of}" if result.duplicate_of else None,
             report=report,
             row_count=result.row_count,
         )
@@ -136,7 +141,10 @@ def _ingest_one(path: Path, warehouse: Path, run_id: str) -> FileOutcome:
         record_failure(warehouse, run_id, path.name, str(exc))
         return FileOutcome(file=path.name, outcome="failed", message=str(exc), seconds=time.perf_counter() - started)
     seconds = time.perf_counter() - started
-    logger.info("%s: %s (%d rows) in %.2fs", path.name, result.outcome, result.row_count, seconds)
+    note = f"same content as {result.duplicate_of}" if result.duplicate_of else None
+    logger.info(
+        "%s: %s (%d rows) in %.2fs%s", path.name, result.outcome, result.row_count, seconds, f"; {note}" if note else ""
+    )
     meta = report.meta
     return FileOutcome(
         file=path.name,
@@ -147,6 +155,7 @@ def _ingest_one(path: Path, warehouse: Path, run_id: str) -> FileOutcome:
         tasks=report.task_count,
         rows=result.row_count,
         seconds=round(seconds, 3),
+        message=note,
     )
 
 
@@ -187,7 +196,7 @@ def ingest_reports(paths: list[str], warehouse: str | None = None) -> IngestSumm
     """Ingest report files and folders (e.g. an inbox) into the warehouse; failures do not stop the others."""
     settings = get_settings(warehouse=warehouse)
     run_id = str(flow_run.get_id() or "local")
-    prepare_warehouse(settings.warehouse, settings.sql_dir)
+    prepare_warehouse(settings.warehouse, settings.sql_dir, settings.indicators_file)
     outcomes = [_ingest_one(path, settings.warehouse, run_id) for path in report_files([Path(p) for p in paths])]
     summary = summarize_warehouse(settings.warehouse, run_id, outcomes)
     _publish_artifacts(summary)

@@ -8,6 +8,7 @@ create table if not exists core.report (
     title          varchar not null,
     revision_label varchar,
     source_sha256  varchar not null,
+    content_sha256 varchar not null,
     source_file    varchar not null,
     page_count     integer not null,
     task_count     integer not null,
@@ -22,6 +23,7 @@ comment on column core.report.quarter is 'Quarter reported on, 1-4 (一季度 �
 comment on column core.report.title is 'Title as printed.';
 comment on column core.report.revision_label is 'Re-issue marker from the title, e.g. 修订 (revised); NULL for an original issue.';
 comment on column core.report.source_sha256 is 'SHA-256 of the source file (raw.source_file).';
+comment on column core.report.content_sha256 is 'SHA-256 of the normalized content (metadata and rows): the same report as PDF and as text dump has one content hash.';
 comment on column core.report.source_file is 'Source file name.';
 comment on column core.report.page_count is 'Pages of the report table.';
 comment on column core.report.task_count is 'Distinct tasks (序号) in the report.';

@@ -24,6 +24,8 @@ COLUMN_LABELS: dict[str, str] = dict(COLUMNS)
 SourceFormat = Literal["text", "pdf"]
 PlanType = Literal["schedule", "roadmap"]
 Status = Literal["completed", "not_completed", "in_progress"]
+# target: from the task title (目标任务); plan: from the quarter's plan; actual: from what was done (落实情况).
+MetricKind = Literal["target", "plan", "actual"]
 
 
 class RawRow(BaseModel):
@@ -91,6 +93,28 @@ class TaskRow(BaseModel):
     source_line: int
 
 
+class TaskMetric(BaseModel):
+    """A figure found in a report's text, with what it measures (see etl.metrics.grammar)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    metric_no: int = Field(description="1-based position of the metric in the report, in reading order")
+    task_no: int
+    plan_type: PlanType | None = Field(description="None for targets, which come from the task title")
+    kind: MetricKind
+    value: float
+    unit: str = Field(description="Unit as written: 家, 户, %, 个百分点, 亿元, 万吨/年 …")
+    unit_normalized: str
+    value_normalized: float = Field(description="value converted to unit_normalized (万元 → 亿元, 三成 → 30 %)")
+    comparator: Literal["=", ">=", "<=", "~"]
+    direction: Literal["increase", "decrease"] | None
+    subject: str = Field(description="The noun phrase the figure counts, e.g. 5G基站")
+    period_text: str | None
+    clause: str
+    source_text: str = Field(description="The figure as written, e.g. 260户以上")
+    source_line: int
+
+
 class Report(BaseModel):
     """A parsed, normalized report ready to load, with its raw form kept for lineage."""
 
@@ -99,6 +123,7 @@ class Report(BaseModel):
     meta: ReportMeta
     raw: RawReport
     rows: tuple[TaskRow, ...]
+    metrics: tuple[TaskMetric, ...] = ()
 
     @property
     def task_count(self) -> int:

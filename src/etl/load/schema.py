@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 _CREATES = re.compile(r"create\s+or\s+replace\s+view\s+([a-z_]+\.[a-z_0-9]+)", re.IGNORECASE)
-_READS = re.compile(r"\b((?:staging|mart)\.[a-z_0-9]+)\b", re.IGNORECASE)
+_READS = re.compile(r"\b((?:staging|mart|core)\.[a-z_0-9]+)\b", re.IGNORECASE)
 
 
 class SchemaError(RuntimeError):

@@ -12,6 +12,7 @@ from typing import Literal
 import duckdb
 
 from etl.models import COLUMN_LABELS, COLUMN_NAMES, Report
+from etl.parse.report import content_sha256
 
 Outcome = Literal["loaded", "unchanged", "failed"]
 
@@ -23,6 +24,7 @@ class LoadResult:
     report_id: str
     outcome: Outcome
     row_count: int
+    duplicate_of: str | None = None
 
 
 @contextmanager
@@ -53,16 +55,31 @@ def load_report(conn: duckdb.DuckDBPyConnection, report: Report, *, run_id: str 
     raw = report.raw
     if is_loaded(conn, raw.source_sha256):
         return LoadResult(raw.source_sha256, "unchanged", 0)
+    content = content_sha256(report)
+    duplicate = _same_content(conn, report, content)
+    if duplicate is not None:
+        return LoadResult(raw.source_sha256, "unchanged", 0, duplicate_of=duplicate)
     now = datetime.now(UTC)
     conn.execute("begin transaction")
     try:
         _insert_raw(conn, report, now, run_id)
-        _insert_core(conn, report, now)
+        _insert_core(conn, report, content, now)
+        _insert_metrics(conn, report)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
         raise
     return LoadResult(raw.source_sha256, "loaded", len(report.rows))
+
+
+def _same_content(conn: duckdb.DuckDBPyConnection, report: Report, content: str) -> str | None:
+    """The file name of an already loaded report with the same content (e.g. the PDF of a loaded text dump)."""
+    meta = report.meta
+    row = conn.execute(
+        "select source_file from core.report where issuer = ? and year = ? and quarter = ? and content_sha256 = ?",
+        [meta.issuer, meta.year, meta.quarter, content],
+    ).fetchone()
+    return str(row[0]) if row else None
 
 
 def _insert_raw(conn: duckdb.DuckDBPyConnection, report: Report, now: datetime, run_id: str | None) -> None:
@@ -89,10 +106,10 @@ def _insert_raw(conn: duckdb.DuckDBPyConnection, report: Report, now: datetime, 
     conn.executemany("insert into raw.extracted_cell values (?, ?, ?, ?, ?, ?, ?)", cells)
 
 
-def _insert_core(conn: duckdb.DuckDBPyConnection, report: Report, now: datetime) -> None:
+def _insert_core(conn: duckdb.DuckDBPyConnection, report: Report, content: str, now: datetime) -> None:
     meta, raw = report.meta, report.raw
     conn.execute(
-        "insert into core.report values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into core.report values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             raw.source_sha256,
             meta.issuer,
@@ -101,6 +118,7 @@ def _insert_core(conn: duckdb.DuckDBPyConnection, report: Report, now: datetime)
             meta.title,
             meta.revision_label,
             raw.source_sha256,
+            content,
             raw.source_file,
             raw.page_count,
             report.task_count,
@@ -128,6 +146,33 @@ def _insert_core(conn: duckdb.DuckDBPyConnection, report: Report, now: datetime)
         for row in report.rows
     ]
     conn.executemany("insert into core.task_row values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _insert_metrics(conn: duckdb.DuckDBPyConnection, report: Report) -> None:
+    if not report.metrics:
+        return
+    rows = [
+        [
+            report.raw.source_sha256,
+            m.metric_no,
+            m.task_no,
+            m.plan_type,
+            m.kind,
+            m.value,
+            m.unit,
+            m.unit_normalized,
+            m.value_normalized,
+            m.comparator,
+            m.direction,
+            m.subject,
+            m.period_text,
+            m.clause,
+            m.source_text,
+            m.source_line,
+        ]
+        for m in report.metrics
+    ]
+    conn.executemany("insert into core.metric values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def record_outcome(

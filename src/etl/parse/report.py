@@ -7,9 +7,12 @@ the PDF, so later rows inherit them.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 
 from etl.errors import Problem, ReportError
+from etl.metrics.report import report_metrics
 from etl.models import COLUMN_LABELS, PlanType, RawReport, RawRow, Report, TaskRow
 from etl.normalize.phone import PhoneError, normalize_phone
 from etl.normalize.status import StatusError, status_of
@@ -60,7 +63,7 @@ def parse_report(raw: RawReport) -> Report:
         problems.append(Problem("the table has no rows"))
     if problems:
         raise ReportError(raw.source_file, problems)
-    return Report(meta=meta, raw=raw, rows=tuple(rows))
+    return Report(meta=meta, raw=raw, rows=tuple(rows), metrics=report_metrics(rows))
 
 
 class _RowError(Exception):
@@ -140,3 +143,14 @@ def _structure_problems(rows: list[TaskRow]) -> list[Problem]:
         else:
             seen[key] = row
     return problems
+
+
+def content_sha256(report: Report) -> str:
+    """Fingerprint of what a report says (metadata and normalized rows), whatever file format carried it.
+
+    The PDF and the text dump of one report have different bytes but the same content hash, so loading the
+    second is recognised as a duplicate rather than a new version.
+    """
+    rows = [row.model_dump(exclude={"source_pages", "source_line"}) for row in report.rows]
+    payload = {"meta": report.meta.model_dump(), "rows": rows}
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()

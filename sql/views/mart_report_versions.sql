@@ -1,0 +1,37 @@
+-- Grain: one row per loaded report file (every version, current or superseded).
+create or replace view mart.report_versions as
+with versions as (
+    select * from staging.report_version
+),
+
+files as (
+    select * from raw.source_file
+)
+
+select
+    v.issuer,
+    v.year,
+    v.quarter,
+    v.report_id,
+    v.title,
+    v.revision_label,
+    f.file_name as source_file,
+    f.source_format,
+    v.loaded_at,
+    v.is_current,
+    case when v.is_current then null else v.current_report_id end as superseded_by
+from versions as v
+inner join files as f on f.source_sha256 = v.source_sha256;
+
+comment on view mart.report_versions is 'Grain: report file. Lineage of every version of each issuer × year × quarter: which is current, which superseded which.';
+comment on column mart.report_versions.issuer is 'Issuing bureau.';
+comment on column mart.report_versions.year is 'Year of the work report.';
+comment on column mart.report_versions.quarter is 'Quarter, 1-4.';
+comment on column mart.report_versions.report_id is 'Report id (SHA-256 of the file).';
+comment on column mart.report_versions.title is 'Title as printed.';
+comment on column mart.report_versions.revision_label is 'Re-issue marker (修订 …), NULL for an original issue.';
+comment on column mart.report_versions.source_file is 'Source file name.';
+comment on column mart.report_versions.source_format is 'text or pdf.';
+comment on column mart.report_versions.loaded_at is 'When the file was loaded.';
+comment on column mart.report_versions.is_current is 'True for the version the marts show.';
+comment on column mart.report_versions.superseded_by is 'report_id of the current version, for a superseded one; NULL when current.';

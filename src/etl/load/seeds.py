@@ -1,0 +1,33 @@
+"""Seed tables kept in step with reviewed data files of the repository (the indicator catalog)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from etl.metrics.catalog import IndicatorCatalog
+
+
+def seed_indicator_catalog(conn: duckdb.DuckDBPyConnection, catalog: IndicatorCatalog) -> None:
+    """Replace core.indicator and core.indicator_rule with the catalog, in one transaction.
+
+    Indicators are assigned to metrics by a view, so a catalog change applies to every loaded report at once.
+    """
+    conn.execute("begin transaction")
+    try:
+        conn.execute("delete from core.indicator_rule")
+        conn.execute("delete from core.indicator")
+        conn.executemany(
+            "insert into core.indicator values (?, ?, ?, ?, ?, ?)",
+            [
+                [item.code, item.name, item.name_en, item.unit, item.direction, priority]
+                for priority, item in enumerate(catalog.indicators, start=1)
+            ],
+        )
+        conn.executemany(
+            "insert into core.indicator_rule values (?, ?)",
+            [[item.code, pattern] for item in catalog.indicators for pattern in item.match],
+        )
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
