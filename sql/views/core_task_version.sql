@@ -79,7 +79,7 @@ select
     effective_from_quarter,
     lead(effective_from_quarter) over w - 1 as effective_to_quarter,
     make_date(year, (effective_from_quarter - 1) * 3 + 1, 1) as effective_from,
-    make_date(year, (lead(effective_from_quarter) over w - 1) * 3 + 1, 1) - interval 1 day as effective_to,
+    cast(make_date(year, (lead(effective_from_quarter) over w - 1) * 3 + 1, 1) - interval 1 day as date) as effective_to,
     lead(effective_from_quarter) over w is null as is_current
 from versions
 window w as (partition by issuer, year, task_no order by version_no);
