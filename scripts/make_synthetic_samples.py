@@ -70,8 +70,13 @@ Q1 = Synthetic(
         Edit(46, PROGRESS, "20户", "8户", "firms newly above scale"),
         Edit(42, PROGRESS, "1.23亿元", "0.31亿元", "arrears repaid"),
         Edit(42, PROGRESS, "9起", "3起", "complaints received"),
-        Edit(16, UNITS, "市经济和信息化局 安庆高新区管委会 【运行办】", "市经济和信息化局【运行办】",
-             "task 6 had one unit before Q2"),
+        Edit(
+            16,
+            UNITS,
+            "市经济和信息化局 安庆高新区管委会 【运行办】",
+            "市经济和信息化局【运行办】",
+            "task 6 had one unit before Q2",
+        ),
         Edit(46, TITLE, "260户以上", "250户以上", "task 23's target was raised in Q2"),
     ),
 )
@@ -136,8 +141,25 @@ PREVIOUS_YEAR = Synthetic(
         Edit(42, PROGRESS, "1.23亿元", "0.97亿元", "arrears repaid 2023"),
         Edit(42, PROGRESS, "9起", "7起", "complaints received 2023"),
     ),
-    renumber={"1": "2", "4": "3", "5": "7", "6": "5", "8": "9", "9": "10", "10": "11", "11": "12", "12": "14",
-              "18": "17", "19": "20", "22": "21", "23": "24", "25": "26", "29": "28", "30": "29", "31": "32"},
+    renumber={
+        "1": "2",
+        "4": "3",
+        "5": "7",
+        "6": "5",
+        "8": "9",
+        "9": "10",
+        "10": "11",
+        "11": "12",
+        "12": "14",
+        "18": "17",
+        "19": "20",
+        "22": "21",
+        "23": "24",
+        "25": "26",
+        "29": "28",
+        "30": "29",
+        "31": "32",
+    },
 )
 
 REISSUE = Synthetic(

@@ -49,17 +49,54 @@ _CLAUSE_END = re.compile(r"[。；;！!？?\n，,：:（）()]")
 _PHRASE_END = re.compile(r"[。；;！!？?\n，,：:、]")
 
 _PREFIX_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
-    ("不低于", ">="), ("不少于", ">="), ("不超过", "<="), ("不高于", "<="), ("超过", ">="), ("大约", "~"),
-    ("约", "~"), ("近", "~"), ("逾", ">="),
+    ("不低于", ">="),
+    ("不少于", ">="),
+    ("不超过", "<="),
+    ("不高于", "<="),
+    ("超过", ">="),
+    ("大约", "~"),
+    ("约", "~"),
+    ("近", "~"),
+    ("逾", ">="),
 )
 _SUFFIX_COMPARATORS: dict[str, Comparator] = {"以上": ">=", "以下": "<=", "以内": "<=", "左右": "~"}
 _INCREASE = ("同比增长", "增长", "提高", "提升", "上升", "增加", "高于", "增幅")
 _DECREASE = ("同比下降", "下降", "降低", "减少", "低于", "压减", "下降了")
 # Verbs and function words that end the subject phrase before a figure: the subject starts after the last one.
 _VERBS = (
-    "新增", "新建", "建成", "培育", "推动实施", "实施", "入选", "打造", "认定", "开展", "完成",
-    "共有", "共计", "累计", "共", "为", "获得", "签约", "遴选", "对", "给", "引进", "招引", "争取", "推进",
-    "清偿", "发现", "上报", "举办", "组织", "实现", "增用", "利用",
+    "新增",
+    "新建",
+    "建成",
+    "培育",
+    "推动实施",
+    "实施",
+    "入选",
+    "打造",
+    "认定",
+    "开展",
+    "完成",
+    "共有",
+    "共计",
+    "累计",
+    "共",
+    "为",
+    "获得",
+    "签约",
+    "遴选",
+    "对",
+    "给",
+    "引进",
+    "招引",
+    "争取",
+    "推进",
+    "清偿",
+    "发现",
+    "上报",
+    "举办",
+    "组织",
+    "实现",
+    "增用",
+    "利用",
 )
 # Words after a figure where the phrase it counts ends (认定126户创新型中小企业 | 申报 …).
 _AFTER_STOPS = ("参加", "参与", "开展", "申报", "上报", "入选", "竣工", "服务", "建设", "全覆盖", "达到", "达")
@@ -128,6 +165,9 @@ def _line_figures(line: str, start: int, offset: int) -> list[Figure]:
             continue
         reason = _reason_not_metric(line, token, pos, end, names, periods)
         if reason is not None:
+            unit_match = _UNIT_AFTER.match(line, end)
+            if reason == "name" and unit_match:  # 300万只 inside a name: its 万 is not another figure
+                consumed = unit_match.end()
             result.append(Figure(token, offset + pos, None, reason))
             continue
         unit_match = _UNIT_AFTER.match(line, end)

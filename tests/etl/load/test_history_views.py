@@ -1,0 +1,211 @@
+"""The trend views on the bundled history: the real 2024 Q3 report and the synthetic quarters derived from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from etl.load.warehouse import connect
+from tests.conftest import REAL_TEXT_DUMP, SYNTHETIC, build_warehouse
+
+
+def query(warehouse: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    with connect(warehouse, read_only=True) as conn:
+        return conn.execute(sql, params or []).fetchall()
+
+
+def test_the_pdf_of_a_loaded_report_is_not_a_new_version(tmp_path: Path) -> None:
+    from tests.conftest import REAL_PDF
+
+    results = build_warehouse(tmp_path / "w.duckdb", [REAL_TEXT_DUMP, REAL_PDF])
+    assert [(r.outcome, r.duplicate_of) for r in results] == [("loaded", None), ("unchanged", REAL_TEXT_DUMP.name)]
+
+
+def test_a_re_issue_becomes_current_and_the_original_stays_with_its_lineage(sample_warehouse: Path) -> None:
+    versions = query(
+        sample_warehouse,
+        "select revision_label, is_current, superseded_by is not null from mart.report_versions "
+        "where year = 2024 and quarter = 3 order by is_current desc",
+    )
+    assert versions == [("修订", True, False), (None, False, True)]
+    # The views show the corrected figure only.
+    assert query(
+        sample_warehouse,
+        "select value from mart.metric_observation where year = 2024 and quarter = 3 "
+        "and indicator = 'new_5g_base_stations' and kind = 'actual'",
+    ) == [(1158.0,)]
+    assert query(sample_warehouse, "select count(*) from mart.task_progress where year = 2024 and quarter = 3") == [
+        (34,)
+    ]
+
+
+def test_quarterly_completion_over_the_year(sample_warehouse: Path) -> None:
+    rows = query(
+        sample_warehouse,
+        "select year, quarter, tasks_completed, tasks from mart.quarterly_completion "
+        "where lead_office is null order by year, quarter",
+    )
+    # 2024 Q3 is the re-issue, where task 19's schedule row was corrected to completed (its roadmap row is not).
+    assert rows == [(2023, 3, 15, 17), (2024, 1, 12, 17), (2024, 2, 14, 17), (2024, 3, 15, 17), (2024, 4, 16, 17)]
+
+
+def test_task_history_shows_status_changes(sample_warehouse: Path) -> None:
+    changes = query(
+        sample_warehouse,
+        "select task_no, prev_quarter, quarter, prev_status, status from mart.task_history "
+        "where year = 2024 and status_changed order by task_no, quarter",
+    )
+    assert changes == [
+        (4, 2, 3, "in_progress", "completed"),
+        (12, 1, 2, "not_completed", "completed"),
+        (22, 3, 4, "in_progress", "completed"),
+        (23, 1, 2, "in_progress", "completed"),
+    ]
+    first = query(
+        sample_warehouse,
+        "select prev_status, status_changed from mart.task_history where year = 2024 and quarter = 1 and task_no = 1",
+    )
+    assert first == [(None, False)]
+
+
+def test_task_versions_track_attribute_changes_within_the_year(sample_warehouse: Path) -> None:
+    versions = query(
+        sample_warehouse,
+        "select version_no, responsible_units, effective_from_quarter, effective_to_quarter, "
+        "effective_from::varchar, effective_to::varchar, is_current "
+        "from core.task_version where year = 2024 and task_no = 6 order by version_no",
+    )
+    assert versions == [
+        (1, ["市经济和信息化局"], 1, 1, "2024-01-01", "2024-03-31", False),
+        (2, ["市经济和信息化局", "安庆高新区管委会"], 2, None, "2024-04-01", None, True),
+    ]
+    titles = query(
+        sample_warehouse,
+        "select task_title from core.task_version where year = 2024 and task_no = 23 order by version_no",
+    )
+    assert titles == [
+        ("持续壮大市场主体规模，新增规上工业企业250户以上",),
+        ("持续壮大市场主体规模，新增规上工业企业260户以上",),
+    ]
+    # Tasks of another year are other tasks, even where numbers coincide: 2023's task 2 is the little-giants task.
+    assert query(sample_warehouse, "select task_title from core.task_version where year = 2023 and task_no = 2") == [
+        ("新增国家级专精特新“小巨人”企业4家",)
+    ]
+
+
+def test_indicator_year_over_year(sample_warehouse: Path) -> None:
+    rows = query(
+        sample_warehouse,
+        "select indicator, value, prev_year_value, yoy_change, yoy_pct from mart.indicator_yoy "
+        "where year = 2024 and quarter = 3 and indicator in ('new_5g_base_stations', 'village_5g_coverage_rate') "
+        "order by indicator",
+    )
+    assert rows == [
+        ("new_5g_base_stations", 1158.0, 905.0, 253.0, 27.96),
+        ("village_5g_coverage_rate", 98.0, 89.0, 9.0, 10.11),
+    ]
+    no_previous = query(
+        sample_warehouse,
+        "select prev_year_value, yoy_pct from mart.indicator_yoy "
+        "where year = 2024 and quarter = 1 and indicator = 'new_5g_base_stations'",
+    )
+    assert no_previous == [(None, None)]
+
+
+def test_target_attainment_against_the_elapsed_share(sample_warehouse: Path) -> None:
+    rows = query(
+        sample_warehouse,
+        "select quarter, target_value, actual_value, attainment, elapsed_share, on_track from mart.target_attainment "
+        "where year = 2024 and task_no = 8 and indicator = 'key_tech_upgrade_projects' order by quarter",
+    )
+    assert rows == [
+        (1, 100.0, 41.0, 0.41, 0.25, True),
+        (2, 100.0, 76.0, 0.76, 0.5, True),
+        (3, 100.0, 99.0, 0.99, 0.75, True),
+        (4, 100.0, 112.0, 1.12, 1.0, True),
+    ]
+    # A 下降 (decrease) target with no actual figure yet: no attainment, not judged.
+    assert query(
+        sample_warehouse,
+        "select target_value, attainment, on_track from mart.target_attainment "
+        "where year = 2024 and quarter = 3 and indicator = 'energy_intensity_reduction'",
+    ) == [(3.2, None, None)]
+
+
+def test_a_decrease_target_is_met_by_a_decrease(tmp_path: Path, real_dump_lines: list[str]) -> None:
+    from tests.conftest import write_dump
+
+    lines = list(real_dump_lines)
+    cells = lines[57].split("\t")
+    assert cells[0] == "" and cells[4] == "施工图"
+    cells[8] = cells[8] + " 4.前三季度规上工业企业单位工业增加值能耗同比下降2.4%。"
+    lines[57] = "\t".join(cells)
+    warehouse = tmp_path / "w.duckdb"
+    build_warehouse(warehouse, [write_dump(tmp_path, lines)])
+    assert query(
+        warehouse,
+        "select target_value, actual_value, attainment, on_track from mart.target_attainment "
+        "where indicator = 'energy_intensity_reduction'",
+    ) == [(3.2, 2.4, 0.75, True)]
+
+
+def test_unmatched_metrics_stay_queryable(sample_warehouse: Path) -> None:
+    unmatched = query(
+        sample_warehouse,
+        "select count(*) from mart.metric_observation where indicator is null and year = 2024 and quarter = 3",
+    )
+    assert unmatched[0][0] > 0
+
+
+MARTS = (
+    "task_progress",
+    "quarterly_completion",
+    "task_history",
+    "metric_observation",
+    "indicator_yoy",
+    "target_attainment",
+)
+
+
+def _snapshot(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
+    snapshot = {}
+    with connect(warehouse, read_only=True) as conn:
+        for view in MARTS:
+            columns = [
+                name
+                for (name,) in conn.execute(
+                    "select column_name from duckdb_columns() where schema_name = 'mart' and table_name = ? "
+                    "and column_name not in ('source_file', 'source_sha256')",
+                    [view],
+                ).fetchall()
+            ]
+            snapshot[view] = conn.execute(f"select {', '.join(columns)} from mart.{view} order by all").fetchall()
+        snapshot["task_version"] = conn.execute("select * from core.task_version order by all").fetchall()
+    return snapshot
+
+
+def test_results_do_not_depend_on_arrival_order(tmp_path: Path) -> None:
+    files = [REAL_TEXT_DUMP, *SYNTHETIC]
+    build_warehouse(tmp_path / "forward.duckdb", files)
+    build_warehouse(tmp_path / "backward.duckdb", list(reversed(files)))
+    forward, backward = _snapshot(tmp_path / "forward.duckdb"), _snapshot(tmp_path / "backward.duckdb")
+    for view in forward:
+        assert forward[view] == backward[view], view
+    assert len(forward["indicator_yoy"]) > 0
+
+
+def test_reloading_every_sample_is_a_no_op(sample_warehouse: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(sample_warehouse.read_bytes())
+    from tests.conftest import REAL_PDF
+
+    results = build_warehouse(copy, [REAL_TEXT_DUMP, REAL_PDF, *SYNTHETIC])
+    assert {r.outcome for r in results} == {"unchanged"}
+
+
+def test_views_reject_writes(sample_warehouse: Path) -> None:
+    with connect(sample_warehouse, read_only=True) as conn, pytest.raises(duckdb.Error):
+        conn.execute("delete from core.report")
