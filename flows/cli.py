@@ -148,6 +148,28 @@ def check(path: Annotated[Path, typer.Argument(help="A report file to check with
 
 
 @app.command()
+def indicators(
+    unmatched: Annotated[bool, typer.Option("--unmatched", help="List metrics no catalog indicator matches")] = False,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Show how many metrics each catalog indicator took, or (--unmatched) the metrics none took."""
+    settings = get_settings(warehouse=warehouse)
+    if unmatched:
+        query = (
+            "select subject, unit_normalized, kind, count(*) as metrics, any_value(figure_text) as example, "
+            "any_value(source_text) as clause from mart.metric_observation where indicator is null "
+            "group by subject, unit_normalized, kind order by metrics desc, subject"
+        )
+    else:
+        query = (
+            "select i.indicator, i.indicator_name, i.unit_normalized, count(m.indicator) as metrics "
+            "from core.indicator as i left join mart.metric_observation as m on m.indicator = i.indicator "
+            "group by all order by any_value(i.priority)"
+        )
+    _print_query(settings.warehouse, query)
+
+
+@app.command()
 def init(warehouse: WarehouseOption = None) -> None:
     """Create the warehouse file, or bring its tables and views up to date, without loading anything."""
     from etl.load.schema import apply_schema

@@ -85,3 +85,14 @@ def test_check_shows_a_good_file_and_rejects_a_bad_one(tmp_path: Path) -> None:
     rejected = runner.invoke(app, ["check", str(bad)])
     assert rejected.exit_code == 1
     assert "bad.pdf: named .pdf but is not a PDF" in flat(rejected.output)
+
+
+def test_indicators_lists_catalog_use_and_unmatched_metrics(sample_warehouse: Path) -> None:
+    env = {"COLUMNS": "250"}
+    used = runner.invoke(app, ["indicators", "-w", str(sample_warehouse)], env=env)
+    assert used.exit_code == 0
+    assert "new_5g_base_stations" in used.output
+    unmatched = runner.invoke(app, ["indicators", "--unmatched", "-w", str(sample_warehouse)], env=env)
+    assert unmatched.exit_code == 0
+    assert "5G疑难站址" in unmatched.output  # a figure no indicator takes yet
+    assert "new_5g_base_stations" not in unmatched.output
