@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.tasks import exponential_backoff
 from pydantic import BaseModel
@@ -22,11 +23,13 @@ from etl.errors import ReportError
 from etl.extract.source import is_report_file, read_source
 from etl.load.schema import apply_schema
 from etl.load.seeds import seed_indicator_catalog
-from etl.load.warehouse import LoadResult, connect, load_report, record_outcome, warehouse_counts
+from etl.load.validation import record_validation
+from etl.load.warehouse import LoadResult, connect, is_loaded, load_report, record_outcome, warehouse_counts
 from etl.metrics.catalog import load_catalog
 from etl.models import RawReport, Report
 from etl.parse.report import parse_report
 from etl.settings import get_settings
+from etl.validate.gate import QualityGate
 
 
 class FileOutcome(BaseModel):
@@ -53,6 +56,8 @@ class IngestSummary(BaseModel):
     current_reports: int
     tasks_in_warehouse: int
     task_rows_in_warehouse: int
+    open_warnings: int = 0
+    data_docs: str = ""
 
     @property
     def failed(self) -> list[FileOutcome]:
@@ -63,7 +68,7 @@ def _is_transient(task: Any, task_run: Any, state: Any) -> bool:
     """Retry only what may pass by itself: I/O errors and a warehouse locked by another process."""
     try:
         state.result()
-    except ReportError:
+    except (ReportError, QualityGateFailed):
         return False
     except (OSError, duckdb.IOException):
         return True
@@ -90,9 +95,27 @@ def prepare_warehouse(warehouse: Path, sql_dir: Path, indicators_file: Path) -> 
         seed_indicator_catalog(conn, catalog)
 
 
-@task(retries=4, retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_condition_fn=_is_transient)
-def load_parsed_report(report: Report, warehouse: Path, run_id: str) -> LoadResult:
+class QualityGateFailed(Exception):
+    """A report failed a critical expectation: it is not loaded (its validation results are recorded)."""
+
+
+# The gate holds a Great Expectations context: it is passed through, never hashed for caching (NO_CACHE).
+@task(
+    retries=4,
+    retry_delay_seconds=exponential_backoff(backoff_factor=1),
+    retry_condition_fn=_is_transient,
+    cache_policy=NO_CACHE,
+)
+def validate_and_load(report: Report, warehouse: Path, run_id: str, gate: QualityGate) -> LoadResult:
+    """Quality gate, then load, on one connection: a critical failure leaves core untouched."""
     with connect(warehouse) as conn:
+        if not is_loaded(conn, report.raw.source_sha256):
+            outcome = gate.validate_report(report).merge(gate.validate_warehouse(conn, report))
+            record_validation(conn, run_id, report, outcome)
+            if not outcome.passed_critical:
+                raise QualityGateFailed(f"{report.raw.source_file}: quality gate failed\n{outcome.summary()}")
+            for warning in outcome.warnings:
+                get_run_logger().warning("%s: %s", report.raw.source_file, warning.describe())
         result = load_report(conn, report, run_id=run_id)
         record_outcome(
             conn,
@@ -105,6 +128,20 @@ def load_parsed_report(report: Report, warehouse: Path, run_id: str) -> LoadResu
             row_count=result.row_count,
         )
     return result
+
+
+@task(
+    retries=4,
+    retry_delay_seconds=exponential_backoff(backoff_factor=1),
+    retry_condition_fn=_is_transient,
+    cache_policy=NO_CACHE,
+)
+def check_published(warehouse: Path, run_id: str, gate: QualityGate) -> list[str]:
+    """Warehouse-wide expectations after loading (e.g. one current version per quarter); returns failures."""
+    with connect(warehouse) as conn:
+        outcome = gate.validate_published(conn)
+        record_validation(conn, run_id, None, outcome)
+    return [failure.describe() for failure in outcome.failures]
 
 
 @task(retries=4, retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_condition_fn=_is_transient)
@@ -125,18 +162,19 @@ def summarize_warehouse(warehouse: Path, run_id: str, files: list[FileOutcome]) 
         current_reports=counts.current_reports,
         tasks_in_warehouse=counts.tasks,
         task_rows_in_warehouse=counts.task_rows,
+        open_warnings=counts.open_warnings,
     )
 
 
-def _ingest_one(path: Path, warehouse: Path, run_id: str) -> FileOutcome:
-    """Extract, parse and load one file; a bad file becomes a failed outcome, not an exception."""
+def _ingest_one(path: Path, warehouse: Path, run_id: str, gate: QualityGate) -> FileOutcome:
+    """Extract, parse, validate and load one file; a bad file becomes a failed outcome, not an exception."""
     logger = get_run_logger()
     started = time.perf_counter()
     try:
         raw = extract_report(path)
         report = parse_raw_report(raw)
-        result = load_parsed_report(report, warehouse, run_id)
-    except ReportError as exc:
+        result = validate_and_load(report, warehouse, run_id, gate)
+    except (ReportError, QualityGateFailed) as exc:
         logger.error("%s: rejected\n%s", path.name, exc)
         record_failure(warehouse, run_id, path.name, str(exc))
         return FileOutcome(file=path.name, outcome="failed", message=str(exc), seconds=time.perf_counter() - started)
@@ -179,7 +217,10 @@ def _publish_artifacts(summary: IngestSummary) -> None:
         f"- files: {len(summary.files)} ({len(failed)} failed)",
         f"- reports in warehouse: {summary.reports_in_warehouse} ({summary.current_reports} current)",
         f"- task rows in warehouse: {summary.task_rows_in_warehouse}",
+        f"- open data-quality warnings: {summary.open_warnings} (`select * from mart.open_warnings`)",
     ]
+    if summary.data_docs:
+        lines.append(f"- Great Expectations Data Docs: [{summary.data_docs}](file://{summary.data_docs})")
     if failed:
         lines += ["", "## Failed files", ""]
         lines += [f"- **{f.file}**: {(f.message or '').replace(chr(10), '; ')}" for f in failed]
@@ -197,8 +238,14 @@ def ingest_reports(paths: list[str], warehouse: str | None = None) -> IngestSumm
     settings = get_settings(warehouse=warehouse)
     run_id = str(flow_run.get_id() or "local")
     prepare_warehouse(settings.warehouse, settings.sql_dir, settings.indicators_file)
-    outcomes = [_ingest_one(path, settings.warehouse, run_id) for path in report_files([Path(p) for p in paths])]
+    gate = QualityGate(data_docs_dir=settings.data_docs_dir)  # one Great Expectations context per flow run
+    files = report_files([Path(p) for p in paths])
+    outcomes = [_ingest_one(path, settings.warehouse, run_id, gate) for path in files]
+    published_failures = check_published(settings.warehouse, run_id, gate)
+    for failure in published_failures:
+        get_run_logger().error("warehouse check failed: %s", failure)
     summary = summarize_warehouse(settings.warehouse, run_id, outcomes)
+    summary.data_docs = str(gate.build_data_docs() or "")
     _publish_artifacts(summary)
     return summary
 

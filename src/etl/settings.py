@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     warehouse: Path = Field(default=Path("data/warehouse.duckdb"), description="DuckDB warehouse file")
     samples_dir: Path = Field(default=Path("data/samples"), description="Bundled sample reports")
     sql_dir: Path = Field(default=PROJECT_ROOT / "sql", description="DDL and view files applied on every run")
+    data_docs_dir: Path | None = Field(
+        default=Path("data/gx_docs"), description="Great Expectations Data Docs (static HTML) built on each run"
+    )
     indicators_file: Path = Field(
         default=PROJECT_ROOT / "data" / "indicators.yaml", description="Indicator catalog seeded on every run"
     )

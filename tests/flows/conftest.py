@@ -25,3 +25,9 @@ def prefect_api_url(prefect_harness: None) -> str:
     url = PREFECT_API_URL.value()
     assert url, "the Prefect test harness did not set an API URL"
     return str(url)
+
+
+@pytest.fixture(autouse=True)
+def data_docs_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Great Expectations Data Docs of test runs go to a temporary folder, not the project's data/."""
+    monkeypatch.setenv("ETL_DATA_DOCS_DIR", str(tmp_path_factory.mktemp("gx_docs")))

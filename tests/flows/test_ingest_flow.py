@@ -79,3 +79,27 @@ def test_a_second_run_over_the_same_files_is_a_no_op(tmp_path: Path) -> None:
     again = ingest_report(str(REAL_TEXT_DUMP), str(warehouse))
     assert [(f.outcome, f.rows) for f in again.files] == [("unchanged", 0)]
     assert again.task_rows_in_warehouse == 34
+
+
+def test_a_report_failing_the_quality_gate_is_not_loaded_and_the_reasons_are_kept(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    lines = REAL_TEXT_DUMP.read_text(encoding="utf-8").split("\n")
+    cells = lines[6].split("\t")
+    cells[8] += "&lt;p&gt;"  # escaped markup survives cleaning as a literal <p>: a critical expectation
+    lines[6] = "\t".join(cells)
+    (inbox / "markup.txt").write_text("\n".join(lines), encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    summary = ingest_reports([str(inbox)], str(warehouse))
+    assert [(f.file, f.outcome) for f in summary.files] == [("markup.txt", "failed")]
+    assert "quality gate failed" in (summary.files[0].message or "")
+    with connect(warehouse, read_only=True) as conn:
+        for table in ("raw.source_file", "raw.extracted_cell", "core.report", "core.task_row", "core.metric"):
+            assert conn.execute(f"select count(*) from {table}").fetchone() == (0,), table
+        failing = conn.execute(
+            "select severity, column_name, observed_value from ops.validation_result "
+            "where not success and file_name = 'markup.txt'"
+        ).fetchall()
+        assert failing and all(severity == "critical" for severity, _, _ in failing)
+        assert any(column == "progress_text" and "<p>" in observed for _, column, observed in failing)
+    assert summary.data_docs.endswith("index.html") and Path(summary.data_docs).exists()

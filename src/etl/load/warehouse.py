@@ -211,6 +211,7 @@ class WarehouseCounts:
     current_reports: int
     tasks: int
     task_rows: int
+    open_warnings: int
 
 
 def warehouse_counts(conn: duckdb.DuckDBPyConnection) -> WarehouseCounts:
@@ -221,7 +222,8 @@ def warehouse_counts(conn: duckdb.DuckDBPyConnection) -> WarehouseCounts:
             (select count(*) from core.report),
             (select count(*) from staging.current_report),
             (select count(*) from (select distinct issuer, year, task_no from mart.task_progress)),
-            (select count(*) from mart.task_progress)
+            (select count(*) from mart.task_progress),
+            (select count(*) from mart.open_warnings)
         """
     ).fetchone()
     assert row is not None

@@ -1,0 +1,74 @@
+"""Record the quality gate's outcomes (etl.validate) in ops.validation_run and ops.validation_result."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from etl.models import Report
+
+if TYPE_CHECKING:  # importing etl.validate at run time would import pandas for a type annotation
+    from etl.validate.gate import ValidationOutcome
+
+
+def record_validation(
+    conn: duckdb.DuckDBPyConnection, run_id: str, report: Report | None, outcome: ValidationOutcome
+) -> str:
+    """Insert one validation and all its expectation results in one transaction; return its validation_id.
+
+    ``report`` is the report validated, or None for warehouse-wide checks (QualityGate.validate_published).
+    """
+    validation_id = str(uuid.uuid4())
+    now = datetime.now(UTC)
+    report_id = report.raw.source_sha256 if report else None
+    file_name = report.raw.source_file if report else None
+    meta = report.meta if report else None
+    run_row = [
+        validation_id,
+        run_id,
+        report_id,
+        file_name,
+        meta.issuer if meta else None,
+        meta.year if meta else None,
+        meta.quarter if meta else None,
+        list(outcome.suites),
+        outcome.started_at,
+        outcome.seconds,
+        outcome.passed_critical,
+        len(outcome.failures),
+        len(outcome.warnings),
+        str(outcome.data_docs) if outcome.data_docs else None,
+        now,
+    ]
+    result_rows = [
+        [
+            validation_id,
+            run_id,
+            report_id,
+            file_name,
+            result.suite,
+            result.expectation,
+            result.column,
+            result.severity,
+            result.description,
+            result.success,
+            result.observed_json,
+            now,
+        ]
+        for result in outcome.results
+    ]
+    conn.execute("begin transaction")
+    try:
+        conn.execute("insert into ops.validation_run values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", run_row)
+        if result_rows:
+            conn.executemany(
+                "insert into ops.validation_result values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", result_rows
+            )
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    return validation_id

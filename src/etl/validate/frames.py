@@ -1,0 +1,116 @@
+"""Pure conversions of a parsed Report into the pandas DataFrames the quality gate validates.
+
+Great Expectations validates DataFrames, not our models, so every check needs its data as columns:
+
+- ``rows_frame``: one row per TaskRow, with the report's issuer, year and quarter.
+- ``tasks_frame``: one row per task (序号) with the plan types it has, e.g. ``roadmap,schedule``.
+- ``report_frame``: one row for the report: issuer, year, quarter, task_count.
+- ``title_history_frame``: one row per task of the report × neighbouring current report of the same issuer and
+  year that has the task, with both titles side by side (from a warehouse query, see etl.validate.gate).
+- ``task_count_change_frame``: zero or one row comparing the report's task count with the previous quarter's.
+
+Frames always have their columns, even with no rows, so that a check on an empty report fails on its data and not
+on a missing column.
+"""
+
+from __future__ import annotations
+
+import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
+
+from etl.models import Report, TaskRow
+
+ROW_COLUMNS: tuple[str, ...] = (
+    "issuer",
+    "year",
+    "quarter",
+    "task_no",
+    "task_title",
+    "lead_office",
+    "phone",
+    "plan_type",
+    "plan_type_label",
+    "plan_text",
+    "status",
+    "status_text",
+    "progress_text",
+    "source_line",
+)
+TASK_COLUMNS: tuple[str, ...] = ("task_no", "task_title", "row_count", "plan_types")
+REPORT_COLUMNS: tuple[str, ...] = ("issuer", "year", "quarter", "task_count")
+TITLE_HISTORY_COLUMNS: tuple[str, ...] = ("task_no", "task_title", "other_quarter", "other_title", "other_report_id")
+TASK_COUNT_CHANGE_COLUMNS: tuple[str, ...] = (
+    "issuer",
+    "year",
+    "quarter",
+    "task_count",
+    "previous_quarter",
+    "previous_task_count",
+    "task_count_ratio",
+)
+
+
+def rows_frame(report: Report) -> pd.DataFrame:
+    """One row per TaskRow: the columns the row checks read, plus the report's issuer, year and quarter."""
+    meta = report.meta
+    report_values = {"issuer": meta.issuer, "year": meta.year, "quarter": meta.quarter}
+    records = [
+        {name: report_values[name] if name in report_values else getattr(row, name) for name in ROW_COLUMNS}
+        for row in report.rows
+    ]
+    return pd.DataFrame.from_records(records, columns=list(ROW_COLUMNS))
+
+
+def tasks_frame(report: Report) -> pd.DataFrame:
+    """One row per task number: its (first) title, how many rows it has and its plan types, sorted and joined."""
+    by_task: dict[int, list[TaskRow]] = {}
+    for row in report.rows:
+        by_task.setdefault(row.task_no, []).append(row)
+    records = [
+        {
+            "task_no": task_no,
+            "task_title": rows[0].task_title,
+            "row_count": len(rows),
+            "plan_types": ",".join(sorted({str(row.plan_type) for row in rows})),
+        }
+        for task_no, rows in by_task.items()
+    ]
+    return pd.DataFrame.from_records(records, columns=list(TASK_COLUMNS))
+
+
+def report_frame(report: Report) -> pd.DataFrame:
+    """The report itself as one row."""
+    meta = report.meta
+    record = {"issuer": meta.issuer, "year": meta.year, "quarter": meta.quarter, "task_count": report.task_count}
+    return pd.DataFrame.from_records([record], columns=list(REPORT_COLUMNS))
+
+
+def title_history_frame(report: Report, other_titles: pd.DataFrame) -> pd.DataFrame:
+    """The report's task titles next to the titles of the same tasks in other reports of its issuer and year.
+
+    ``other_titles`` has columns task_no, other_quarter, other_title, other_report_id (one row per task and report).
+    Tasks that only one side has are left out: a task may join or leave the list between quarters.
+    """
+    titles = tasks_frame(report)[["task_no", "task_title"]]
+    others = other_titles[["task_no", "other_quarter", "other_title", "other_report_id"]]
+    merged = titles.merge(others, on="task_no", how="inner")
+    return merged[list(TITLE_HISTORY_COLUMNS)].sort_values(["task_no", "other_quarter"], ignore_index=True)
+
+
+def task_count_change_frame(
+    report: Report, previous_quarter: int | None, previous_task_count: int | None
+) -> pd.DataFrame:
+    """One row comparing the report's task count with the previous quarter's, or no row when there is none."""
+    columns = list(TASK_COUNT_CHANGE_COLUMNS)
+    if previous_quarter is None or not previous_task_count:
+        return pd.DataFrame(columns=columns).astype({"task_count_ratio": "float64"})
+    meta = report.meta
+    record = {
+        "issuer": meta.issuer,
+        "year": meta.year,
+        "quarter": meta.quarter,
+        "task_count": report.task_count,
+        "previous_quarter": previous_quarter,
+        "previous_task_count": previous_task_count,
+        "task_count_ratio": round(report.task_count / previous_task_count, 4),
+    }
+    return pd.DataFrame.from_records([record], columns=columns)
