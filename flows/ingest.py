@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from etl.errors import ReportError
 from etl.extract.source import is_report_file, read_source
+from etl.inbox import archive_file, quarantine_file, ready_files
 from etl.load.schema import apply_schema
 from etl.load.seeds import seed_indicator_catalog
 from etl.load.validation import record_validation
@@ -232,14 +233,12 @@ def _publish_artifacts(summary: IngestSummary) -> None:
     )
 
 
-@flow(name="ingest-reports", log_prints=True)
-def ingest_reports(paths: list[str], warehouse: str | None = None) -> IngestSummary:
-    """Ingest report files and folders (e.g. an inbox) into the warehouse; failures do not stop the others."""
+def _ingest_files(files: list[Path], warehouse: Path | None) -> IngestSummary:
+    """The body shared by the flows: prepare, gate and load each file, check the warehouse, publish artifacts."""
     settings = get_settings(warehouse=warehouse)
     run_id = str(flow_run.get_id() or "local")
     prepare_warehouse(settings.warehouse, settings.sql_dir, settings.indicators_file)
     gate = QualityGate(data_docs_dir=settings.data_docs_dir)  # one Great Expectations context per flow run
-    files = report_files([Path(p) for p in paths])
     outcomes = [_ingest_one(path, settings.warehouse, run_id, gate) for path in files]
     published_failures = check_published(settings.warehouse, run_id, gate)
     for failure in published_failures:
@@ -250,7 +249,39 @@ def ingest_reports(paths: list[str], warehouse: str | None = None) -> IngestSumm
     return summary
 
 
+@flow(name="ingest-reports", log_prints=True)
+def ingest_reports(paths: list[str], warehouse: str | None = None) -> IngestSummary:
+    """Ingest report files and folders into the warehouse; failures do not stop the others. Files stay put."""
+    return _ingest_files(report_files([Path(p) for p in paths]), Path(warehouse) if warehouse else None)
+
+
 @flow(name="ingest-report")
 def ingest_report(path: str, warehouse: str | None = None) -> IngestSummary:
-    """Ingest one report file (extract → parse → load → views)."""
+    """Ingest one report file (extract → parse → validate → load)."""
     return ingest_reports([path], warehouse)
+
+
+@task
+def file_away(path: Path, outcome: FileOutcome, archive: Path, quarantine: Path) -> str:
+    """Move an ingested file to the archive (by content hash) or, if it failed, to quarantine with the reason."""
+    if outcome.outcome == "failed":
+        return str(quarantine_file(path, quarantine, outcome.message or "failed"))
+    return str(archive_file(path, archive))
+
+
+@flow(name="poll-inbox", log_prints=True)
+def poll_inbox(
+    inbox: str = "data/inbox",
+    archive: str = "data/archive",
+    quarantine: str = "data/quarantine",
+    warehouse: str | None = None,
+    settle_seconds: float = 10.0,
+) -> IngestSummary:
+    """Ingest the inbox's settled files once each, then archive them (or quarantine the failures)."""
+    inbox_dir = Path(inbox)
+    inbox_dir.mkdir(parents=True, exist_ok=True)
+    files = ready_files(inbox_dir, settle_seconds=settle_seconds)
+    summary = _ingest_files(files, Path(warehouse) if warehouse else None)
+    for path, outcome in zip(files, summary.files, strict=True):
+        file_away(path, outcome, Path(archive), Path(quarantine))
+    return summary

@@ -103,3 +103,31 @@ def test_a_report_failing_the_quality_gate_is_not_loaded_and_the_reasons_are_kep
         assert failing and all(severity == "critical" for severity, _, _ in failing)
         assert any(column == "progress_text" and "<p>" in observed for _, column, observed in failing)
     assert summary.data_docs.endswith("index.html") and Path(summary.data_docs).exists()
+
+
+def test_poll_inbox_archives_good_files_quarantines_bad_ones_and_leaves_unsettled_ones(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from flows.ingest import poll_inbox
+
+    inbox, archive, quarantine = tmp_path / "inbox", tmp_path / "archive", tmp_path / "quarantine"
+    inbox.mkdir()
+    old = time.time() - 120
+    for name, data in (("q3.txt", REAL_TEXT_DUMP.read_bytes()), ("bad.pdf", b"not a pdf")):
+        (inbox / name).write_bytes(data)
+        os.utime(inbox / name, (old, old))
+    (inbox / "copying.txt").write_bytes(REAL_TEXT_DUMP.read_bytes())  # just written: not settled yet
+    warehouse = tmp_path / "w.duckdb"
+    summary = poll_inbox(str(inbox), str(archive), str(quarantine), str(warehouse), settle_seconds=30)
+    assert sorted((f.file, f.outcome) for f in summary.files) == [("bad.pdf", "failed"), ("q3.txt", "loaded")]
+    assert [p.name for p in inbox.iterdir()] == ["copying.txt"]
+    archived = list(archive.rglob("*_q3.txt"))
+    assert len(archived) == 1 and archived[0].read_bytes() == REAL_TEXT_DUMP.read_bytes()
+    assert (quarantine / "bad.pdf").exists()
+    assert "not a PDF" in (quarantine / "bad.pdf.error.json").read_text(encoding="utf-8")
+    # The next poll picks up the settled file; it has the same bytes as q3.txt, so it is unchanged and archived once.
+    os.utime(inbox / "copying.txt", (old, old))
+    again = poll_inbox(str(inbox), str(archive), str(quarantine), str(warehouse), settle_seconds=30)
+    assert [(f.file, f.outcome) for f in again.files] == [("copying.txt", "unchanged")]
+    assert list(inbox.iterdir()) == []
