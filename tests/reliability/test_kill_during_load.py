@@ -67,7 +67,8 @@ def _counts(warehouse: Path) -> dict[str, int]:
             "incomplete": "select count(*) from core.report r where row_count <> "
             "(select count(*) from core.task_row t where t.report_id = r.report_id) "
             "or row_count * 9 <> (select count(*) from raw.extracted_cell c where c.source_sha256 = r.source_sha256)",
-            "orphans": "select count(*) from core.task_row t where t.report_id not in (select report_id from core.report)",
+            "orphans": "select count(*) from core.task_row t "
+            "where t.report_id not in (select report_id from core.report)",
         }
         return {name: int(_scalar(conn.execute(sql).fetchone())) for name, sql in queries.items()}
 
