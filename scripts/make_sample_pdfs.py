@@ -47,6 +47,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Length, Mm, Pt
 from docx.table import Table, _Cell, _Row
 
+from etl.extract.fidelity import MARK_SETS, apply_mark_set
 from etl.extract.text_dump import read_text_dump
 from etl.models import RawRow
 from etl.normalize.text import clean_cell
@@ -71,6 +72,9 @@ HEADER_TOP: tuple[str, ...] = (
     "",
     "落实情况",
 )
+# Another table (for the "not this report's table" fixture): other column names, same shape.
+OTHER_HEADER_TOP: tuple[str, ...] = ("序号", "项目名称", "牵头单位", "联系电话", "类别", "", "进展", "", "备注")
+OTHER_HEADER_BOTTOM: tuple[str, str] = ("正常", "滞后")
 # Fixed document dates, so that re-running the script gives the same .docx properties.
 DOC_DATE = dt.datetime(2024, 10, 15, 9, 0, 0, tzinfo=dt.UTC)
 
@@ -104,16 +108,22 @@ class Layout:
     orientation: str
     font: str
     font_size: float
+    marks: str = "source"
+    repeat_header: bool = True
+    other_table: bool = False
 
 
-def load_tasks(dump: Path) -> tuple[str, str, list[Task]]:
+def load_tasks(dump: Path, marks: str = "source") -> tuple[str, str, list[Task]]:
     """(title, quarter header, tasks) from a text dump, via the ETL's own reader and parser.
+
+    ``marks`` names a mark set of etl.extract.fidelity (✔ instead of ✓, words, words in 未完成): the status
+    cells are drawn that way, and the fidelity tests expect the text dump with the same substitution.
 
     The texts are the parser's canonical ones (numbered items one per line), so the PDF made from them
     must parse to the same TaskRows. The responsible-units cell is rebuilt from the raw cell, because the
     parsed row only keeps the split unit names.
     """
-    raw = read_text_dump(dump)
+    raw = apply_mark_set(read_text_dump(dump), marks)
     report = parse_report(raw)
     raw_by_line: dict[int, RawRow] = {row.line: row for row in raw.rows}
     tasks: list[Task] = []
@@ -251,8 +261,12 @@ def column_widths(doc: DocxDocument) -> list[Length]:
     return [Mm(round(width, 1)) for width in widths]
 
 
-def add_table(doc: DocxDocument, quarter_header: str, tasks: list[Task]) -> None:
-    """The bordered report table: two repeating header rows, then two rows per task with merged task cells."""
+def add_table(doc: DocxDocument, quarter_header: str, tasks: list[Task], layout: Layout) -> None:
+    """The bordered report table: two repeating header rows, then two rows per task with merged task cells.
+
+    With ``layout.repeat_header`` off the header is on page 1 only, so rows continue at the top of the next
+    page with nothing above them; ``layout.other_table`` writes other column names (a table that is not ours).
+    """
     body_rows = sum(len(task.rows) for task in tasks)
     table = doc.add_table(rows=2 + body_rows, cols=len(COLUMN_WIDTHS_MM))
     table.style = doc.styles["Table Grid"]
@@ -264,28 +278,30 @@ def add_table(doc: DocxDocument, quarter_header: str, tasks: list[Task]) -> None
         for cell in table.columns[index].cells:
             cell.width = width
 
-    _fill_header(table, quarter_header)
+    _fill_header(table, quarter_header, layout)
     row_index = 2
     for task in tasks:
         _fill_task(table, row_index, task)
         row_index += len(task.rows)
 
 
-def _fill_header(table: Table, quarter_header: str) -> None:
+def _fill_header(table: Table, quarter_header: str, layout: Layout) -> None:
     top, bottom = table.rows[0], table.rows[1]
-    labels = list(HEADER_TOP)
-    labels[5] = quarter_header
+    labels = list(OTHER_HEADER_TOP if layout.other_table else HEADER_TOP)
+    labels[5] = "计划" if layout.other_table else quarter_header
     for column, label in enumerate(labels):
         if column == 7:
             continue
         write_cell(top.cells[column], (label,), center=True, bold=True)
-    write_cell(bottom.cells[6], ("已完成",), center=True, bold=True)
-    write_cell(bottom.cells[7], ("未完成",), center=True, bold=True)
+    done_label, not_done_label = OTHER_HEADER_BOTTOM if layout.other_table else ("已完成", "未完成")
+    write_cell(bottom.cells[6], (done_label,), center=True, bold=True)
+    write_cell(bottom.cells[7], (not_done_label,), center=True, bold=True)
     top.cells[6].merge(top.cells[7])
     for column in (0, 1, 2, 3, 4, 5, 8):
         top.cells[column].merge(bottom.cells[column])
     for row in (top, bottom):
-        mark_header_row(row)
+        if layout.repeat_header:
+            mark_header_row(row)
         for cell in row.cells:
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
@@ -309,11 +325,11 @@ def _fill_task(table: Table, first: int, task: Task) -> None:
 
 
 def build_docx(dump: Path, docx_path: Path, layout: Layout) -> None:
-    title, quarter_header, tasks = load_tasks(dump)
+    title, quarter_header, tasks = load_tasks(dump, layout.marks)
     doc = setup_document(layout, title, dump.name)
     add_page_number_footer(doc)
     add_title(doc, title, layout)
-    add_table(doc, quarter_header, tasks)
+    add_table(doc, quarter_header, tasks, layout)
     doc.save(str(docx_path))
 
 
@@ -347,10 +363,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--orientation", choices=("landscape", "portrait"), default="landscape")
     parser.add_argument("--font", default=DEFAULT_FONT, help="a CJK font with a Unicode map (Noto CJK)")
     parser.add_argument("--font-size", type=float, default=DEFAULT_FONT_SIZE, help="body size in points")
+    parser.add_argument("--marks", choices=sorted(MARK_SETS), default="source", help="how status marks are drawn")
+    parser.add_argument("--no-repeat-header", action="store_true", help="header rows on page 1 only")
+    parser.add_argument("--other-table", action="store_true", help="other column names: not this report's table")
     parser.add_argument("--keep-docx", action="store_true", help="also write the .docx next to the PDF")
     args = parser.parse_args(argv)
 
-    layout = Layout(orientation=args.orientation, font=args.font, font_size=args.font_size)
+    layout = Layout(
+        orientation=args.orientation,
+        font=args.font,
+        font_size=args.font_size,
+        marks=args.marks,
+        repeat_header=not args.no_repeat_header,
+        other_table=args.other_table,
+    )
     with tempfile.TemporaryDirectory(prefix="make_sample_pdfs_") as tmp:
         work = Path(tmp)
         docx_path = work / f"{args.output.stem}.docx"

@@ -57,6 +57,11 @@ class RawReport(BaseModel):
     title: str
     quarter_header: str = Field(description="The header of the quarter-plan column, e.g. 第三季度")
     rows: tuple[RawRow, ...]
+    notes: tuple[str, ...] = Field(
+        default=(),
+        description="What the extractor decided that the file did not say outright (e.g. an undecodable status "
+        "mark read as ✓ because of the cell it stands in, text drawn twice and read once), page by page",
+    )
 
 
 class ReportMeta(BaseModel):

@@ -9,13 +9,13 @@ test (by hand or with pypdfium2).
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pypdfium2 as pdfium
 import pytest
 
 from etl.errors import ReportError
-from etl.extract.pdf import PageRow, PageTable, _join_pages, _page_chars, parse_pdf, read_pdf
+from etl.extract.grid import Char, PageRow, PageTable, drop_duplicates, join_pages
+from etl.extract.pdf import parse_pdf, read_pdf
 from etl.extract.text_dump import read_text_dump
 from etl.models import COLUMN_NAMES, RawReport, Report, TaskRow
 from etl.parse.report import parse_report
@@ -164,13 +164,14 @@ def test_scanned_pdf_needs_ocr(tmp_path: Path) -> None:
 def test_text_drawn_twice_is_read_once() -> None:
     """Some writers make bold text by drawing it twice, slightly offset: the copy is not text."""
 
-    def char(text: str, x0: float, top: float) -> dict[str, object]:
-        return {"text": text, "x0": x0, "x1": x0 + 10.5, "top": top, "bottom": top + 10.5, "size": 10.5}
+    def char(text: str, x0: float, top: float) -> Char:
+        return Char(text, x0, x0 + 10.5, top, top + 10.5, 10.5)
 
-    page = SimpleNamespace(
-        chars=[char("序", 50, 100), char("序", 50.3, 100.2), char("号", 60.5, 100), char("号", 60.8, 100.2)]
-    )
-    assert [ch["text"] for ch in _page_chars(page)] == ["序", "号"]
+    chars = [char("序", 50, 100), char("序", 50.3, 100.2), char("号", 60.5, 100), char("号", 60.8, 100.2)]
+    kept, copies = drop_duplicates(chars)
+    assert [ch.text for ch in kept] == ["序", "号"]
+    assert copies == 2
+    assert drop_duplicates(kept) == (kept, 0)
 
 
 # --- Hand-made PDFs: a table that is not this report, and text with no table -----------------------------
@@ -268,7 +269,7 @@ def test_a_row_label_cut_by_a_page_break_is_joined() -> None:
         ),
         text_above="",
     )
-    rows = _join_pages([page1, page2])
+    rows = join_pages([page1, page2])
     assert [row.pages for row in rows] == [(1, 2), (2,)]
     assert rows[0].cell("plan_kind") == "进度安\n排"
     assert rows[0].cell("quarter_plan") == "计划第一行\n计划第二行"
@@ -290,7 +291,7 @@ def test_a_centred_task_number_on_the_next_page_joins_its_task() -> None:
         rows=(page_row("7", "第二行", "【中小办】", "5515812", "施工图", "步骤", "✓", "", "落实"),),
         text_above="",
     )
-    rows = _join_pages([page1, page2])
+    rows = join_pages([page1, page2])
     assert [row.pages for row in rows] == [(1, 2), (2,)]
     assert rows[0].cells[:4] == ("7", "很长的任务标题\n第二行", "市经济和信息化局\n【中小办】", "5515812")
     assert rows[1].cells[:5] == ("", "", "", "", "施工图")
@@ -312,7 +313,7 @@ def test_a_new_task_at_the_top_of_a_page_opens_its_own_row() -> None:
         rows=(page_row("2", "任务乙", "市经济和信息化局【运行办】", "5512665", "进度安排", "计划", "✓", "", "落实"),),
         text_above="",
     )
-    rows = _join_pages([page1, page2])
+    rows = join_pages([page1, page2])
     assert [row.pages for row in rows] == [(1,), (1,), (2,)]
     assert [row.cell("task_no") for row in rows] == ["1", "", "2"]
 
