@@ -5,7 +5,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test lint typecheck pytest samples clean
+# Debian packages the tests need: Chromium (the report is tested in a real headless browser) and CJK fonts (so
+# Chinese labels render). system-deps installs only what is missing: with both present it does nothing.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk
+
+.PHONY: install system-deps run test lint typecheck pytest samples clean
 
 install: $(VENV)/.installed
 
@@ -15,10 +19,19 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "system packages already installed: $(SYSTEM_PACKAGES)"; exit 0; fi; \
+	sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	echo "installing Debian packages:" $$missing; \
+	$$sudo apt-get update -qq && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing
+
 run: install
 	$(BIN)/etl ingest
 
-test: install lint typecheck pytest
+test: install system-deps lint typecheck pytest
 
 lint: install
 	$(BIN)/ruff check .

@@ -172,14 +172,96 @@ def indicators(
 @app.command()
 def init(warehouse: WarehouseOption = None) -> None:
     """Create the warehouse file, or bring its tables and views up to date, without loading anything."""
+    from etl.load.publish import staged_warehouse
     from etl.load.schema import apply_schema
     from etl.load.warehouse import connect
 
     settings = get_settings(warehouse=warehouse)
-    with connect(settings.warehouse) as conn:
+    with staged_warehouse(settings.warehouse) as staging, connect(staging) as conn:
         apply_schema(conn, settings.sql_dir)
     console.print(f"Warehouse ready: {settings.warehouse.resolve()}")
 
 
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())
+
+
+@app.command()
+def export(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write the files and manifest.json into")],
+    file_format: Annotated[str, typer.Option("--format", "-f", help="File format: parquet")] = "parquet",
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Write every mart view as a file (Parquet) plus manifest.json, for tools that cannot open DuckDB."""
+    import time
+
+    from etl.export.parquet import MANIFEST, export_parquet
+
+    if file_format != "parquet":
+        err_console.print(f"[red]error:[/red] unknown format {file_format!r}: the formats are: parquet")
+        raise typer.Exit(2)
+    settings = get_settings(warehouse=warehouse)
+    started = time.perf_counter()
+    try:
+        manifest = export_parquet(settings.warehouse, out_dir)
+    except FileNotFoundError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    table = Table("view", "file", "rows", "bytes")
+    for view in manifest.views:
+        table.add_row(view.view, view.file, str(view.rows), str(view.bytes))
+    console.print(table)
+    console.print(
+        f"{len(manifest.views)} {file_format} file(s) and {MANIFEST} in {out_dir.resolve()} "
+        f"({time.perf_counter() - started:.2f} s)"
+    )
+
+
+@app.command()
+def docs(
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder to write into [default: docs/ of the project]")
+    ] = None,
+    schema_only: Annotated[
+        bool, typer.Option("--schema-only", help="Document a warehouse built in memory from sql/, not the file")
+    ] = False,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Write the data dictionary (Markdown and HTML) generated from the warehouse's own catalog."""
+    from etl.docs.dictionary import schema_only_warehouse, write_dictionary
+    from etl.load.warehouse import connect
+
+    settings = get_settings(warehouse=warehouse)
+    target = out_dir or settings.docs_dir
+    try:
+        if schema_only:
+            with schema_only_warehouse(settings.sql_dir) as conn:
+                written = write_dictionary(conn, settings.sql_dir, target)
+        else:
+            with connect(settings.warehouse, read_only=True) as conn:
+                written = write_dictionary(conn, settings.sql_dir, target)
+    except FileNotFoundError as exc:
+        err_console.print(f"[red]error:[/red] {exc} (or use --schema-only)")
+        raise typer.Exit(1) from exc
+    for path in written:
+        console.print(f"Wrote {path.resolve()}")
+
+
+@app.command()
+def report(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="HTML file to write [env ETL_REPORT_FILE; default data/report.html]"),
+    ] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Render a static, self-contained HTML report of the warehouse (charts; opens offline) and print its path."""
+    from etl.report import write_report
+
+    settings = get_settings(warehouse=warehouse, report_file=out)
+    try:
+        result = write_report(settings.warehouse, settings.report_file)
+    except FileNotFoundError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    console.print(f"Report ({result.charts} charts, {result.bytes / 1e6:.1f} MB): {result.path.resolve()}")

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from etl.errors import ReportError
 from etl.extract.source import is_report_file, read_source
 from etl.inbox import archive_file, quarantine_file, ready_files
+from etl.load.publish import staged_warehouse
 from etl.load.schema import apply_schema
 from etl.load.seeds import seed_indicator_catalog
 from etl.load.validation import record_validation
@@ -29,6 +30,7 @@ from etl.load.warehouse import LoadResult, connect, is_loaded, load_report, reco
 from etl.metrics.catalog import load_catalog
 from etl.models import RawReport, Report
 from etl.parse.report import parse_report
+from etl.report import write_report
 from etl.settings import get_settings
 from etl.validate.gate import QualityGate
 
@@ -59,6 +61,7 @@ class IngestSummary(BaseModel):
     task_rows_in_warehouse: int
     open_warnings: int = 0
     data_docs: str = ""
+    report: str = ""
 
     @property
     def failed(self) -> list[FileOutcome]:
@@ -220,6 +223,8 @@ def _publish_artifacts(summary: IngestSummary) -> None:
         f"- task rows in warehouse: {summary.task_rows_in_warehouse}",
         f"- open data-quality warnings: {summary.open_warnings} (`select * from mart.open_warnings`)",
     ]
+    if summary.report:
+        lines.append(f"- HTML report: [{summary.report}](file://{summary.report})")
     if summary.data_docs:
         lines.append(f"- Great Expectations Data Docs: [{summary.data_docs}](file://{summary.data_docs})")
     if failed:
@@ -234,17 +239,25 @@ def _publish_artifacts(summary: IngestSummary) -> None:
 
 
 def _ingest_files(files: list[Path], warehouse: Path | None) -> IngestSummary:
-    """The body shared by the flows: prepare, gate and load each file, check the warehouse, publish artifacts."""
+    """The body shared by the flows: stage, gate and load each file, check, publish, report.
+
+    All writes go to a staging copy beside the published warehouse, which replaces it atomically at the end
+    (etl.load.publish): readers and BI tools never see a half-loaded run and never block it.
+    """
     settings = get_settings(warehouse=warehouse)
     run_id = str(flow_run.get_id() or "local")
-    prepare_warehouse(settings.warehouse, settings.sql_dir, settings.indicators_file)
     gate = QualityGate(data_docs_dir=settings.data_docs_dir)  # one Great Expectations context per flow run
-    outcomes = [_ingest_one(path, settings.warehouse, run_id, gate) for path in files]
-    published_failures = check_published(settings.warehouse, run_id, gate)
-    for failure in published_failures:
-        get_run_logger().error("warehouse check failed: %s", failure)
-    summary = summarize_warehouse(settings.warehouse, run_id, outcomes)
+    with staged_warehouse(
+        settings.warehouse, storage_version=settings.storage_version, lock_timeout=settings.lock_timeout
+    ) as staging:
+        prepare_warehouse(staging, settings.sql_dir, settings.indicators_file)
+        outcomes = [_ingest_one(path, staging, run_id, gate) for path in files]
+        for failure in check_published(staging, run_id, gate):
+            get_run_logger().error("warehouse check failed: %s", failure)
+        summary = summarize_warehouse(staging, run_id, outcomes)
+    summary.warehouse = str(settings.warehouse)
     summary.data_docs = str(gate.build_data_docs() or "")
+    summary.report = str(write_report(settings.warehouse, settings.report_file).path)
     _publish_artifacts(summary)
     return summary
 

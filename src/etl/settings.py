@@ -24,6 +24,16 @@ class Settings(BaseSettings):
     indicators_file: Path = Field(
         default=PROJECT_ROOT / "data" / "indicators.yaml", description="Indicator catalog seeded on every run"
     )
+    storage_version: str = Field(
+        default="v1.1.0",
+        pattern=r"^(v\d+\.\d+\.\d+|latest)$",
+        description="DuckDB storage version new warehouse files are written with: the oldest DuckDB that opens them",
+    )
+    lock_timeout: float = Field(
+        default=600.0, ge=0, description="Seconds a writer waits for another writer's lock on the warehouse"
+    )
+    docs_dir: Path = Field(default=PROJECT_ROOT / "docs", description="Where `etl docs` writes the data dictionary")
+    report_file: Path = Field(default=Path("data/report.html"), description="Where `etl report` writes the report")
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -11,8 +11,10 @@ from typing import Literal
 
 import duckdb
 
+from etl.load.storage import create_database
 from etl.models import COLUMN_LABELS, COLUMN_NAMES, Report
 from etl.parse.report import content_sha256
+from etl.settings import get_settings
 
 Outcome = Literal["loaded", "unchanged", "failed"]
 
@@ -28,12 +30,20 @@ class LoadResult:
 
 
 @contextmanager
-def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to the warehouse file, closed on exit. Read-only connections never create the file."""
+def connect(
+    path: Path, *, read_only: bool = False, storage_version: str | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse file, closed on exit. Read-only connections never create the file.
+
+    A writable connection creates a missing file with ``storage_version`` (default: the setting, ``v1.1.0``) so
+    that older DuckDB clients can open it; an existing file keeps the version it was created with.
+    """
     if read_only and not path.exists():
         raise FileNotFoundError(f"warehouse {path} does not exist yet: run `etl ingest` first")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            create_database(path, storage_version or get_settings().storage_version)
     conn = duckdb.connect(str(path), read_only=read_only)
     try:
         yield conn

@@ -1,0 +1,1 @@
+"""Exports of the warehouse for tools that cannot open DuckDB files."""

@@ -1,0 +1,120 @@
+"""The route Superset- and Metabase-style tools take: SQLAlchemy with duckdb-engine on ``duckdb:///path``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
+
+from etl.extract.source import read_source
+from etl.load.publish import staged_warehouse
+from etl.load.schema import apply_schema
+from etl.load.seeds import seed_indicator_catalog
+from etl.load.warehouse import connect, load_report
+from etl.metrics.catalog import load_catalog
+from etl.parse.report import parse_report
+from tests.conftest import INDICATORS, REAL_TEXT_DUMP, SQL_DIR, SYNTHETIC
+
+READ_ONLY = {"read_only": True}
+TASK_ROWS = "select count(*) from mart.task_progress"
+
+
+def url(warehouse: Path) -> str:
+    return f"duckdb:///{warehouse}"
+
+
+def publish(warehouse: Path, files: Iterable[Path]) -> None:
+    with staged_warehouse(warehouse) as staging, connect(staging) as conn:
+        apply_schema(conn, SQL_DIR)
+        seed_indicator_catalog(conn, load_catalog(INDICATORS))
+        for file in files:
+            load_report(conn, parse_report(read_source(file)))
+
+
+def a_writer_can_open(warehouse: Path) -> bool:
+    """Whether another process can open the file for writing now (as a direct, unstaged writer would)."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).close()", str(warehouse)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if result.returncode != 0:
+        assert "lock" in result.stderr.lower(), result.stderr
+    return result.returncode == 0
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    path = tmp_path / "warehouse.duckdb"
+    publish(path, [REAL_TEXT_DUMP])
+    return path
+
+
+def test_the_inspector_lists_schemas_tables_and_views_and_a_view_can_be_queried(sample_warehouse: Path) -> None:
+    engine = sa.create_engine(url(sample_warehouse), connect_args=READ_ONLY, poolclass=NullPool)
+    inspector = sa.inspect(engine)
+    database = sample_warehouse.stem  # duckdb-engine names schemas database.schema
+    schemas = set(inspector.get_schema_names())
+    assert {f"{database}.{layer}" for layer in ("raw", "core", "staging", "mart", "ops")} <= schemas
+    assert {"source_file", "extracted_cell"} <= set(inspector.get_table_names(schema="raw"))
+    assert {"report", "task_row", "metric", "indicator"} <= set(inspector.get_table_names(schema="core"))
+    with connect(sample_warehouse, read_only=True) as conn:
+        mart_views = {
+            v for (v,) in conn.execute("select view_name from duckdb_views() where schema_name = 'mart'").fetchall()
+        }
+    assert set(inspector.get_view_names(schema="mart")) == mart_views
+    assert {"task_progress", "quarterly_completion", "indicator_yoy", "target_attainment"} <= mart_views
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "select year, quarter, tasks_completed, tasks from mart.quarterly_completion "
+                "where lead_office is null and year = :year order by quarter"
+            ),
+            {"year": 2024},
+        ).all()
+    assert [tuple(row) for row in rows] == [(2024, 1, 12, 17), (2024, 2, 14, 17), (2024, 3, 15, 17), (2024, 4, 16, 17)]
+    engine.dispose()
+
+
+def test_writes_are_refused_on_a_read_only_engine(warehouse: Path) -> None:
+    engine = sa.create_engine(url(warehouse), connect_args=READ_ONLY, poolclass=NullPool)
+    with pytest.raises(sa.exc.DBAPIError, match="read-only"), engine.connect() as conn:
+        conn.execute(sa.text("delete from core.report"))
+
+
+def test_a_pooled_engine_keeps_the_file_open_after_its_with_block(warehouse: Path) -> None:
+    engine = sa.create_engine(url(warehouse), connect_args=READ_ONLY)  # SQLAlchemy's default: a QueuePool
+    with engine.connect() as conn:
+        assert conn.execute(sa.text(TASK_ROWS)).scalar_one() == 34
+    # The connection went back to the pool, still open: it still holds DuckDB's lock on the file.
+    assert not a_writer_can_open(warehouse)
+    engine.dispose()
+    assert a_writer_can_open(warehouse)
+
+
+def test_a_null_pool_engine_releases_the_file_when_its_with_block_ends(warehouse: Path) -> None:
+    engine = sa.create_engine(url(warehouse), connect_args=READ_ONLY, poolclass=NullPool)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text(TASK_ROWS)).scalar_one() == 34
+        assert not a_writer_can_open(warehouse)
+    assert a_writer_can_open(warehouse)
+
+
+def test_a_pooled_engine_reads_the_state_it_opened_until_disposed_null_pool_the_latest(warehouse: Path) -> None:
+    """Staged publishing never waits for readers; a pooled connection just goes on reading the replaced file."""
+    pooled = sa.create_engine(url(warehouse), connect_args=READ_ONLY)
+    with pooled.connect() as conn:
+        assert conn.execute(sa.text(TASK_ROWS)).scalar_one() == 34
+    publish(warehouse, SYNTHETIC)  # a scheduled load while the BI tool is connected
+    with pooled.connect() as conn:
+        assert conn.execute(sa.text(TASK_ROWS)).scalar_one() == 34  # stale: the file it opened before the load
+    pooled.dispose()
+    fresh = sa.create_engine(url(warehouse), connect_args=READ_ONLY, poolclass=NullPool)
+    with fresh.connect() as conn:
+        assert conn.execute(sa.text(TASK_ROWS)).scalar_one() == 34 + 4 * 34
