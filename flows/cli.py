@@ -47,9 +47,14 @@ def ingest(
     if missing:
         err_console.print(f"[red]not found:[/red] {', '.join(map(str, missing))}")
         raise typer.Exit(2)
+    from etl.load.warehouse import WarehouseCorruptError
     from flows.ingest import ingest_reports  # imports Prefect only for commands that run flows
 
-    summary = ingest_reports([str(p) for p in targets], str(settings.warehouse))
+    try:
+        summary = ingest_reports([str(p) for p in targets], str(settings.warehouse))
+    except WarehouseCorruptError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(3) from exc
     table = Table(title="Files")
     for column in ("file", "outcome", "issuer", "year", "quarter", "tasks", "rows", "seconds"):
         table.add_column(column)
@@ -180,6 +185,38 @@ def init(warehouse: WarehouseOption = None) -> None:
     with staged_warehouse(settings.warehouse) as staging, connect(staging) as conn:
         apply_schema(conn, settings.sql_dir)
     console.print(f"Warehouse ready: {settings.warehouse.resolve()}")
+
+
+@app.command()
+def rebuild(
+    archive: Annotated[Path, typer.Option(help="Folder of archived inputs")] = Path("data/archive"),
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Rebuild the warehouse from the archived inputs: the damaged file is moved aside, every input replayed."""
+    from datetime import UTC, datetime
+
+    from etl.inbox import archived_files
+
+    settings = get_settings(warehouse=warehouse)
+    files = archived_files(archive)
+    if not files:
+        err_console.print(f"[red]no archived inputs in {archive}[/red]")
+        raise typer.Exit(2)
+    if settings.warehouse.exists():
+        aside = settings.warehouse.with_name(
+            f"{settings.warehouse.name}.replaced-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+        )
+        settings.warehouse.rename(aside)
+        console.print(f"Moved the old warehouse aside: {aside}")
+    from flows.ingest import ingest_reports
+
+    summary = ingest_reports([str(p) for p in files], str(settings.warehouse))
+    console.print(
+        f"Rebuilt {settings.warehouse} from {len(files)} archived file(s): {summary.reports_in_warehouse} reports, "
+        f"{summary.task_rows_in_warehouse} task rows; {len(summary.failed)} failed."
+    )
+    if summary.failed:
+        raise typer.Exit(1)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -26,7 +26,15 @@ from etl.load.publish import staged_warehouse
 from etl.load.schema import apply_schema
 from etl.load.seeds import seed_indicator_catalog
 from etl.load.validation import record_validation
-from etl.load.warehouse import LoadResult, connect, is_loaded, load_report, record_outcome, warehouse_counts
+from etl.load.warehouse import (
+    LoadResult,
+    check_warehouse,
+    connect,
+    is_loaded,
+    load_report,
+    record_outcome,
+    warehouse_counts,
+)
 from etl.metrics.catalog import load_catalog
 from etl.models import RawReport, Report
 from etl.parse.report import parse_report
@@ -246,6 +254,7 @@ def _ingest_files(files: list[Path], warehouse: Path | None) -> IngestSummary:
     """
     settings = get_settings(warehouse=warehouse)
     run_id = str(flow_run.get_id() or "local")
+    check_warehouse(settings.warehouse)  # a damaged file stops the run before anything moves
     gate = QualityGate(data_docs_dir=settings.data_docs_dir)  # one Great Expectations context per flow run
     with staged_warehouse(
         settings.warehouse, storage_version=settings.storage_version, lock_timeout=settings.lock_timeout

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
+import flows  # noqa: F401  (Prefect environment defaults before prefect is imported)
 from etl.extract.source import read_source
 from etl.extract.text_dump import read_text_dump
 from etl.load.schema import apply_schema
@@ -57,3 +61,42 @@ def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("samples") / "warehouse.duckdb"
     build_warehouse(path, [REAL_TEXT_DUMP, REAL_PDF, *SYNTHETIC])
     return path
+
+
+# One temporary Prefect server for the whole session: flows run for real, the start-up is paid once.
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url(prefect_harness: None) -> str:
+    """The session server's API address, for `etl` commands run as real subprocesses."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    assert url, "the Prefect test harness did not set an API URL"
+    return str(url)
+
+
+@pytest.fixture(autouse=True)
+def data_docs_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Great Expectations Data Docs of test runs go to a temporary folder, not the project's data/."""
+    monkeypatch.setenv("ETL_DATA_DOCS_DIR", str(tmp_path_factory.mktemp("gx_docs")))
+
+
+def flat(text: str) -> str:
+    """Output with rich's line wrapping undone."""
+    return " ".join(text.split())
+
+
+def run_etl(args: list[str], api_url: str) -> subprocess.CompletedProcess[str]:
+    """`etl …` as a user runs it: a real process, talking to the session's Prefect server."""
+    env = {**os.environ, "PREFECT_API_URL": api_url, "COLUMNS": "200"}
+    etl = Path(sys.executable).parent / "etl"
+    return subprocess.run([str(etl), *args], capture_output=True, text=True, env=env, timeout=300, check=False)

@@ -118,3 +118,17 @@ def _move(source: Path, target: Path) -> None:
         with target.open("rb") as handle:
             os.fsync(handle.fileno())
         source.unlink()
+
+
+def archived_files(archive: Path) -> list[Path]:
+    """Every archived input, in the order it arrived (modification time, kept by the move), then by name."""
+    if not archive.is_dir():
+        return []
+    files = [path for path in archive.rglob("*") if path.is_file() and not is_partial(path)]
+    return sorted(files, key=lambda path: (path.stat().st_mtime_ns, path.name))
+
+
+def original_name(archived: Path) -> str:
+    """The name a file had in the inbox: the archive prefixes it with its content hash and '_'."""
+    digest, _, name = archived.name.partition("_")
+    return name if len(digest) == 64 and name else archived.name

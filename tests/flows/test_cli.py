@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from tests.conftest import REAL_TEXT_DUMP
+from tests.conftest import REAL_TEXT_DUMP, flat, run_etl
 
 runner = CliRunner()
-
-
-def flat(text: str) -> str:
-    """Output with rich's line wrapping undone."""
-    return " ".join(text.split())
-
-
-def run_etl(args: list[str], api_url: str) -> subprocess.CompletedProcess[str]:
-    """`etl …` as a user runs it: a real process, talking to the session's Prefect server."""
-    env = {**os.environ, "PREFECT_API_URL": api_url, "COLUMNS": "200"}
-    etl = Path(sys.executable).parent / "etl"
-    return subprocess.run([str(etl), *args], capture_output=True, text=True, env=env, timeout=300, check=False)
 
 
 @pytest.mark.prefect

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +49,46 @@ def connect(
         yield conn
     finally:
         conn.close()
+
+
+class WarehouseCorruptError(RuntimeError):
+    """The warehouse file exists but DuckDB cannot read it: rebuild it from the archived inputs."""
+
+
+_CHECKED_TABLES = ("raw.source_file", "raw.extracted_cell", "core.report", "core.task_row", "core.metric")
+
+
+def check_warehouse(path: Path) -> None:
+    """Raise WarehouseCorruptError if an existing warehouse file cannot be read whole; a missing file is fine.
+
+    Opens read-only and reads every row of the main tables, so a truncated or overwritten file is found at the
+    start of a run, before anything is staged. A file locked by a writer is not corrupt: that error propagates.
+    """
+    if not path.exists():
+        return
+    try:
+        with closing(duckdb.connect(str(path), read_only=True)) as conn:
+            present = {
+                f"{schema}.{name}"
+                for schema, name in conn.execute("select schema_name, table_name from duckdb_tables()").fetchall()
+            }
+            for table in _CHECKED_TABLES:
+                if table in present:
+                    conn.execute(f"select * from {table}").fetchall()
+    except duckdb.IOException as exc:
+        if "could not set lock" in str(exc).lower():  # held by a writer: not damage
+            raise
+        raise WarehouseCorruptError(_corrupt_message(path, exc)) from exc
+    except (duckdb.SerializationException, duckdb.InternalException, duckdb.CatalogException) as exc:
+        raise WarehouseCorruptError(_corrupt_message(path, exc)) from exc
+
+
+def _corrupt_message(path: Path, exc: Exception) -> str:
+    return (
+        f"warehouse {path} is not a readable DuckDB file ({exc}). Nothing was loaded and the inputs were left in "
+        f"place. Recover with `etl rebuild --warehouse {path}`: it moves the damaged file aside and replays every "
+        "archived input in order (see RELIABILITY.md)."
+    )
 
 
 def is_loaded(conn: duckdb.DuckDBPyConnection, source_sha256: str) -> bool:
