@@ -49,7 +49,7 @@ def ready_files(inbox: Path, *, settle_seconds: float, now: float | None = None)
         if is_partial(path) or not is_report_file(path):
             continue
         state = file_state(path)
-        if state.size > 0 and current - state.mtime_ns / 1e9 >= settle_seconds:
+        if current - state.mtime_ns / 1e9 >= settle_seconds:  # an empty file that stays empty is quarantined
             ready.append((state.mtime_ns, path))
     return [path for _, path in sorted(ready)]
 
