@@ -47,6 +47,8 @@ def ingest(
     if missing:
         err_console.print(f"[red]not found:[/red] {', '.join(map(str, missing))}")
         raise typer.Exit(2)
+    import duckdb
+
     from etl.load.warehouse import WarehouseCorruptError
     from flows.ingest import ingest_reports  # imports Prefect only for commands that run flows
 
@@ -54,6 +56,12 @@ def ingest(
         summary = ingest_reports([str(p) for p in targets], str(settings.warehouse))
     except WarehouseCorruptError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(3) from exc
+    except (OSError, duckdb.IOException) as exc:  # disk full, read-only folder, …
+        err_console.print(
+            f"[red]error:[/red] cannot write the warehouse {settings.warehouse}: {exc}\n"
+            "Nothing was published (the warehouse is as before) and the input files were left where they were."
+        )
         raise typer.Exit(3) from exc
     table = Table(title="Files")
     for column in ("file", "outcome", "issuer", "year", "quarter", "tasks", "rows", "seconds"):

@@ -84,7 +84,11 @@ def staged_warehouse(
     timeout = settings.lock_timeout if lock_timeout is None else lock_timeout
     published.parent.mkdir(parents=True, exist_ok=True)
     with writer_lock(published, timeout):
-        staging = prepare_staging(published, version)
+        try:
+            staging = prepare_staging(published, version)
+        except BaseException:
+            discard(staging_path(published))  # e.g. the disk filled up during the copy
+            raise
         try:
             yield staging
             seal(staging)
