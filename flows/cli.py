@@ -196,6 +196,28 @@ def init(warehouse: WarehouseOption = None) -> None:
 
 
 @app.command()
+def poll(
+    inbox: Annotated[Path, typer.Option(help="Folder new reports arrive in")] = Path("data/inbox"),
+    archive: Annotated[Path, typer.Option(help="Where ingested files go (by content hash)")] = Path("data/archive"),
+    quarantine: Annotated[Path, typer.Option(help="Where failed files go, with a reason")] = Path("data/quarantine"),
+    settle_seconds: Annotated[float, typer.Option(help="A file must be unchanged this long")] = 10.0,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Run the inbox poll once (the `poll-inbox` flow): ingest settled files, archive or quarantine them."""
+    from flows.ingest import poll_inbox
+
+    settings = get_settings(warehouse=warehouse)
+    summary = poll_inbox(str(inbox), str(archive), str(quarantine), str(settings.warehouse), settle_seconds)
+    for f in summary.files:
+        console.print(f"{f.file}: {f.outcome}" + (f" — {f.message}" if f.message else ""))
+    console.print(
+        f"{len(summary.files)} file(s); warehouse {settings.warehouse}: {summary.reports_in_warehouse} reports"
+    )
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
 def rebuild(
     archive: Annotated[Path, typer.Option(help="Folder of archived inputs")] = Path("data/archive"),
     warehouse: WarehouseOption = None,

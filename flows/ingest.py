@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from etl.errors import ReportError
 from etl.extract.source import is_report_file, read_source
 from etl.inbox import archive_file, quarantine_file, ready_files
-from etl.load.publish import staged_warehouse
+from etl.load.publish import staged_warehouse, writer_lock
 from etl.load.schema import apply_schema
 from etl.load.seeds import seed_indicator_catalog
 from etl.load.validation import record_validation
@@ -246,7 +246,7 @@ def _publish_artifacts(summary: IngestSummary) -> None:
     )
 
 
-def _ingest_files(files: list[Path], warehouse: Path | None) -> IngestSummary:
+def _ingest_files(files: list[Path], warehouse: Path | None, *, lock_held: bool = False) -> IngestSummary:
     """The body shared by the flows: stage, gate and load each file, check, publish, report.
 
     All writes go to a staging copy beside the published warehouse, which replaces it atomically at the end
@@ -257,7 +257,10 @@ def _ingest_files(files: list[Path], warehouse: Path | None) -> IngestSummary:
     check_warehouse(settings.warehouse)  # a damaged file stops the run before anything moves
     gate = QualityGate(data_docs_dir=settings.data_docs_dir)  # one Great Expectations context per flow run
     with staged_warehouse(
-        settings.warehouse, storage_version=settings.storage_version, lock_timeout=settings.lock_timeout
+        settings.warehouse,
+        storage_version=settings.storage_version,
+        lock_timeout=settings.lock_timeout,
+        lock_held=lock_held,
     ) as staging:
         prepare_warehouse(staging, settings.sql_dir, settings.indicators_file)
         outcomes = [_ingest_one(path, staging, run_id, gate) for path in files]
@@ -299,11 +302,17 @@ def poll_inbox(
     warehouse: str | None = None,
     settle_seconds: float = 10.0,
 ) -> IngestSummary:
-    """Ingest the inbox's settled files once each, then archive them (or quarantine the failures)."""
+    """Ingest the inbox's settled files once each, then archive them (or quarantine the failures).
+
+    The warehouse's writer lock is held from listing the inbox to moving the files, so two runs at once (a
+    schedule overlapping a manual run) take turns: the second finds only what the first left.
+    """
     inbox_dir = Path(inbox)
     inbox_dir.mkdir(parents=True, exist_ok=True)
-    files = ready_files(inbox_dir, settle_seconds=settle_seconds)
-    summary = _ingest_files(files, Path(warehouse) if warehouse else None)
-    for path, outcome in zip(files, summary.files, strict=True):
-        file_away(path, outcome, Path(archive), Path(quarantine))
+    settings = get_settings(warehouse=warehouse)
+    with writer_lock(settings.warehouse, settings.lock_timeout):
+        files = ready_files(inbox_dir, settle_seconds=settle_seconds)
+        summary = _ingest_files(files, settings.warehouse, lock_held=True)
+        for path, outcome in zip(files, summary.files, strict=True):
+            file_away(path, outcome, Path(archive), Path(quarantine))
     return summary

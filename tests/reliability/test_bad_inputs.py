@@ -96,3 +96,46 @@ def test_the_cli_exit_code_says_files_failed(tmp_path: Path, prefect_api_url: st
     assert result.returncode == 1
     assert "failed: encrypted.pdf:" in flat(result.stderr)
     assert "1 report file(s)" in flat(result.stdout)
+
+
+def test_two_polls_at_once_take_turns_and_load_each_file_once(tmp_path: Path, prefect_api_url: str) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import SYNTHETIC
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for source in [REAL_TEXT_DUMP, *SYNTHETIC]:
+        shutil.copy(source, inbox / source.name)
+        os.utime(inbox / source.name, (time.time() - 60, time.time() - 60))
+    args = [
+        "poll",
+        "--inbox",
+        str(inbox),
+        "--archive",
+        str(tmp_path / "archive"),
+        "--quarantine",
+        str(tmp_path / "quarantine"),
+        "--settle-seconds",
+        "5",
+        "--warehouse",
+        str(tmp_path / "w.duckdb"),
+    ]
+    env = {**os.environ, "PREFECT_API_URL": prefect_api_url, "COLUMNS": "200"}
+    etl = str(Path(sys.executable).parent / "etl")
+    runs = [
+        subprocess.Popen([etl, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    loaded = sum(out.count(": loaded") for out, _ in outputs)
+    assert loaded == 1 + len(SYNTHETIC), outputs
+    assert list(inbox.iterdir()) == []
+    assert len(list((tmp_path / "archive").rglob("*.txt"))) == 1 + len(SYNTHETIC)
+    with connect(tmp_path / "w.duckdb", read_only=True) as conn:
+        assert conn.execute("select count(*) from core.report").fetchone() == (1 + len(SYNTHETIC),)
+        assert conn.execute("select count(*) from ops.ingest_file where outcome = 'loaded'").fetchone() == (
+            1 + len(SYNTHETIC),
+        )

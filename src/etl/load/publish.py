@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import duckdb
@@ -72,18 +72,23 @@ def writer_lock(published: Path, timeout: float) -> Iterator[None]:
 
 @contextmanager
 def staged_warehouse(
-    published: Path, *, storage_version: str | None = None, lock_timeout: float | None = None
+    published: Path,
+    *,
+    storage_version: str | None = None,
+    lock_timeout: float | None = None,
+    lock_held: bool = False,
 ) -> Iterator[Path]:
     """Yield a staging copy of the warehouse to load; publish it atomically when the block succeeds.
 
     Close every connection to the staging file before the block ends. On an exception the staging file is
-    removed, the published file is untouched and the exception propagates.
+    removed, the published file is untouched and the exception propagates. ``lock_held``: the caller already
+    holds :func:`writer_lock` (e.g. to keep other writers out while it also moves input files).
     """
     settings = get_settings()
     version = storage_version or settings.storage_version
     timeout = settings.lock_timeout if lock_timeout is None else lock_timeout
     published.parent.mkdir(parents=True, exist_ok=True)
-    with writer_lock(published, timeout):
+    with nullcontext() if lock_held else writer_lock(published, timeout):
         try:
             staging = prepare_staging(published, version)
         except BaseException:
