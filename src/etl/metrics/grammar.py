@@ -172,7 +172,11 @@ def _line_figures(line: str, start: int, offset: int) -> list[Figure]:
             continue
         unit_match = _UNIT_AFTER.match(line, end)
         assert unit_match is not None  # _reason_not_metric checked it
-        metric = _metric(line, token, pos, unit_match)
+        try:
+            metric = _metric(line, token, pos, unit_match)
+        except ValueError:  # not a well-formed numeral (二十十, 十百): words, not a number
+            result.append(Figure(token, offset + pos, None, "idiom"))
+            continue
         consumed = unit_match.end()
         result.append(Figure(line[pos : unit_match.end()], offset + pos, metric, None))
     return result

@@ -112,3 +112,8 @@ def test_item_numbers_are_not_metrics_and_do_not_leak_into_subjects() -> None:
 
 def test_a_figure_with_a_multiplier_unit_is_one_figure() -> None:
     assert [f.text for f in figures("已立项实施30万吨/年MTBE项目，项目投资3亿元")] == ["30万吨/年", "3亿元"]
+
+
+def test_malformed_chinese_numerals_are_words_not_numbers() -> None:
+    assert extract_metrics("二十十个") == []
+    assert [f.reason for f in figures("十百家")] == ["idiom"]
