@@ -134,11 +134,11 @@ def _show(value: Any) -> str:
 @app.command()
 def check(path: Annotated[Path, typer.Argument(help="A report file to check without loading it")]) -> None:
     """Extract and parse one file and show what would be loaded; exit 1 with the reasons if it is bad."""
-    from etl.extract.source import read_source
+    from etl.extract.guarded import read_source_guarded
     from etl.parse.report import parse_report
 
     try:
-        report = parse_report(read_source(path))
+        report = parse_report(read_source_guarded(path))
     except ReportError as exc:
         err_console.print(f"[red]rejected:[/red]\n{exc}")
         raise typer.Exit(1) from exc

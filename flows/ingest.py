@@ -20,7 +20,8 @@ from prefect.tasks import exponential_backoff
 from pydantic import BaseModel
 
 from etl.errors import ReportError
-from etl.extract.source import is_report_file, read_source
+from etl.extract.guarded import read_source_guarded
+from etl.extract.source import is_report_file
 from etl.inbox import archive_file, quarantine_file, ready_files
 from etl.load.publish import staged_warehouse, writer_lock
 from etl.load.schema import apply_schema
@@ -91,7 +92,8 @@ def _is_transient(task: Any, task_run: Any, state: Any) -> bool:
 
 @task(retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_condition_fn=_is_transient)
 def extract_report(path: Path) -> RawReport:
-    return read_source(path)
+    # PDFs are read in a reused child process bounded in memory and time (hostile files: decompression bombs …)
+    return read_source_guarded(path)
 
 
 @task

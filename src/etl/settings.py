@@ -34,6 +34,16 @@ class Settings(BaseSettings):
     )
     docs_dir: Path = Field(default=PROJECT_ROOT / "docs", description="Where `etl docs` writes the data dictionary")
     report_file: Path = Field(default=Path("data/report.html"), description="Where `etl report` writes the report")
+    # Bounds on one input file's extraction (etl.extract.guarded): a hostile or broken file is rejected with a
+    # ReportError naming the limit instead of hanging the run or exhausting the machine's memory.
+    max_file_mb: float = Field(default=100.0, gt=0, description="Largest input file accepted, in MB")
+    max_pages: int = Field(default=1000, ge=1, description="Most pages a PDF may have (counted before extraction)")
+    max_extract_memory_mb: int = Field(
+        default=2048, ge=256, description="Address-space limit (RLIMIT_AS) of the process that extracts a PDF, in MB"
+    )
+    max_extract_seconds: float = Field(
+        default=300.0, gt=0, description="Wall-clock limit on extracting one PDF; the extractor is killed after it"
+    )
 
 
 def get_settings(**overrides: object) -> Settings:

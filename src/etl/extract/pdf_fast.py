@@ -68,7 +68,10 @@ def read_fast(data: bytes, file_name: str) -> FastRead:
         scan = PageScan()
         for index in range(len(doc)):
             number = index + 1
-            page = doc[index]
+            try:
+                page = doc[index]
+            except pdfium.PdfiumError as exc:  # e.g. a page tree nested too deep to load
+                raise ReportError.single(file_name, _pdfium_message(exc), page=number) from exc
             try:
                 _read_page(page, number, file_name, result, scan)
             finally:

@@ -15,6 +15,11 @@ def is_report_file(path: Path) -> bool:
     return path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES and not path.name.startswith(".")
 
 
+def looks_like_pdf(head: bytes) -> bool:
+    """Whether a file's first bytes (up to 1 KiB) make it a PDF for read_source: %PDF after optional whitespace."""
+    return head.lstrip().startswith(b"%PDF")
+
+
 def read_source(path: Path) -> RawReport:
     """Extract the report table of a text dump or PDF; ReportError for anything unreadable."""
     try:
@@ -23,7 +28,7 @@ def read_source(path: Path) -> RawReport:
         raise ReportError.single(path.name, f"cannot read the file: {exc.strerror or exc}") from exc
     if not head.strip():
         raise ReportError.single(path.name, "the file is empty")
-    if head.lstrip().startswith(b"%PDF"):
+    if looks_like_pdf(head):
         from etl.extract.pdf import read_pdf  # pdfplumber is only imported when a PDF arrives
 
         return read_pdf(path)

@@ -1,0 +1,359 @@
+"""Bounded extraction: a hostile or broken input file is rejected with a ReportError, never a hang or an OOM kill.
+
+``read_source_guarded(path, limits)`` reads a file as etl.extract.source.read_source does, within limits that
+name themselves in the error when hit (settings, overridable by ETL_* variables):
+
+- ``max_file_mb`` (ETL_MAX_FILE_MB, 100): the file's size, checked before anything reads it;
+- ``max_pages`` (ETL_MAX_PAGES, 1000): a PDF's page count, counted by PDFium before any page is read;
+- ``max_extract_memory_mb`` (ETL_MAX_EXTRACT_MEMORY_MB, 2048): the address space (RLIMIT_AS) of the process
+  that extracts a PDF;
+- ``max_extract_seconds`` (ETL_MAX_EXTRACT_SECONDS, 300): wall-clock time for one PDF; the process is killed.
+
+Text dumps are small and read with plain Python, so only the size limit applies and they are read in-process.
+A PDF is read in a child process (etl.extract.guarded_child): parsing it runs C code (PDFium) and pure-Python
+code (pdfminer) on untrusted bytes, and only a separate process can be stopped when it runs too long, capped in
+memory without capping the caller, and lost when it crashes. The page count is taken in the child too, so not
+even PDFium's page-tree parser sees a hostile file in the caller.
+
+A child is a fresh interpreter (``python -m etl.extract.guarded_child``) started with subprocess: the fork and
+exec happen in C, which is safe when the caller has threads (Prefect runs tasks in threads), and unlike
+multiprocessing's spawn/forkserver the child does not re-import the caller's ``__main__``. It talks to the
+caller over a socket pair (multiprocessing.connection framing, pickles). A child is started once and reused for
+the next files; concurrent callers (threads) each get their own, up to MAX_WORKERS at a time. A child that hit a
+limit, died or kept much memory is replaced. What a child can end with, and what the caller sees:
+
+- the report: returned as read_source returns it;
+- a ReportError of the extractor (encrypted, cut short, a scan, …): raised as it is;
+- MemoryError (Python ran out of its address space): ReportError naming the memory limit; the child is retired;
+- RecursionError (objects nested deeper than Python recurses): ReportError saying so;
+- any other exception: ReportError naming it (the extractor's bug on that file must not stop the run); the
+  child's traceback is logged;
+- killed by a signal (PDFium aborts, SIGABRT, when an allocation fails under RLIMIT_AS; the kernel's OOM killer
+  sends SIGKILL): ReportError naming the signal and the memory limit;
+- no answer within max_extract_seconds: the child is killed (SIGKILL), ReportError naming the time limit.
+
+Cost (benchmarks/guarded_overhead.py, results in benchmarks/results/guarded_overhead.md; 2-core machine):
+starting a child costs about 0.5 s (a fresh interpreter importing the extractor), once per process and again
+after each file that killed its child. With a warm child, each PDF costs about 3 ms more than read_source
+in-process on the 12-page sample (about 70 ms to read), 16 ms on the 302-page synthetic report (about 1.5 s):
+the pipe and pickling of the RawReport, plus under 1 ms for PDFium's page count; that is within the run-to-run
+noise of the reads themselves. The memory limit covers the child's whole address space: the interpreter and the
+extractor's libraries take about 70 MB of it before the first file; reading the 302-page report peaks at about
+60 MB resident and fits within a 256 MB limit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import logging
+import os
+import pickle
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from etl.errors import ReportError
+from etl.extract.source import looks_like_pdf, read_source
+from etl.models import RawReport
+from etl.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+MB = 1 << 20
+# Most children extracting at the same time; further callers wait for one to be free (their wait is not timed).
+MAX_WORKERS = max(1, min(4, os.cpu_count() or 1))
+# How long a new child may take to start and import the extractor before it is taken as broken.
+STARTUP_SECONDS = 120.0
+# A child whose resident memory after a file stays above this is retired, so memory a large file made it keep is
+# given back to the system instead of staying with an idle child.
+RETIRE_RSS_MB = 512.0
+
+
+@dataclass(frozen=True)
+class ExtractLimits:
+    """Bounds on one input file's extraction; see the module docstring."""
+
+    max_file_mb: float = 100.0
+    max_pages: int = 1000
+    max_extract_memory_mb: int = 2048
+    max_extract_seconds: float = 300.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> ExtractLimits:
+        s = settings if settings is not None else get_settings()
+        return cls(
+            max_file_mb=s.max_file_mb,
+            max_pages=s.max_pages,
+            max_extract_memory_mb=s.max_extract_memory_mb,
+            max_extract_seconds=s.max_extract_seconds,
+        )
+
+
+@dataclass(frozen=True)
+class ExtractStats:
+    """How one file's extraction went."""
+
+    in_child: bool
+    seconds: float  # wall-clock time as the caller saw it, checks and transfer included
+    child_seconds: float | None = None  # page count and read_source inside the child
+    peak_rss_mb: float | None = None  # the child's peak resident memory while it read this file
+    page_count: int | None = None  # as PDFium counted the pages (None when it could not open the file)
+    child_pid: int | None = None  # the child that read the file
+
+
+def read_source_guarded(path: Path, limits: ExtractLimits | None = None) -> RawReport:
+    """read_source within the limits (the settings' when None); ReportError naming the file and the limit hit."""
+    return read_source_guarded_with_stats(path, limits)[0]
+
+
+def read_source_guarded_with_stats(path: Path, limits: ExtractLimits | None = None) -> tuple[RawReport, ExtractStats]:
+    """read_source_guarded, with how long it took and (for a PDF) how much memory the child needed."""
+    limits = limits if limits is not None else ExtractLimits.from_settings()
+    started = time.perf_counter()
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError as exc:
+        raise ReportError.single(path.name, f"cannot read the file: {exc.strerror or exc}") from exc
+    if size > limits.max_file_mb * MB:
+        raise ReportError.single(
+            path.name,
+            f"the file is {size / MB:.1f} MB, more than the limit of {limits.max_file_mb:g} MB "
+            "(max_file_mb, ETL_MAX_FILE_MB)",
+        )
+    if not looks_like_pdf(head):
+        raw = read_source(path)  # a text dump (or an empty or misnamed file): plain Python on a bounded size
+        return raw, ExtractStats(in_child=False, seconds=time.perf_counter() - started)
+    return default_pool().extract(path, limits, started)
+
+
+class _ChildDied(Exception):
+    def __init__(self, exitcode: int | None) -> None:
+        super().__init__(exitcode)
+        self.exitcode = exitcode
+
+
+class _ChildTimedOut(Exception):
+    pass
+
+
+class _ChildGone(Exception):
+    """The child had exited before it got the job (e.g. killed while idle): not the file's doing."""
+
+
+class _Worker:
+    """One child process (etl.extract.guarded_child) and the caller's end of the socket pair to it."""
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair()
+        env = dict(os.environ)
+        # The child imports etl from wherever this process does (an installed package or a source tree).
+        paths = [entry for entry in sys.path if entry]
+        if env.get("PYTHONPATH"):
+            paths.append(env["PYTHONPATH"])
+        env["PYTHONPATH"] = os.pathsep.join(paths)
+        try:
+            # subprocess starts the child with fork+exec done in C (or posix_spawn): safe with threads, and the
+            # child is a fresh interpreter that does not re-run the caller's __main__.
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "etl.extract.guarded_child", str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+        except OSError as exc:
+            ours.close()
+            raise RuntimeError(f"cannot start the extraction process: {exc}") from exc
+        finally:
+            theirs.close()
+        self.conn = Connection(ours.detach())
+        try:
+            if not self.conn.poll(STARTUP_SECONDS):
+                raise RuntimeError(f"it did not start within {STARTUP_SECONDS:g} s")
+            self.conn.recv()
+        except (EOFError, OSError, RuntimeError) as exc:
+            self.stop()
+            raise RuntimeError(
+                f"cannot start the extraction process: {exc or f'it exited with code {self.process.returncode}'}"
+            ) from exc
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def run(self, job: tuple[str, int, int, float], timeout: float) -> tuple[Any, ...]:
+        try:
+            self.conn.send(job)
+        except OSError as exc:
+            self.stop()
+            raise _ChildGone from exc
+        try:
+            if not self.conn.poll(timeout):
+                self.stop()
+                raise _ChildTimedOut
+            reply: tuple[Any, ...] = self.conn.recv()
+            return reply
+        except (EOFError, OSError, pickle.UnpicklingError) as exc:  # the child died: its end of the pipe closed
+            try:
+                exitcode: int | None = self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                exitcode = None
+            self.stop()
+            raise _ChildDied(exitcode) from exc
+
+    def stop(self) -> None:
+        """Kill the child (SIGKILL: a stuck extractor ignores anything gentler) and release its pipe."""
+        if self.process.poll() is None:
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(5)
+        self.conn.close()
+
+    def close(self) -> None:
+        """Ask an idle child to exit; kill it if it does not."""
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(2)
+        self.stop()
+
+
+class ExtractorPool:
+    """Child processes that extract PDFs, reused across files; safe to call from several threads."""
+
+    def __init__(self, max_workers: int = MAX_WORKERS) -> None:
+        self._idle: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(max_workers)
+        self._closed = False
+
+    def extract(
+        self, path: Path, limits: ExtractLimits, started: float | None = None
+    ) -> tuple[RawReport, ExtractStats]:
+        """Read a PDF in a child within ``limits``; ReportError naming the limit for what goes wrong there."""
+        started = time.perf_counter() if started is None else started
+        # CPU backstop in the child: twice the wall-clock limit, should this process die and stop timing it.
+        cpu_seconds = 2 * limits.max_extract_seconds + 10
+        # Absolute but not resolved: a symlink keeps its own name, as read_source(path) would report it.
+        job = (os.path.abspath(path), limits.max_pages, int(limits.max_extract_memory_mb * MB), cpu_seconds)
+        with self._slots:
+            worker = self._take()
+            try:
+                try:
+                    reply = worker.run(job, limits.max_extract_seconds)
+                except _ChildGone:
+                    worker = _Worker()
+                    reply = worker.run(job, limits.max_extract_seconds)
+            except _ChildTimedOut:
+                raise ReportError.single(
+                    path.name,
+                    f"extraction did not finish within the time limit of {limits.max_extract_seconds:g} s "
+                    "(max_extract_seconds, ETL_MAX_EXTRACT_SECONDS); the extraction process was stopped",
+                ) from None
+            except _ChildDied as died:
+                raise ReportError.single(path.name, _death_message(died.exitcode, limits)) from None
+            except BaseException:  # e.g. KeyboardInterrupt while waiting: the child may still be busy
+                worker.stop()
+                raise
+            kind, *rest, (child_seconds, peak, pages, rss) = reply
+            self._give_back(worker, keep=kind != "memory" and (rss is None or rss <= RETIRE_RSS_MB))
+        stats = ExtractStats(
+            in_child=True,
+            seconds=time.perf_counter() - started,
+            child_seconds=child_seconds,
+            peak_rss_mb=peak,
+            page_count=pages,
+            child_pid=worker.process.pid,
+        )
+        if kind == "ok":
+            raw: RawReport = rest[0]
+            return raw, stats
+        if kind == "report_error":
+            file_name, problems = rest
+            raise ReportError(file_name, list(problems))
+        if kind == "memory":
+            message = (
+                f"extraction needed more memory than the limit of {limits.max_extract_memory_mb} MB "
+                "(max_extract_memory_mb, ETL_MAX_EXTRACT_MEMORY_MB)"
+            )
+        elif kind == "recursion":
+            message = f"the PDF's objects are nested too deeply to read ({rest[0]})"
+        else:
+            log.error("%s: the extractor failed in its process:\n%s", path.name, rest[1])
+            message = f"the extractor failed on this file ({rest[0]})"
+        raise ReportError.single(path.name, message)
+
+    def _take(self) -> _Worker:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the extractor pool is closed")
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.alive():
+                    return worker
+                worker.stop()
+        return _Worker()
+
+    def _give_back(self, worker: _Worker, keep: bool) -> None:
+        with self._lock:
+            if keep and not self._closed and worker.alive():
+                self._idle.append(worker)
+                return
+        worker.close()
+
+    def close(self) -> None:
+        """Stop the idle children (a child in use is stopped when its file is done)."""
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.close()
+
+
+def _death_message(exitcode: int | None, limits: ExtractLimits) -> str:
+    memory = f"the memory limit of {limits.max_extract_memory_mb} MB (max_extract_memory_mb, ETL_MAX_EXTRACT_MEMORY_MB)"
+    if exitcode is None or exitcode >= 0:
+        return f"the extraction process exited unexpectedly (exit code {exitcode}); {memory} may have been hit"
+    try:
+        name = signal.Signals(-exitcode).name
+    except ValueError:
+        name = f"signal {-exitcode}"
+    if -exitcode == signal.SIGKILL:
+        return f"the extraction process was killed ({name}), most likely by the system for lack of memory; {memory}"
+    if -exitcode == signal.SIGABRT:
+        return (
+            f"the extraction process aborted ({name}), as the PDF library does when an allocation fails: "
+            f"{memory} was hit"
+        )
+    return f"the extraction process crashed ({name}) on this file; a malformed PDF, or {memory} was hit"
+
+
+_default_pool: ExtractorPool | None = None
+_default_lock = threading.Lock()
+
+
+def default_pool() -> ExtractorPool:
+    """The process-wide pool read_source_guarded uses, made on first use and closed at exit."""
+    global _default_pool
+    with _default_lock:
+        if _default_pool is None:
+            _default_pool = ExtractorPool()
+            atexit.register(_default_pool.close)
+        return _default_pool
+
+
+def shutdown() -> None:
+    """Stop the default pool's children now (they are stopped at exit anyway)."""
+    global _default_pool
+    with _default_lock:
+        pool, _default_pool = _default_pool, None
+    if pool is not None:
+        pool.close()
