@@ -64,8 +64,9 @@ def ingest(
         )
         raise typer.Exit(3) from exc
     table = Table(title="Files")
-    for column in ("file", "outcome", "issuer", "year", "quarter", "tasks", "rows", "seconds"):
-        table.add_column(column)
+    table.add_column("file", overflow="fold")
+    for column in ("outcome", "issuer", "year", "quarter", "tasks", "rows", "seconds"):
+        table.add_column(column, no_wrap=True)
     for f in summary.files:
         style = {"failed": "red", "unchanged": "dim"}.get(f.outcome, "green")
         table.add_row(
@@ -79,13 +80,20 @@ def ingest(
             f"{f.seconds:.2f}",
         )
     console.print(table)
-    for f in summary.failed:
-        err_console.print(f"[red]failed:[/red] {f.message}")
+    for f in summary.files:
+        if f.outcome == "failed":
+            err_console.print(f"[red]failed:[/red] {f.message}")
+        elif f.message:
+            console.print(f"[dim]{f.file}: {f.message}[/dim]")
     console.print(
         f"Warehouse [bold]{settings.warehouse.resolve()}[/bold]: {summary.reports_in_warehouse} report file(s) "
         f"({summary.current_reports} current), {summary.tasks_in_warehouse} tasks, "
-        f"{summary.task_rows_in_warehouse} task rows."
+        f"{summary.task_rows_in_warehouse} task rows, {summary.open_warnings} open data-quality warning(s)."
     )
+    if summary.report:
+        console.print(f"HTML report: {summary.report}")
+    if summary.data_docs:
+        console.print(f"Data Docs: {summary.data_docs}")
     console.print(f'Try: etl sql "{EXAMPLE_QUERY}"')
     _print_query(settings.warehouse, EXAMPLE_QUERY)
     if summary.failed:
