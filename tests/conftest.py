@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,6 +46,34 @@ def write_dump(tmp_path: Path, lines: list[str], name: str = "report.txt") -> Pa
     path = tmp_path / name
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+TREND_MARTS = (
+    "task_progress",
+    "quarterly_completion",
+    "task_history",
+    "metric_observation",
+    "indicator_yoy",
+    "target_attainment",
+)
+
+
+def mart_snapshot(warehouse: Path, *, without: tuple[str, ...]) -> dict[str, list[tuple[Any, ...]]]:
+    """Every trend mart view's rows (sorted) without the named columns, plus core.task_version: to compare runs."""
+    snapshot = {}
+    with connect(warehouse, read_only=True) as conn:
+        for view in TREND_MARTS:
+            columns = [
+                name
+                for (name,) in conn.execute(
+                    "select column_name from duckdb_columns() where schema_name = 'mart' and table_name = ? "
+                    "and not list_contains(?, column_name)",
+                    [view, list(without)],
+                ).fetchall()
+            ]
+            snapshot[view] = conn.execute(f"select {', '.join(columns)} from mart.{view} order by all").fetchall()
+        snapshot["task_version"] = conn.execute("select * from core.task_version order by all").fetchall()
+    return snapshot
 
 
 def build_warehouse(path: Path, files: Iterable[Path]) -> list[LoadResult]:

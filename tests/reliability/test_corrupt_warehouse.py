@@ -6,40 +6,13 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from etl.load.warehouse import WarehouseCorruptError, check_warehouse, connect
-from tests.conftest import REAL_TEXT_DUMP, SYNTHETIC, flat, run_etl
+from etl.load.warehouse import WarehouseCorruptError, check_warehouse
+from tests.conftest import REAL_TEXT_DUMP, SYNTHETIC, flat, mart_snapshot, run_etl
 
 pytestmark = pytest.mark.prefect
-
-MARTS = (
-    "task_progress",
-    "quarterly_completion",
-    "task_history",
-    "metric_observation",
-    "indicator_yoy",
-    "target_attainment",
-)
-
-
-def _snapshot(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every mart view, without the columns that name the file (the archive prefixes names with their hash)."""
-    snapshot = {}
-    with connect(warehouse, read_only=True) as conn:
-        for view in MARTS:
-            columns = [
-                name
-                for (name,) in conn.execute(
-                    "select column_name from duckdb_columns() where schema_name = 'mart' and table_name = ? "
-                    "and column_name not in ('source_file')",
-                    [view],
-                ).fetchall()
-            ]
-            snapshot[view] = conn.execute(f"select {', '.join(columns)} from mart.{view} order by all").fetchall()
-    return snapshot
 
 
 def _settled_copy(source: Path, folder: Path, age: float) -> Path:
@@ -60,7 +33,7 @@ def test_a_damaged_warehouse_stops_the_run_and_rebuild_replays_the_archive(
         _settled_copy(source, inbox, age)  # arrival order = the order of their modification times
     warehouse = tmp_path / "warehouse.duckdb"
     poll_inbox(str(inbox), str(archive), str(quarantine), str(warehouse), settle_seconds=5)
-    before = _snapshot(warehouse)
+    before = mart_snapshot(warehouse, without=("source_file",))
     assert len(list(archive.rglob("*.txt"))) == 1 + len(SYNTHETIC)
 
     # Damage the file: overwrite its second half.
@@ -78,7 +51,7 @@ def test_a_damaged_warehouse_stops_the_run_and_rebuild_replays_the_archive(
     rebuilt = run_etl(["rebuild", "--archive", str(archive), "--warehouse", str(warehouse)], prefect_api_url)
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     assert "Moved the old warehouse aside" in flat(rebuilt.stdout)
-    assert _snapshot(warehouse) == before
+    assert mart_snapshot(warehouse, without=("source_file",)) == before
     assert list(tmp_path.glob("warehouse.duckdb.replaced-*")), "the damaged file is kept for inspection"
 
 

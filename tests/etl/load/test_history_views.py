@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from etl.load.warehouse import connect
-from tests.conftest import REAL_TEXT_DUMP, SYNTHETIC, build_warehouse
+from tests.conftest import REAL_TEXT_DUMP, SYNTHETIC, build_warehouse, mart_snapshot
 
 
 def query(warehouse: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
@@ -160,38 +160,13 @@ def test_unmatched_metrics_stay_queryable(sample_warehouse: Path) -> None:
     assert unmatched[0][0] > 0
 
 
-MARTS = (
-    "task_progress",
-    "quarterly_completion",
-    "task_history",
-    "metric_observation",
-    "indicator_yoy",
-    "target_attainment",
-)
-
-
-def _snapshot(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
-    snapshot = {}
-    with connect(warehouse, read_only=True) as conn:
-        for view in MARTS:
-            columns = [
-                name
-                for (name,) in conn.execute(
-                    "select column_name from duckdb_columns() where schema_name = 'mart' and table_name = ? "
-                    "and column_name not in ('source_file', 'source_sha256')",
-                    [view],
-                ).fetchall()
-            ]
-            snapshot[view] = conn.execute(f"select {', '.join(columns)} from mart.{view} order by all").fetchall()
-        snapshot["task_version"] = conn.execute("select * from core.task_version order by all").fetchall()
-    return snapshot
-
-
 def test_results_do_not_depend_on_arrival_order(tmp_path: Path) -> None:
     files = [REAL_TEXT_DUMP, *SYNTHETIC]
     build_warehouse(tmp_path / "forward.duckdb", files)
     build_warehouse(tmp_path / "backward.duckdb", list(reversed(files)))
-    forward, backward = _snapshot(tmp_path / "forward.duckdb"), _snapshot(tmp_path / "backward.duckdb")
+    without = ("source_file", "source_sha256")
+    forward = mart_snapshot(tmp_path / "forward.duckdb", without=without)
+    backward = mart_snapshot(tmp_path / "backward.duckdb", without=without)
     for view in forward:
         assert forward[view] == backward[view], view
     assert len(forward["indicator_yoy"]) > 0
