@@ -1,0 +1,166 @@
+"""The parallel backfill: parse in processes (Prefect's process pool, or a Dask cluster), load serially."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from etl.load.warehouse import connect
+from etl.settings import PROJECT_ROOT
+from flows.backfill import (
+    BackfillEvent,
+    backfill,
+    backfill_files,
+    batch_size_for,
+    progress_listener,
+    resolve_runner,
+)
+from tests.conftest import REAL_TEXT_DUMP, flat, run_etl
+
+
+def _generator() -> ModuleType:
+    """scripts/make_many_reports.py, imported from its path (scripts/ is not a package)."""
+    path = PROJECT_ROOT / "scripts" / "make_many_reports.py"
+    spec = importlib.util.spec_from_file_location("make_many_reports", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+make_many_reports = _generator()
+
+
+@pytest.fixture(scope="module")
+def ten_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ten synthetic reports (issuer × year × quarter) and one bad file, in a sub-folder to test recursion."""
+    folder = tmp_path_factory.mktemp("reports")
+    make_many_reports.make_reports(folder / "2019-2021", 10)
+    (folder / "broken.txt").write_text("not a report", encoding="utf-8")
+    return folder
+
+
+def test_the_generator_makes_distinct_reports_from_the_real_one(tmp_path: Path) -> None:
+    from etl.extract.source import read_source
+    from etl.parse.report import parse_report
+
+    files = make_many_reports.make_reports(tmp_path, 30)
+    assert len(files) == 30 and all("synthetic" in f.name for f in files)
+    metas = {(r.meta.issuer, r.meta.year, r.meta.quarter) for r in (parse_report(read_source(f)) for f in files)}
+    assert len(metas) == 30
+    assert ("市发改委", 2019, 1) in metas  # issuers vary after 7 years × 4 quarters of the first one
+    real_rows = parse_report(read_source(REAL_TEXT_DUMP)).rows
+    assert parse_report(read_source(files[5])).rows == real_rows  # only the title and quarter headers change
+
+
+def test_files_are_found_recursively_sorted_and_once(ten_reports: Path) -> None:
+    files = backfill_files([ten_reports, ten_reports / "broken.txt"])
+    assert len(files) == 11 and files == sorted(files)
+    assert files[-1].name == "broken.txt" and files[0].parent.name == "2019-2021"
+    assert len(backfill_files([ten_reports], recursive=False)) == 1
+
+
+def test_the_task_runner_comes_from_parameters_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ETL_BACKFILL_TASK_RUNNER", "ETL_BACKFILL_WORKERS", "ETL_DASK_ADDRESS"):
+        monkeypatch.delenv(name, raising=False)
+    assert resolve_runner(None, 3, None) == ("process", 3, None)
+    assert resolve_runner(None, 2, "tcp://127.0.0.1:8786") == ("dask", 2, "tcp://127.0.0.1:8786")
+    assert resolve_runner("serial", 4, None) == ("serial", 1, None)
+    monkeypatch.setenv("ETL_DASK_ADDRESS", "tcp://scheduler:8786")
+    monkeypatch.setenv("ETL_BACKFILL_WORKERS", "5")
+    assert resolve_runner(None, None, None) == ("dask", 5, "tcp://scheduler:8786")
+    assert resolve_runner("process", None, None)[0] == "process"
+
+
+def test_batches_amortize_the_task_overhead() -> None:
+    assert batch_size_for(200, 2) == 25
+    assert batch_size_for(10, 2) == 2
+    assert batch_size_for(1, 8) == 1
+    assert batch_size_for(200, 2, 7) == 7
+
+
+@pytest.mark.prefect
+@pytest.mark.usefixtures("prefect_harness")
+def test_process_pool_backfill_loads_every_report_and_a_rerun_parses_nothing(ten_reports: Path, tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    events: list[BackfillEvent] = []
+    with progress_listener(events.append):
+        summary = backfill([str(ten_reports)], str(warehouse), task_runner="process", workers=2)
+    assert summary.task_runner == "process" and summary.workers == 2
+    outcomes = {f.file: f.outcome for f in summary.files}
+    assert outcomes.pop("broken.txt") == "failed"
+    assert set(outcomes.values()) == {"loaded"} and len(outcomes) == 10
+    assert summary.reports_in_warehouse == 10 and summary.task_rows_in_warehouse == 340
+    assert [e.kind for e in events].count("parsed") == 11
+    assert events[0] == BackfillEvent("start", total=11, detail="process x2")
+    with connect(warehouse, read_only=True) as conn:
+        assert conn.execute("select count(*) from mart.task_progress").fetchone() == (340,)
+        recorded = dict(conn.execute("select outcome, count(*) from ops.ingest_file group by outcome").fetchall())
+        assert recorded == {"loaded": 10, "failed": 1}
+
+    again = backfill([str(ten_reports)], str(warehouse), task_runner="process", workers=2)
+    assert again.skipped == 10  # same bytes as loaded: not parsed again
+    assert sorted(f.outcome for f in again.files) == ["failed"] + ["unchanged"] * 10
+
+
+@pytest.fixture
+def dask_cluster() -> Iterator[str]:
+    """A local `distributed` cluster: 2 worker processes, one thread each, on loopback, no dashboard."""
+    from distributed import LocalCluster
+
+    cluster = LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    )
+    try:
+        yield str(cluster.scheduler_address)
+    finally:
+        cluster.close()
+
+
+@pytest.mark.prefect
+@pytest.mark.usefixtures("prefect_harness")
+def test_dask_backfill_parses_on_the_cluster_and_loads_here(
+    ten_reports: Path, tmp_path: Path, dask_cluster: str
+) -> None:
+    from distributed import Client
+
+    warehouse = tmp_path / "w.duckdb"
+    summary = backfill([str(ten_reports)], str(warehouse), dask_address=dask_cluster)
+    assert summary.task_runner == "dask"
+    assert sorted(f.outcome for f in summary.files) == ["failed"] + ["loaded"] * 10
+    with connect(warehouse, read_only=True) as conn:
+        rows = conn.execute("select issuer, year, quarter, count(*) from mart.task_progress group by all").fetchall()
+    assert len(rows) == 10 and {count for *_, count in rows} == {34}
+    with Client(dask_cluster) as client:  # the parse tasks ran on the cluster's workers
+        assert len(client.scheduler_info()["workers"]) == 2
+        prefixes = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
+    assert any("parse_files" in prefix for prefix in prefixes), prefixes
+
+
+@pytest.mark.prefect
+def test_etl_backfill_shows_each_file_and_exits_1_on_a_failure(
+    ten_reports: Path, tmp_path: Path, prefect_api_url: str
+) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(ten_reports / "2019-2021", folder)
+    warehouse = tmp_path / "w.duckdb"
+    ok = run_etl(["backfill", str(folder), "--workers", "2", "--warehouse", str(warehouse)], prefect_api_url)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    out = flat(ok.stdout)
+    assert "loaded 2019Q1_市工信局_synthetic_0000.txt 34 rows" in out
+    assert "10 file(s): 10 loaded; parsed with process (2 worker(s))" in out
+    assert "10 report file(s) (10 current), 340 task rows" in out
+
+    shutil.copy(ten_reports / "broken.txt", folder)
+    serial = ["--task-runner", "serial"]  # the exit code does not depend on the runner; this saves the pool start
+    failed = run_etl(["backfill", str(folder), *serial, "--warehouse", str(warehouse)], prefect_api_url)
+    assert failed.returncode == 1
+    assert "broken.txt: no table header" in flat(failed.stderr)
+    assert "10 unchanged" in flat(failed.stdout)

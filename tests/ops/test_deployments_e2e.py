@@ -1,0 +1,171 @@
+"""End to end on a real Prefect stack: server, work pool, deployments from prefect.yaml, worker, a triggered run.
+
+Everything goes through scripts/prefect_stack.sh (what `make serve` runs), on a free loopback port, with
+Prefect's state in a temporary folder and the deployments running in a temporary project folder
+(ETL_PROJECT_DIR: flows/ linked to the real one, an empty data/), so the deployments' own relative paths
+(data/inbox, data/archive, data/warehouse.duckdb) are used as they are. The server's scheduler is off, so no
+scheduled poll runs beside the one the test triggers. Every process started is stopped in ``finally``: the
+script's `stop`, then SIGKILL to the process groups of whatever is still alive.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.inbox import sha256_of
+from etl.settings import PROJECT_ROOT
+from tests.conftest import REAL_TEXT_DUMP
+
+pytestmark = pytest.mark.deploy
+
+STACK = PROJECT_ROOT / "scripts" / "prefect_stack.sh"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Stack:
+    """scripts/prefect_stack.sh with its settings, remembering every process group it started."""
+
+    def __init__(self, home: Path, project: Path, port: int) -> None:
+        self.home = home
+        self.port = port
+        self.api = f"http://127.0.0.1:{port}/api"
+        self.groups: set[int] = set()
+        self.env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("PREFECT_", "ETL_WAREHOUSE", "ETL_PROJECT_DIR", "ETL_PREFECT_"))
+        }
+        self.env.update(
+            ETL_PREFECT_PORT=str(port),
+            ETL_PREFECT_HOME=str(home),
+            ETL_PROJECT_DIR=str(project),
+            PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED="false",  # only the run the test triggers
+            PREFECT_SERVER_ANALYTICS_ENABLED="false",
+            ETL_WORKER_LIMIT="1",
+        )
+
+    def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        process = subprocess.Popen(
+            ["bash", str(STACK), *args],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # the server started in the background stays in this group: killable
+        )
+        self.groups.add(process.pid)
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            stdout, stderr = process.communicate()
+            pytest.fail(f"prefect_stack.sh {' '.join(args)} timed out after {timeout}s\n{stdout}\n{stderr}")
+        for pid_file in ("server.pid", "worker.pid"):  # the worker leads its own group (setsid)
+            if (self.home / pid_file).exists():
+                text = (self.home / pid_file).read_text().strip()
+                if text.isdigit():
+                    self.groups.add(int(text))
+        return subprocess.CompletedProcess(process.args, process.returncode or 0, stdout, stderr)
+
+    def check(self, *args: str, timeout: float = 120) -> str:
+        result = self.run(*args, timeout=timeout)
+        assert result.returncode == 0, f"prefect_stack.sh {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
+        return result.stdout
+
+    def api_get(self, path: str) -> dict[str, object]:
+        with urllib.request.urlopen(f"{self.api}{path}", timeout=10) as response:
+            return dict(json.loads(response.read()))
+
+    def kill_leftovers(self) -> list[int]:
+        """SIGKILL the process groups still alive; returns those that were."""
+        alive = []
+        for group in sorted(self.groups):
+            try:
+                os.killpg(group, 0)
+            except (ProcessLookupError, PermissionError):
+                continue
+            alive.append(group)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
+        return alive
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    project = tmp_path / "project"
+    (project / "data" / "inbox").mkdir(parents=True)
+    (project / "flows").symlink_to(PROJECT_ROOT / "flows", target_is_directory=True)
+    stack = Stack(tmp_path / "prefect-home", project, free_port())
+    try:
+        yield stack
+    finally:
+        stopped = stack.run("stop", timeout=90)
+        leftovers = stack.kill_leftovers()
+        assert stopped.returncode == 0, stopped.stderr
+        assert not leftovers, f"process groups still alive after `stop`: {leftovers}"
+
+
+def test_the_inbox_deployment_runs_on_a_worker_and_loads_the_warehouse(stack: Stack, tmp_path: Path) -> None:
+    started = time.monotonic()
+    assert "server ready" in stack.check("start", timeout=120)
+    deployed = stack.check("deploy", timeout=180)
+    for name in ("poll-inbox/quarterly", "poll-inbox/inbox-poll", "backfill/backfill", "ingest-report/single"):
+        assert name in deployed
+
+    deployment = stack.api_get("/deployments/name/poll-inbox/inbox-poll")
+    assert deployment["work_pool_name"] == "etl-process"
+    assert deployment["pull_steps"] == [{"flows.deploy_steps.set_project_directory": {}}]
+    assert deployment["parameters"] == {
+        "inbox": "data/inbox",
+        "archive": "data/archive",
+        "quarantine": "data/quarantine",
+        "warehouse": "data/warehouse.duckdb",
+        "settle_seconds": 10,
+    }
+    schedules = deployment["schedules"]
+    assert isinstance(schedules, list) and len(schedules) == 1
+    assert schedules[0]["schedule"] == {"cron": "*/5 * * * *", "timezone": "Asia/Shanghai", "day_or": True}
+    assert deployment["concurrency_options"] == {"collision_strategy": "ENQUEUE", "grace_period_seconds": None}
+
+    assert "worker started" in stack.check("worker")
+
+    project = tmp_path / "project"
+    inbox = project / "data" / "inbox"
+    report = inbox / REAL_TEXT_DUMP.name
+    report.write_bytes(REAL_TEXT_DUMP.read_bytes())
+    settled = time.time() - 120  # older than settle_seconds: ready at once
+    os.utime(report, (settled, settled))
+    digest = sha256_of(report)
+
+    run = stack.run(
+        "prefect", "deployment", "run", "poll-inbox/inbox-poll", "--watch", "--watch-timeout", "120", timeout=150
+    )
+    worker_log = (stack.home / "worker.log").read_text(encoding="utf-8", errors="replace")
+    assert run.returncode == 0, f"{run.stdout}\n{run.stderr}\n--- worker log ---\n{worker_log[-5000:]}"
+    assert "Completed" in run.stdout
+
+    assert list(inbox.iterdir()) == []
+    archived = project / "data" / "archive" / digest[:2] / f"{digest}_{REAL_TEXT_DUMP.name}"
+    assert archived.read_bytes() == REAL_TEXT_DUMP.read_bytes()
+    with duckdb.connect(str(project / "data" / "warehouse.duckdb"), read_only=True) as conn:
+        assert conn.execute("select count(distinct task_no), count(*) from mart.task_progress").fetchone() == (17, 34)
+        assert conn.execute("select issuer, year, quarter from core.report").fetchall() == [("市工信局", 2024, 3)]
+        assert conn.execute("select outcome from ops.ingest_file").fetchall() == [("loaded",)]
+    assert time.monotonic() - started < 240
