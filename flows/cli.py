@@ -340,3 +340,94 @@ def report(
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
     console.print(f"Report ({result.charts} charts, {result.bytes / 1e6:.1f} MB): {result.path.resolve()}")
+
+
+@app.command()
+def backfill(
+    paths: Annotated[list[Path], typer.Argument(help="Report files or folders (folders are searched recursively)")],
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-n", help="Parsing processes [env ETL_BACKFILL_WORKERS; CPU count]")
+    ] = None,
+    dask_address: Annotated[
+        str | None,
+        typer.Option("--dask-address", help="Parse on this Dask scheduler (tcp://host:8786) [env ETL_DASK_ADDRESS]"),
+    ] = None,
+    task_runner: Annotated[
+        str | None,
+        typer.Option(
+            "--task-runner",
+            help="process | dask | serial [env ETL_BACKFILL_TASK_RUNNER; dask with an address, else process]",
+        ),
+    ] = None,
+    batch_size: Annotated[int | None, typer.Option("--batch-size", help="Files per parse task [auto]")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Backfill many report files: parse them in parallel processes (or on Dask), load them one by one."""
+    import os
+
+    if task_runner not in (None, "process", "dask", "serial"):
+        err_console.print(f"[red]unknown task runner:[/red] {task_runner} (process, dask or serial)")
+        raise typer.Exit(2)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        err_console.print(f"[red]not found:[/red] {', '.join(map(str, missing))}")
+        raise typer.Exit(2)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # the progress bar says what the logs would
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # a Dask cluster logs every worker's start/stop
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from flows.backfill import BackfillEvent, progress_listener
+    from flows.backfill import backfill as backfill_flow
+
+    settings = get_settings(warehouse=warehouse)
+    styles = {"loaded": "green", "unchanged": "dim", "failed": "red"}
+    with Progress(
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[status]}"),
+        console=console,
+    ) as progress:
+        parse_bar = progress.add_task("parse", total=None, status="")
+        load_bar = progress.add_task("load", total=None, status="")
+
+        def show(event: BackfillEvent) -> None:
+            if event.kind == "start":
+                progress.update(parse_bar, total=event.total, status=event.detail)
+                progress.update(load_bar, total=event.total)
+            elif event.kind == "parsed":
+                progress.update(parse_bar, advance=1, status=event.file)
+            else:
+                if event.detail == "already loaded":
+                    progress.update(parse_bar, advance=1)
+                style = styles.get(event.kind, "")
+                progress.update(load_bar, advance=1, status=f"[{style}]{event.kind}[/{style}] {event.file}")
+                progress.console.print(f"[{style}]{event.kind:<9}[/{style}] {event.file}  [dim]{event.detail}[/dim]")
+
+        with progress_listener(show):
+            summary = backfill_flow(
+                [str(p) for p in paths],
+                str(settings.warehouse),
+                task_runner=task_runner,  # type: ignore[arg-type]  # checked above
+                workers=workers,
+                dask_address=dask_address,
+                batch_size=batch_size,
+            )
+    counts: dict[str, int] = {}
+    for f in summary.files:
+        counts[f.outcome] = counts.get(f.outcome, 0) + 1
+    for f in summary.failed:
+        err_console.print(f"[red]failed:[/red] {f.message}")
+    console.print(
+        f"{len(summary.files)} file(s): "
+        + ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
+        + f"; parsed with {summary.task_runner} ({summary.workers} worker(s)) in {summary.parse_seconds:.1f} s, "
+        f"whole backfill {summary.total_seconds:.1f} s."
+    )
+    console.print(
+        f"Warehouse [bold]{settings.warehouse.resolve()}[/bold]: {summary.reports_in_warehouse} report file(s) "
+        f"({summary.current_reports} current), {summary.task_rows_in_warehouse} task rows."
+    )
+    if summary.failed:
+        raise typer.Exit(1)
