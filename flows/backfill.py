@@ -42,7 +42,6 @@ from typing import Any, Literal
 
 import duckdb
 from prefect import flow, get_client, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
@@ -70,6 +69,7 @@ from flows.ingest import (
     _is_transient,
     check_published,
     prepare_warehouse,
+    publish_run_artifacts,
     record_failure,
     summarize_warehouse,
     validate_and_load,
@@ -469,24 +469,13 @@ def _load_and_emit(parsed: ParsedFile, warehouse: Path, run_id: str, gate: Quali
 
 
 def _publish(summary: BackfillSummary) -> None:
-    failed = summary.failed
-    lines = [
-        f"# Backfill run {summary.run_id}",
-        "",
-        f"- warehouse: `{summary.warehouse}`",
-        f"- files: {len(summary.files)} ({len(failed)} failed, {summary.skipped} already loaded and not parsed)",
-        f"- parsed with: {summary.task_runner} ({summary.workers} worker(s)) in {summary.parse_seconds:.1f} s; "
-        f"whole run {summary.total_seconds:.1f} s",
-        f"- reports in warehouse: {summary.reports_in_warehouse} ({summary.current_reports} current)",
-        f"- task rows in warehouse: {summary.task_rows_in_warehouse}",
-        f"- open data-quality warnings: {summary.open_warnings} (`select * from mart.open_warnings`)",
-    ]
-    if failed:
-        lines += ["", "## Failed files", ""]
-        lines += [f"- **{f.file}**: {(f.message or '').replace(chr(10), '; ')}" for f in failed]
-    create_markdown_artifact("\n".join(lines), key="backfill-summary", description="Backfill run summary")
-    create_table_artifact(
-        [f.model_dump(exclude={"message"}) for f in summary.files],
-        key="backfill-files",
-        description="Outcome of each file",
+    publish_run_artifacts(
+        summary,
+        kind="backfill",
+        title="Backfill run",
+        details=(
+            f"- already loaded and not parsed: {summary.skipped}",
+            f"- parsed with: {summary.task_runner} ({summary.workers} worker(s)) in {summary.parse_seconds:.1f} s; "
+            f"whole run {summary.total_seconds:.1f} s",
+        ),
     )

@@ -222,13 +222,17 @@ def report_files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def _publish_artifacts(summary: IngestSummary) -> None:
+def publish_run_artifacts(
+    summary: IngestSummary, *, kind: str = "ingest", title: str = "Ingest run", details: tuple[str, ...] = ()
+) -> None:
+    """The run's Prefect artifacts: a markdown summary (counts, links, failed files with reasons) and a file table."""
     failed = summary.failed
     lines = [
-        f"# Ingest run {summary.run_id}",
+        f"# {title} {summary.run_id}",
         "",
         f"- warehouse: `{summary.warehouse}`",
         f"- files: {len(summary.files)} ({len(failed)} failed)",
+        *details,
         f"- reports in warehouse: {summary.reports_in_warehouse} ({summary.current_reports} current)",
         f"- task rows in warehouse: {summary.task_rows_in_warehouse}",
         f"- open data-quality warnings: {summary.open_warnings} (`select * from mart.open_warnings`)",
@@ -240,10 +244,10 @@ def _publish_artifacts(summary: IngestSummary) -> None:
     if failed:
         lines += ["", "## Failed files", ""]
         lines += [f"- **{f.file}**: {(f.message or '').replace(chr(10), '; ')}" for f in failed]
-    create_markdown_artifact("\n".join(lines), key="ingest-summary", description="Ingest run summary")
+    create_markdown_artifact("\n".join(lines), key=f"{kind}-summary", description=f"{title} summary")
     create_table_artifact(
         [f.model_dump(exclude={"message"}) for f in summary.files],
-        key="ingest-files",
+        key=f"{kind}-files",
         description="Outcome of each file",
     )
 
@@ -272,7 +276,7 @@ def _ingest_files(files: list[Path], warehouse: Path | None, *, lock_held: bool 
     summary.warehouse = str(settings.warehouse)
     summary.data_docs = str(gate.build_data_docs() or "")
     summary.report = str(write_report(settings.warehouse, settings.report_file).path)
-    _publish_artifacts(summary)
+    publish_run_artifacts(summary)
     return summary
 
 
