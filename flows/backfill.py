@@ -68,6 +68,7 @@ from flows.ingest import (
     QualityGateFailed,
     _is_transient,
     check_published,
+    load_outcome,
     prepare_warehouse,
     publish_run_artifacts,
     record_failure,
@@ -256,18 +257,7 @@ def _load_one(parsed: ParsedFile, warehouse: Path, run_id: str, gate: QualityGat
     except QualityGateFailed as exc:
         record_failure(warehouse, run_id, name, str(exc))
         return FileOutcome(file=name, outcome="failed", message=str(exc), seconds=round(parsed.seconds, 3))
-    meta = report.meta
-    return FileOutcome(
-        file=name,
-        outcome=result.outcome,
-        issuer=meta.issuer,
-        year=meta.year,
-        quarter=meta.quarter,
-        tasks=report.task_count,
-        rows=result.row_count,
-        seconds=round(parsed.seconds + time.perf_counter() - started, 3),
-        message=f"same content as {result.duplicate_of}" if result.duplicate_of else None,
-    )
+    return load_outcome(name, report, result, parsed.seconds + time.perf_counter() - started)
 
 
 def _record_skipped(warehouse: Path, run_id: str, skipped: list[tuple[Path, str]]) -> None:

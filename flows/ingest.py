@@ -1,6 +1,6 @@
 """Flows that ingest report files into the warehouse: one file, or every report file of a folder (inbox).
 
-Each task is one step of the library (extract → parse → load → refresh views). Bad input (ReportError) is
+Each task is one step of the library (extract → parse → quality gate and load). Bad input (ReportError) is
 never retried; transient I/O failures such as a warehouse file locked by another writer are retried with
 backoff. A file that fails is reported with its reason and the run goes on with the next file.
 """
@@ -137,7 +137,7 @@ def validate_and_load(report: Report, warehouse: Path, run_id: str, gate: Qualit
             file_name=report.raw.source_file,
             outcome=result.outcome,
             source_sha256=report.raw.source_sha256,
-            message=f"same content as {result.duplicate_of}" if result.duplicate_of else None,
+            message=result.note,
             report=report,
             row_count=result.row_count,
         )
@@ -193,13 +193,18 @@ def _ingest_one(path: Path, warehouse: Path, run_id: str, gate: QualityGate) -> 
         record_failure(warehouse, run_id, path.name, str(exc))
         return FileOutcome(file=path.name, outcome="failed", message=str(exc), seconds=time.perf_counter() - started)
     seconds = time.perf_counter() - started
-    note = f"same content as {result.duplicate_of}" if result.duplicate_of else None
+    note = result.note
     logger.info(
         "%s: %s (%d rows) in %.2fs%s", path.name, result.outcome, result.row_count, seconds, f"; {note}" if note else ""
     )
+    return load_outcome(path.name, report, result, seconds)
+
+
+def load_outcome(file_name: str, report: Report, result: LoadResult, seconds: float) -> FileOutcome:
+    """The outcome of a file whose report went through the gate and the load (loaded or unchanged)."""
     meta = report.meta
     return FileOutcome(
-        file=path.name,
+        file=file_name,
         outcome=result.outcome,
         issuer=meta.issuer,
         year=meta.year,
@@ -207,7 +212,7 @@ def _ingest_one(path: Path, warehouse: Path, run_id: str, gate: QualityGate) -> 
         tasks=report.task_count,
         rows=result.row_count,
         seconds=round(seconds, 3),
-        message=note,
+        message=result.note,
     )
 
 

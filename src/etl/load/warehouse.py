@@ -28,6 +28,11 @@ class LoadResult:
     row_count: int
     duplicate_of: str | None = None
 
+    @property
+    def note(self) -> str | None:
+        """What a person should know about an `unchanged` outcome that the outcome alone does not say."""
+        return f"same content as {self.duplicate_of}" if self.duplicate_of else None
+
 
 @contextmanager
 def connect(

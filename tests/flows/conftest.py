@@ -1,1 +1,0 @@
-"""Fixtures of the flow tests live in tests/conftest.py (shared with tests/reliability)."""
