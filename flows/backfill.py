@@ -49,7 +49,6 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from prefect.tasks import exponential_backoff
 from pydantic import BaseModel
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from etl.errors import ReportError
 from etl.extract.guarded import read_source_guarded
@@ -77,16 +76,6 @@ from flows.ingest import (
 )
 
 RunnerKind = Literal["process", "dask", "serial"]
-
-
-class BackfillSettings(BaseSettings):
-    """Defaults of the backfill flow's parameters, from the environment."""
-
-    model_config = SettingsConfigDict(env_prefix="ETL_", env_file=None, extra="ignore")
-
-    backfill_task_runner: RunnerKind | None = None
-    backfill_workers: int | None = None
-    dask_address: str | None = None
 
 
 class ParsedFile(BaseModel):
@@ -165,7 +154,7 @@ def resolve_runner(
     task_runner: RunnerKind | None, workers: int | None, dask_address: str | None
 ) -> tuple[RunnerKind, int, str | None]:
     """Parameters first, then ETL_BACKFILL_TASK_RUNNER / ETL_BACKFILL_WORKERS / ETL_DASK_ADDRESS, then defaults."""
-    env = BackfillSettings()
+    env = get_settings()
     address = dask_address or env.dask_address
     kind: RunnerKind = task_runner or env.backfill_task_runner or ("dask" if address else "process")
     count = workers or env.backfill_workers or os.cpu_count() or 1

@@ -6,26 +6,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# The nine columns of the bureau's table, in order. The Chinese header is kept for lineage and error messages.
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("task_no", "序号"),
-    ("task_title", "目标任务"),
-    ("responsible", "责任分工"),
-    ("supervision", "监督方式"),
-    ("plan_kind", "季度类别"),
-    ("quarter_plan", "第N季度"),
-    ("done", "已完成"),
-    ("not_done", "未完成"),
-    ("progress", "落实情况"),
-)
-COLUMN_NAMES: tuple[str, ...] = tuple(name for name, _ in COLUMNS)
-COLUMN_LABELS: dict[str, str] = dict(COLUMNS)
+from etl.vocabulary import TASK_COLUMN_LABELS, TASK_COLUMN_NAMES, TASK_COLUMNS, MetricKind, PlanType, Status
+
+# The bureau's nine columns (defined in etl.vocabulary; these names are kept for the modules that use them).
+COLUMNS: tuple[tuple[str, str], ...] = TASK_COLUMNS
+COLUMN_NAMES: tuple[str, ...] = TASK_COLUMN_NAMES
+COLUMN_LABELS: dict[str, str] = TASK_COLUMN_LABELS
 
 SourceFormat = Literal["text", "pdf"]
-PlanType = Literal["schedule", "roadmap"]
-Status = Literal["completed", "not_completed", "in_progress"]
-# target: from the task title (目标任务); plan: from the quarter's plan; actual: from what was done (落实情况).
-MetricKind = Literal["target", "plan", "actual"]
+__all__ = ["COLUMNS", "COLUMN_LABELS", "COLUMN_NAMES", "MetricKind", "PlanType", "SourceFormat", "Status"]
 
 
 class RawRow(BaseModel):

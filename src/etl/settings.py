@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# The oldest DuckDB able to open the warehouse files we write (BI drivers often bundle DuckDB 1.1).
+DEFAULT_STORAGE_VERSION = "v1.1.0"
+
+# Where the pipeline's batch runs: in this process one file after another, on a local process pool, or on Dask.
+Executor = Literal["serial", "process", "dask"]
 
 
 class Settings(BaseSettings):
@@ -24,8 +30,14 @@ class Settings(BaseSettings):
     indicators_file: Path = Field(
         default=PROJECT_ROOT / "data" / "indicators.yaml", description="Indicator catalog seeded on every run"
     )
+    inbox_dir: Path = Field(default=Path("data/inbox"), description="Folder new reports arrive in (etl poll)")
+    archive_dir: Path = Field(default=Path("data/archive"), description="Ingested inputs, by content hash")
+    quarantine_dir: Path = Field(default=Path("data/quarantine"), description="Rejected inputs, with a reason")
+    settle_seconds: float = Field(
+        default=10.0, ge=0, description="An inbox file must be unchanged this long before it is taken"
+    )
     storage_version: str = Field(
-        default="v1.1.0",
+        default=DEFAULT_STORAGE_VERSION,
         pattern=r"^(v\d+\.\d+\.\d+|latest)$",
         description="DuckDB storage version new warehouse files are written with: the oldest DuckDB that opens them",
     )
@@ -44,6 +56,12 @@ class Settings(BaseSettings):
     max_extract_seconds: float = Field(
         default=300.0, gt=0, description="Wall-clock limit on extracting one PDF; the extractor is killed after it"
     )
+    # How a batch is read and parsed (etl.pipeline): parse processes, or a Dask scheduler to parse on.
+    backfill_task_runner: Executor | None = Field(
+        default=None, description="serial | process | dask [default: dask with an address, else process]"
+    )
+    backfill_workers: int | None = Field(default=None, ge=1, description="Parse processes [default: CPU count]")
+    dask_address: str | None = Field(default=None, description="A distributed scheduler, tcp://host:8786")
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -7,7 +7,6 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
 
 import duckdb
 
@@ -15,8 +14,9 @@ from etl.load.storage import create_database
 from etl.models import COLUMN_LABELS, COLUMN_NAMES, Report
 from etl.parse.report import content_sha256
 from etl.settings import get_settings
+from etl.vocabulary import OutcomeKind
 
-Outcome = Literal["loaded", "unchanged", "failed"]
+Outcome = OutcomeKind  # the name this module used before etl.vocabulary
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,8 @@ def connect(
     """A connection to the warehouse file, closed on exit. Read-only connections never create the file.
 
     A writable connection creates a missing file with ``storage_version`` (default: the setting, ``v1.1.0``) so
-    that older DuckDB clients can open it; an existing file keeps the version it was created with.
+    that older DuckDB clients can open it; an existing file keeps the version it was created with. (The pipeline
+    passes it explicitly; the fallback reads the environment for callers such as tests and `etl init`.)
     """
     if read_only and not path.exists():
         raise FileNotFoundError(f"warehouse {path} does not exist yet: run `etl ingest` first")

@@ -48,6 +48,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from etl.vocabulary import PHONE_PATTERN, PLAN_TYPES, STATUSES
+
 Severity = Literal["critical", "warning"]
 CRITICAL: Severity = "critical"
 WARNING: Severity = "warning"
@@ -62,10 +64,6 @@ PUBLISHED_ROWS = "published_rows"
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("task_no", "task_title", "plan_type", "status")
 TEXT_COLUMNS: tuple[str, ...] = ("task_title", "plan_text", "progress_text", "status_text")
-PLAN_TYPES: tuple[str, ...] = ("schedule", "roadmap")
-STATUSES: tuple[str, ...] = ("completed", "not_completed", "in_progress")
-# A local number (7–8 digits), optionally with an area code (0556-5515812), or a mobile number.
-PHONE_PATTERN = r"^(?:0\d{2,3}-?)?\d{7,8}$|^1[3-9]\d{9}$"
 # HTML left over from the source (<p>, </p>, <br/>, &nbsp;, &lt; …), U+FFFD and pdfminer's (cid:NN) for
 # characters it could not map.
 LEFTOVER_PATTERN = r"(?i)</?(?:p|br|span|div|font|b|strong|td|tr)\b[^>]*>|&(?:nbsp|lt|gt|amp|quot|#\d+);|\ufffd|\(cid:"
