@@ -52,6 +52,8 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     put("missing_column.txt", "\n".join(lines).encode(), "line 7: expected 9 tab-separated cells, found 8")
     put("duplicate_task.txt", _dump_with((11, 0, "4")).encode(), "task 4 has a second 施工图 row")
     put("both_status.txt", _dump_with((7, 7, "✓")).encode(), "status in both columns")
+    # issue 16, defect 1: a 序号 that str.isdigit() accepts but int() does not crashed the whole batch.
+    put("circled_task_number.txt", _dump_with((7, 0, "④")).encode(), "line 7, column 序号: task number '④'")
     put("unknown_status.txt", _dump_with((9, 6, "待定")).encode(), "unrecognised status '待定'")
     put("no_quarter.txt", _dump_with(line3="市工信局 2024 年政府工作报告任务完成情况").encode(), "does not name issuer")
     put("utf16.txt", REAL_TEXT_DUMP.read_text(encoding="utf-8").encode("utf-16"), "neither UTF-8 nor GB18030")

@@ -40,6 +40,12 @@ def is_cjk(ch: str) -> bool:
     )
 
 
+# The characters is_cjk accepts, as a regular-expression class; a space beside one of them is dropped.
+_CJK_CLASS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201f\u2014-\u2026\u00b7"
+_CJK = re.compile(f"[{_CJK_CLASS}]")
+_SPACE_BY_CJK = re.compile(f"(?<=[{_CJK_CLASS}]) | (?=[{_CJK_CLASS}])")
+
+
 def strip_markup(text: str) -> str:
     """Remove HTML tags, turning paragraph and line-break tags into newlines, and unescape entities."""
 
@@ -57,25 +63,7 @@ def _squeeze_spaces(text: str) -> str:
     text = _WHITESPACE.sub(" ", text).strip()
     if " " not in text:
         return text
-    out: list[str] = []
-    for i, ch in enumerate(text):
-        if ch == " ":
-            before, after = text[i - 1], text[i + 1]
-            if is_cjk(before) or is_cjk(after):
-                continue
-        out.append(ch)
-    return "".join(out)
-
-
-def _join_wrapped(left: str, right: str) -> str:
-    """Join two pieces of one paragraph that a line wrap separated."""
-    if not left or not right:
-        return left + right
-    if is_cjk(left[-1]) or is_cjk(right[0]) or left.endswith(" ") or right.startswith(" "):
-        return left + right
-    if left[-1].isdigit() and (right[0].isdigit() or right[0] in "%％.．"):
-        return left + right  # a wrap inside a figure: 1316\n.79亿元, 15\n%
-    return f"{left} {right}"
+    return _SPACE_BY_CJK.sub("", text)
 
 
 def _split_items(text: str) -> list[str]:
@@ -100,33 +88,146 @@ def _split_items(text: str) -> list[str]:
     return [text[a:b] for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
 
 
+# Line separators other than "\n" that mean a line break inside a cell: Word's manual line break (U+000B, \v) and
+# the Unicode line and paragraph separators; a text dump splits its rows on "\n" only, so these stay in the cell.
+_CELL_LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\x0b": "\n", "\x85": "\n"})
+
+
 def clean_cell(raw: str) -> str:
-    """The canonical text of one cell: markup removed, items one per line, whitespace normalized."""
-    text = strip_markup(raw)
+    """The canonical text of one cell: markup removed, items one per line, whitespace normalized.
+
+    Linear in the cell's length: the pieces of a paragraph are collected in a list and joined once, and whether a
+    piece opens the next numbered item is answered by an _ItemScan fed the text as it grows, instead of splitting
+    all the text so far again for every piece (which made a cell of many short lines quadratic).
+    """
+    text = strip_markup(raw).translate(_CELL_LINE_BREAKS)
     pieces = [p for p in (piece.strip(" \t\u00a0\u3000") for piece in text.split("\n")) if p]
     if not pieces:
         return ""
     # Re-join the pieces: a piece that starts the next numbered item begins a new line, others are wraps.
-    paragraphs: list[str] = [pieces[0]]
+    paragraphs: list[list[str]] = [[pieces[0]]]
+    scan = _ItemScan()
+    scan.feed(pieces[0])
     for piece in pieces[1:]:
-        if _starts_next_item(" ".join(paragraphs), piece):
-            paragraphs.append(piece)
+        if _opens_next_item(scan, piece):
+            paragraphs.append([piece])
+            scan.feed(" " + piece)  # the paragraphs so far read as one text joined with spaces
         else:
-            paragraphs[-1] = _join_wrapped(paragraphs[-1], piece)
+            joined = _wrap_separator(paragraphs[-1][-1][-1], piece[0]) + piece
+            paragraphs[-1].append(joined)
+            scan.feed(joined)
     lines: list[str] = []
-    for paragraph in paragraphs:
-        lines.extend(_squeeze_spaces(item) for item in _split_items(paragraph))
+    for chunks in paragraphs:
+        lines.extend(_squeeze_spaces(item) for item in _split_items("".join(chunks)))
     return "\n".join(line for line in lines if line)
 
 
-def _starts_next_item(text_so_far: str, piece: str) -> bool:
-    """Does ``piece`` open the numbered item that follows those already in ``text_so_far``?"""
+def _wrap_separator(last: str, first: str) -> str:
+    """What joins two pieces of one paragraph that a line wrap separated, by the characters either side of it:
+    nothing when either is CJK text or punctuation (正在推/进), a space between two Latin letters or digits."""
+    if _CJK.match(last) or _CJK.match(first) or last == " " or first == " ":
+        return ""
+    if last.isdigit() and (first.isdigit() or first in "%％.．"):
+        return ""  # a wrap inside a figure: 1316\n.79亿元, 15\n%
+    return " "
+
+
+def _opens_next_item(scan: _ItemScan, piece: str) -> bool:
+    """Does ``piece`` open the numbered item that follows those already in the text ``scan`` was fed?"""
     match = _ITEM.match(piece)
     if match is None:
         return False
     number = int(match.group(1))
-    seen = len(_split_items(text_so_far)) if _ITEM.match(text_so_far.lstrip()) else 0
-    return number == seen + 1 and (number > 1 or not text_so_far)
+    return number > 1 and number == scan.items() + 1
+
+
+class _ItemScan:
+    """How many pieces _split_items would cut a text into, kept up to date as the text grows at its end.
+
+    It finds the same item markers as _split_items (the next number of the sequence 1., 2., … at the start or after
+    whitespace or sentence-ending punctuation) in one pass over the text. A marker near the end may still change
+    when more text arrives (``2.`` followed by ``5`` is the decimal 2.5), so the last three characters are only
+    looked at, not passed: the scan resumes there on the next feed; ``items()`` reads them as the end of the text.
+    """
+
+    _PUNCTUATION = "。；;！!？?\n"
+    _LOOKAHEAD = 3  # a marker is at most 3 characters (12.) and looks one further
+
+    def __init__(self) -> None:
+        self._expected = 1  # the next number of the sequence
+        self._starts = 0  # markers found before the resume point
+        self._first_start: int | None = None  # where the first marker starts
+        self._first_text: int | None = None  # where the first non-whitespace character is
+        self._head = ""  # the first characters of the text from its first non-whitespace character
+        self._length = 0
+        self._tail = ""  # the text from one character before the resume point (its lookbehind) to the end
+        self._tail_start = 0  # where _tail starts in the text
+        self._resume = 0  # where scanning resumes
+        self._pending: list[str] = []  # text fed since the last scan
+
+    def feed(self, more: str) -> None:
+        """Append text; it is scanned when items() is next asked (one pass over all that came meanwhile)."""
+        self._pending.append(more)
+
+    def _scan_pending(self) -> None:
+        if not self._pending:
+            return
+        more = "".join(self._pending)
+        self._pending.clear()
+        if self._first_text is None:
+            stripped = more.lstrip()
+            if stripped:
+                self._first_text = self._length + len(more) - len(stripped)
+                self._head = stripped[: self._LOOKAHEAD + 1]
+        elif len(self._head) <= self._LOOKAHEAD:
+            self._head += more[: self._LOOKAHEAD + 1 - len(self._head)]
+        self._length += len(more)
+        self._tail += more
+        position = self._resume - self._tail_start
+        for match in _ITEM.finditer(self._tail, position):
+            if match.end() >= len(self._tail):
+                break  # the character after it decides, and it has not arrived yet
+            self._count(match)
+            position = match.end()
+        position = max(position, len(self._tail) - self._LOOKAHEAD)
+        keep = max(position - 1, 0)  # one character of lookbehind for the next scan
+        self._resume = self._tail_start + position
+        self._tail = self._tail[keep:]
+        self._tail_start += keep
+
+    def _count(self, match: re.Match[str]) -> bool:
+        at = match.start()
+        if int(match.group(1)) != self._expected:
+            return False
+        where = self._tail_start + at
+        if where > 0 and not (self._tail[at - 1].isspace() or self._tail[at - 1] in self._PUNCTUATION):
+            return False
+        self._starts += 1
+        self._expected += 1
+        if self._first_start is None:
+            self._first_start = where
+        return True
+
+    def items(self) -> int:
+        """len(_split_items(text)) for a text that starts with an item marker (after whitespace), else 0."""
+        self._scan_pending()
+        if not self._head or _ITEM.match(self._head) is None:
+            return 0
+        starts, first, expected = self._starts, self._first_start, self._expected
+        for match in _ITEM.finditer(self._tail, self._resume - self._tail_start):
+            at = match.start()
+            where = self._tail_start + at
+            if int(match.group(1)) != expected:
+                continue
+            if where > 0 and not (self._tail[at - 1].isspace() or self._tail[at - 1] in self._PUNCTUATION):
+                continue
+            starts += 1
+            expected += 1
+            first = where if first is None else first
+        if starts < 2 and first != 0:
+            return 1
+        assert first is not None and self._first_text is not None
+        return starts + (1 if first > self._first_text else 0)
 
 
 def comparable(text: str) -> str:

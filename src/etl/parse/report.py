@@ -23,6 +23,9 @@ from etl.parse.title import TitleError, report_meta
 # 季度类别 (row kind) labels and what they mean.
 PLAN_TYPES: dict[str, PlanType] = {"进度安排": "schedule", "施工图": "roadmap"}
 TASK_COLUMNS: tuple[str, ...] = ("task_no", "task_title", "responsible", "supervision")
+# Full-width digits (０-９, U+FF10-FF19), which Chinese input methods type, as ASCII digits.
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_TASK_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 class _Task:
@@ -82,7 +85,10 @@ def _task_of(row: RawRow) -> _Task | None:
         if filled:
             raise _RowError("task_no", f"序号 is empty but {COLUMN_LABELS[filled[0]]} is filled")
         return None
-    if not number.isdigit() or int(number) <= 0:
+    # Digits 0-9, half or full width (４ is 4). str.isdigit() is not the test: it also accepts ④ and ², which
+    # int() refuses, and other scripts' digits that no report uses.
+    digits = number.translate(FULL_WIDTH_DIGITS)
+    if not _TASK_NUMBER.fullmatch(digits) or int(digits) <= 0:
         raise _RowError("task_no", f"task number {number!r} is not a positive whole number")
     title = clean_cell(row.cell("task_title"))
     if not title:
@@ -95,7 +101,7 @@ def _task_of(row: RawRow) -> _Task | None:
         phone = normalize_phone(row.cell("supervision"))
     except PhoneError as exc:
         raise _RowError("supervision", str(exc)) from exc
-    return _Task(int(number), title, units, office, phone)
+    return _Task(int(digits), title, units, office, phone)
 
 
 def _task_row(row: RawRow, task: _Task) -> TaskRow:
