@@ -13,7 +13,7 @@ COLUMNS: tuple[tuple[str, str], ...] = TASK_COLUMNS
 COLUMN_NAMES: tuple[str, ...] = TASK_COLUMN_NAMES
 COLUMN_LABELS: dict[str, str] = TASK_COLUMN_LABELS
 
-SourceFormat = Literal["text", "pdf"]
+SourceFormat = Literal["text", "pdf", "docx", "xlsx"]
 __all__ = ["COLUMNS", "COLUMN_LABELS", "COLUMN_NAMES", "MetricKind", "PlanType", "SourceFormat", "Status"]
 
 
@@ -28,9 +28,22 @@ class RawRow(BaseModel):
     pages: tuple[int, ...]
     line: int = Field(description="1-based line in a text dump; 1-based row number within the document for PDFs")
     cells: tuple[str, ...]
+    extra: tuple[str, ...] = Field(
+        default=(), description="The cells of the extra columns (RawReport.extra_headers), in their order"
+    )
 
     def cell(self, name: str) -> str:
         return self.cells[COLUMN_NAMES.index(name)]
+
+
+class ColumnMapping(BaseModel):
+    """How one column of the source table was read: its header as found and the field it names."""
+
+    model_config = ConfigDict(frozen=True)
+
+    position: int = Field(description="0-based column of the source table")
+    header: str = Field(description="The column's header lines joined, whitespace removed, e.g. 季度类别")
+    field: str | None = Field(description="The canonical column (COLUMN_NAMES) it fills; None for an extra column")
 
 
 class RawReport(BaseModel):
@@ -46,6 +59,15 @@ class RawReport(BaseModel):
     title: str
     quarter_header: str = Field(description="The header of the quarter-plan column, e.g. 第三季度")
     rows: tuple[RawRow, ...]
+    header_quarter: int | None = Field(
+        default=None, description="The quarter the quarter column's header names (1-9月 → 3), from the template"
+    )
+    template: str | None = Field(default=None, description="The template (data/templates.yaml) the header matched")
+    columns: tuple[ColumnMapping, ...] = Field(default=(), description="Each source column and the field it fills")
+    extra_headers: tuple[str, ...] = Field(
+        default=(), description="Headers of the columns no field takes (备注 …), kept with the raw cells"
+    )
+    sheet: str | None = Field(default=None, description="The worksheet the table was read from (Excel only)")
     notes: tuple[str, ...] = Field(
         default=(),
         description="What the extractor decided that the file did not say outright (e.g. an undecodable status "

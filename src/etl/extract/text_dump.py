@@ -1,7 +1,9 @@
 """Read the tab-separated text dump of a report's PDF table, page by page, as the bureau delivered it.
 
-Layout (see data/samples/README.md): the title on its own line; each page starts with a two-line header of
-nine tab-separated columns; body rows are nine cells; blank lines separate pages.
+Layout (see data/samples/README.md): the title on its own line; each page starts with a header of one or two
+tab-separated lines (a header cell may continue on the second line: 季度 / 类别); body rows have as many cells
+as the header; blank lines separate pages. Which column is which comes from the header, through the templates
+(etl.extract.template): the column order is free and extra columns are kept.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ import hashlib
 from pathlib import Path
 
 from etl.errors import Problem, ReportError
-from etl.extract.header import header_mismatch, is_header_start, merge_header_lines
-from etl.models import COLUMN_NAMES, RawReport, RawRow
+from etl.extract.template import ColumnMap, TemplateMismatch, TemplateSet, load_templates, normalize_header
+from etl.models import RawReport, RawRow
 
 ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
+# How many lines after a header's first line may continue it.
+MAX_HEADER_CONTINUATIONS = 2
 
 
 def decode_text(data: bytes, file_name: str) -> str:
@@ -26,21 +30,33 @@ def decode_text(data: bytes, file_name: str) -> str:
     raise ReportError.single(file_name, "text is neither UTF-8 nor GB18030/GBK; re-save it as UTF-8")
 
 
-def read_text_dump(path: Path) -> RawReport:
+def read_text_dump(path: Path, templates: TemplateSet | None = None) -> RawReport:
     """Read a text dump into a RawReport; raise ReportError naming the line of anything malformed."""
     data = path.read_bytes()
-    return parse_text_dump(data, path.name)
+    return parse_text_dump(data, path.name, templates)
 
 
-def parse_text_dump(data: bytes, file_name: str) -> RawReport:
+def _continues_header(above: list[str], cells: list[str], templates: TemplateSet) -> bool:
+    """A line continues the header when each of its filled cells is a header word, alone or with the one above."""
+    filled = [(i, cell) for i, cell in enumerate(cells) if cell.strip()]
+    if not filled:
+        return False
+    for i, cell in filled:
+        joined = (above[i] if i < len(above) else "") + cell
+        if not (templates.is_header_word(cell) or templates.is_header_word(normalize_header(joined))):
+            return False
+    return True
+
+
+def parse_text_dump(data: bytes, file_name: str, templates: TemplateSet | None = None) -> RawReport:
     if not data.strip():
         raise ReportError.single(file_name, "the file is empty")
+    templates = templates if templates is not None else load_templates()
     text = decode_text(data, file_name)
     lines = text.splitlines()
-    width = len(COLUMN_NAMES)
 
     title: str | None = None
-    quarter_header = ""
+    column_map: ColumnMap | None = None
     page = 0
     rows: list[RawRow] = []
     problems: list[Problem] = []
@@ -51,18 +67,29 @@ def parse_text_dump(data: bytes, file_name: str) -> RawReport:
         if not lines[i].strip():
             i += 1
             continue
-        if is_header_start(cells[0]):
+        if templates.looks_like_header(cells):
             page += 1
             header_lines = [cells]
-            # The header's second line carries 已完成/未完成 (and on page 1 the 类别 half of 季度类别).
-            if i + 1 < len(lines) and lines[i + 1].split("\t")[0].strip() == "" and "完成" in lines[i + 1]:
-                header_lines.append(lines[i + 1].split("\t"))
+            while len(header_lines) <= MAX_HEADER_CONTINUATIONS and i + 1 < len(lines):
+                following = lines[i + 1].split("\t")
+                if not _continues_header(header_lines[-1], following, templates):
+                    break
+                header_lines.append(following)
                 i += 1
-            merged = merge_header_lines(header_lines)
-            mismatch = header_mismatch(merged)
-            if mismatch:
-                raise ReportError.single(file_name, mismatch, page=page, line=line_no)
-            quarter_header = quarter_header or merged[5]
+            try:
+                page_map = templates.match(header_lines)
+            except TemplateMismatch as exc:
+                raise ReportError.single(file_name, str(exc), page=page, line=line_no) from exc
+            if column_map is None:
+                column_map = page_map
+            elif page_map.fields != column_map.fields:
+                raise ReportError.single(
+                    file_name,
+                    f"this page's header [{', '.join(page_map.headers)}] maps its columns differently from page 1's "
+                    f"[{', '.join(column_map.headers)}]",
+                    page=page,
+                    line=line_no,
+                )
             i += 1
             continue
         if page == 0:
@@ -70,15 +97,22 @@ def parse_text_dump(data: bytes, file_name: str) -> RawReport:
                 title = lines[i].strip()
             i += 1
             continue
-        if len(cells) != width:
+        assert column_map is not None  # a page starts with its header
+        if len(cells) != column_map.width:
             problems.append(
-                Problem(f"expected {width} tab-separated cells, found {len(cells)}", page=page, line=line_no)
+                Problem(
+                    f"expected {column_map.width} tab-separated cells, found {len(cells)}", page=page, line=line_no
+                )
             )
         else:
-            rows.append(RawRow(pages=(page,), line=line_no, cells=tuple(cells)))
+            rows.append(
+                RawRow(
+                    pages=(page,), line=line_no, cells=column_map.canonical(cells), extra=column_map.extras(cells)
+                )
+            )
         i += 1
 
-    if page == 0:
+    if column_map is None:
         raise ReportError.single(file_name, "no table header (序号 … 落实情况) found: not a report table")
     if title is None:
         raise ReportError.single(file_name, "no title line before the table", page=1)
@@ -91,6 +125,10 @@ def parse_text_dump(data: bytes, file_name: str) -> RawReport:
         byte_size=len(data),
         page_count=page,
         title=title,
-        quarter_header=quarter_header,
+        quarter_header=column_map.quarter_header,
+        header_quarter=column_map.quarter,
+        template=column_map.template.name,
+        columns=column_map.mappings(),
+        extra_headers=column_map.extra_headers,
         rows=tuple(rows),
     )

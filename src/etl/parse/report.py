@@ -42,7 +42,7 @@ class _Task:
 def parse_report(raw: RawReport) -> Report:
     """Parse and normalize every row; raise ReportError listing every problem with its page and line."""
     try:
-        meta = report_meta(raw.title, raw.quarter_header)
+        meta = report_meta(raw.title, raw.quarter_header, raw.header_quarter)
     except TitleError as exc:
         raise ReportError.single(raw.source_file, str(exc), page=1) from exc
 

@@ -47,10 +47,15 @@ def parse_title(title: str) -> ReportMeta:
     )
 
 
-def report_meta(title: str, quarter_header: str) -> ReportMeta:
-    """Metadata from the title, cross-checked against the quarter column header (第三季度 must agree)."""
+def report_meta(title: str, quarter_header: str, header_quarter: int | None = None) -> ReportMeta:
+    """Metadata from the title, cross-checked against the quarter column header (第三季度 must agree).
+
+    ``header_quarter`` is the quarter the header names as the template read it (1-9月 → 3); without it the
+    header must read 第N季度.
+    """
     meta = parse_title(title)
-    header_quarter = quarter_from_header(quarter_header)
+    if header_quarter is None:
+        header_quarter = quarter_from_header(quarter_header)
     if header_quarter != meta.quarter:
         raise TitleError(
             f"title says quarter {meta.quarter} but the quarter column header {quarter_header!r} "
