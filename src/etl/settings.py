@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     )
     docs_dir: Path = Field(default=PROJECT_ROOT / "docs", description="Where `etl docs` writes the data dictionary")
     report_file: Path = Field(default=Path("data/report.html"), description="Where `etl report` writes the report")
+    templates_file: Path | None = Field(
+        default=None,
+        description="Report table templates (header words per field); None: the bundled data/templates.yaml",
+    )
     # Bounds on one input file's extraction (etl.extract.guarded): a hostile or broken file is rejected with a
     # ReportError naming the limit instead of hanging the run or exhausting the machine's memory.
     max_file_mb: float = Field(default=100.0, gt=0, description="Largest input file accepted, in MB")

@@ -21,7 +21,7 @@ def test_only_settled_complete_report_files_are_ready(tmp_path: Path) -> None:
     _touch(tmp_path / "copying.pdf.part", b"%PDF", age_seconds=60)
     _touch(tmp_path / ".hidden.txt", b"a", age_seconds=60)
     empty = _touch(tmp_path / "empty.txt", b"", age_seconds=30)  # settled and empty: ready, to be quarantined
-    _touch(tmp_path / "notes.docx", b"x", age_seconds=60)
+    _touch(tmp_path / "notes.odt", b"x", age_seconds=60)  # .docx/.xlsx are report formats; .odt is not
     assert ready_files(tmp_path, settle_seconds=5) == [old, empty]
     later = {p.name for p in ready_files(tmp_path, settle_seconds=5, now=time.time() + 10)}
     assert later == {"old.txt", "empty.txt", "fresh.pdf"}

@@ -11,9 +11,9 @@ two can only disagree about what the PDF contains, never about how a table is re
 - rulings: the cell boxes of a table drawn with ruling lines (``cells_from_rulings``, used by the fast path),
   and the outer borders a writer left out (``open_ends``, used by both: a row continued at the top of a page
   with no line above it must not be lost, pdfplumber #720);
-- the header is checked on the first page and skipped wherever it is repeated; merged task cells give their
-  text to the task's first row; rows and merged task cells cut by a page break are joined back
-  (``join_pages``).
+- the header is found on the first page, matched against the templates (etl.extract.template: which column
+  is which field, extra columns kept) and skipped wherever it is repeated; merged task cells give their text
+  to the task's first row; rows and merged task cells cut by a page break are joined back (``join_pages``).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from etl.errors import ReportError
-from etl.extract.header import header_mismatch, merge_header_lines
-from etl.models import COLUMN_LABELS, COLUMN_NAMES, RawReport, RawRow
-from etl.parse.report import PLAN_TYPES
+from etl.extract.template import ColumnMap, TemplateMismatch, TemplateSet, load_templates, merge_header_lines
+from etl.models import COLUMN_LABELS, COLUMN_NAMES, RawReport, RawRow, SourceFormat
+from etl.vocabulary import PLAN_TYPE_BY_LABEL
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom: points from the page's top-left corner
 
@@ -52,9 +52,9 @@ DECIDED_MARK = "✓"
 TASK_COLUMNS: tuple[int, ...] = tuple(
     COLUMN_NAMES.index(name) for name in ("task_no", "task_title", "responsible", "supervision")
 )
-STATUS_COLUMNS: tuple[int, ...] = (COLUMN_NAMES.index("done"), COLUMN_NAMES.index("not_done"))
+# Fields whose cell may be a lone undecodable glyph read as a check mark.
+STATUS_FIELDS: frozenset[str] = frozenset({"done", "not_done", "status"})
 PLAN_KIND = COLUMN_NAMES.index("plan_kind")
-QUARTER_COLUMN = COLUMN_NAMES.index("quarter_plan")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,16 +104,26 @@ class PageRow:
 
     cells: tuple[str, ...]
     starts: tuple[bool, ...]
+    extra: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class PageTable:
-    """A page's table after its header: the body rows, and the title text above the table."""
+    """A page's table after its header: the body rows, and the title text above the table.
+
+    As read from the page, ``rows`` are in the page's column order and ``header_lines`` are the header rows'
+    cell texts (empty when the page repeats no header); ``build_report`` maps them to the canonical columns.
+    ``undecoded`` lists the body cells (grid row, column) that held one glyph without a Unicode mapping.
+    """
 
     page: int
     header: tuple[str, ...]
     rows: tuple[PageRow, ...]
     text_above: str
+    header_lines: tuple[tuple[str, ...], ...] = ()
+    width: int = len(COLUMN_NAMES)
+    undecoded: tuple[tuple[int, int], ...] = ()
+    header_rows: int = 0
 
 
 @dataclass
@@ -124,6 +134,7 @@ class PageContext:
     page: int
     first_table: bool
     notes: list[str] = field(default_factory=list)
+    templates: TemplateSet = field(default_factory=load_templates)
 
     def error(self, message: str, column: str | None = None) -> ReportError:
         return ReportError.single(self.file_name, message, page=self.page, column=column)
@@ -354,20 +365,26 @@ def table_bbox(boxes: Sequence[BBox]) -> BBox:
 
 
 def read_page_table(boxes: Sequence[BBox], chars: Sequence[Char], context: PageContext) -> PageTable:
-    """Check and skip a page table's header and return its body rows and the text above it.
+    """Find and skip a page table's header and return its body rows (page column order) and the text above it.
 
-    The first page with a table must start with this report's header; later pages may repeat it (skipped) or
-    go on without one (a header marked not to repeat).
+    The first page with a table must start with a header (a row of header words, etl.extract.template); later
+    pages may repeat it (skipped) or go on without one (a header marked not to repeat).
     """
-    cells, n_rows, n_cols = _grid_cells(boxes, chars, context)
-    header_rows = _header_row_count(cells)
+    undecoded: list[tuple[int, int]] = []
+    cells, n_rows, n_cols = _grid_cells(boxes, chars, context, undecoded)
+    header_rows = _header_row_count(cells, context.templates)
     if header_rows == 0 and context.first_table:
         found = [c.text.replace("\n", "") for c in cells if c.row == 0]
-        raise context.error(header_mismatch(found) or "no table header")
-    header = merge_header_lines(_rows_as_lines(cells, 0, header_rows, n_cols)) if header_rows else [""] * n_cols
-    mismatch = header_mismatch(header) if header_rows else _width_mismatch(cells, n_cols)
-    if mismatch:
-        raise context.error(mismatch)
+        try:
+            context.templates.match([found])
+        except TemplateMismatch as exc:
+            raise context.error(str(exc)) from exc
+        raise context.error("no table header")
+    header_lines = _rows_as_lines(cells, 0, header_rows, n_cols)
+    header = merge_header_lines(header_lines) if header_rows else [""] * n_cols
+    for row, col in undecoded:
+        if row < header_rows:
+            raise context.error(_unmapped_message(f"table row {row + 1}"), column=header[col] or f"column {col + 1}")
     top = table_bbox(boxes)[1]
     above = [ch for ch in chars if ch.bottom <= top + 1]
     if any(ch.unmapped for ch in above):
@@ -377,18 +394,16 @@ def read_page_table(boxes: Sequence[BBox], chars: Sequence[Char], context: PageC
         header=tuple(header),
         rows=tuple(_body_rows(cells, header_rows, n_rows, n_cols)),
         text_above=" ".join(visual_lines(above)),
+        header_lines=tuple(tuple(line) for line in header_lines),
+        width=n_cols,
+        undecoded=tuple(undecoded),
+        header_rows=header_rows,
     )
 
 
-def _width_mismatch(cells: list[GridCell], n_cols: int) -> str | None:
-    """A page without a header must at least have the report's nine columns."""
-    if n_cols == len(COLUMN_NAMES):
-        return None
-    found = ", ".join(c.text.replace("\n", "") for c in cells if c.row == 0)
-    return f"a table page without a header has {n_cols} columns ([{found}]), expected {len(COLUMN_NAMES)}"
-
-
-def _grid_cells(boxes: Sequence[BBox], chars: Sequence[Char], context: PageContext) -> tuple[list[GridCell], int, int]:
+def _grid_cells(
+    boxes: Sequence[BBox], chars: Sequence[Char], context: PageContext, undecoded: list[tuple[int, int]]
+) -> tuple[list[GridCell], int, int]:
     """Place cell boxes on a row/column grid, so merged cells know which rows they span, and read their text.
 
     Each character goes to the cell containing its centre (glyph boxes may overhang the ruling lines); the
@@ -411,27 +426,25 @@ def _grid_cells(boxes: Sequence[BBox], chars: Sequence[Char], context: PageConte
         number = owner.get((i, j), -1) if i >= 0 and j >= 0 else -1
         if number >= 0:
             inside[number].append(ch)
-    header_end = next((r1 for (r0, c0, r1, _c1) in placed if r0 == 0 and c0 == 0), 0)
     cells = []
     for number, (r0, c0, r1, c1) in enumerate(placed):
-        text = _cell_text(inside[number], r0, c0, header_end, context)
+        text = _cell_text(inside[number], r0, c0, context, undecoded)
         cells.append(GridCell(row=r0, col=c0, row_end=r1, col_end=c1, text=text))
     cells.sort(key=lambda c: (c.row, c.col))
     return cells, len(ys) - 1, len(xs) - 1
 
 
-def _cell_text(chars: list[Char], row: int, col: int, header_end: int, context: PageContext) -> str:
-    """A cell's text; undecodable glyphs are an error, except a lone mark in a status column (see module doc)."""
+def _cell_text(chars: list[Char], row: int, col: int, context: PageContext, undecoded: list[tuple[int, int]]) -> str:
+    """A cell's text; undecodable glyphs are an error, except a lone one, which ``build_report`` decides by the
+    column it stands in (see module doc): its place is recorded in ``undecoded``."""
     unmapped = [ch for ch in chars if ch.unmapped]
     if not unmapped:
         return "\n".join(visual_lines(chars))
+    if len(chars) == 1:
+        undecoded.append((row, col))
+        return "\ufffd"
+    # The header is not read yet: the column is named as the 2024 template orders it.
     column = COLUMN_LABELS[COLUMN_NAMES[col]] if col < len(COLUMN_NAMES) else f"column {col + 1}"
-    if col in STATUS_COLUMNS and row >= header_end and len(chars) == 1:
-        context.notes.append(
-            f"page {context.page}, table row {row + 1}, column {column}: a status mark drawn with a glyph that has "
-            f"no Unicode mapping was read as {DECIDED_MARK} (the cell holds that one mark and nothing else)"
-        )
-        return DECIDED_MARK
     raise context.error(_unmapped_message(f"table row {row + 1}"), column=column)
 
 
@@ -462,12 +475,13 @@ def _slot(lines: list[float], value: float) -> int:
     return bisect.bisect_right(lines, value) - 1
 
 
-def _header_row_count(cells: list[GridCell]) -> int:
-    """How many grid rows the header takes: the rows its first cell (序号, merged downwards) spans; 0 if none."""
-    first = next((c for c in cells if c.row == 0 and c.col == 0), None)
-    if first is None or re.sub(r"\s+", "", first.text) != "序号":
+def _header_row_count(cells: list[GridCell], templates: TemplateSet) -> int:
+    """How many grid rows the header takes: the rows its tallest first-row cell spans; 0 when the first row is
+    not a header (a page that continues the table without repeating it)."""
+    first_row = sorted((c for c in cells if c.row == 0), key=lambda c: c.col)
+    if not first_row or not templates.looks_like_header([c.text for c in first_row]):
         return 0
-    return first.row_end
+    return max(c.row_end for c in first_row)
 
 
 def _rows_as_lines(cells: list[GridCell], start: int, end: int, n_cols: int) -> list[list[str]]:
@@ -507,7 +521,11 @@ class _RowBuilder:
     """A document row being assembled from one or more page fragments."""
 
     pages: list[int]
-    parts: list[list[str]] = field(default_factory=lambda: [[] for _ in COLUMN_NAMES])
+    width: int = len(COLUMN_NAMES)
+    parts: list[list[str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.parts = self.parts or [[] for _ in range(self.width)]
 
     def add(self, column: int, text: str) -> None:
         if text:
@@ -527,13 +545,16 @@ def _label(text: str) -> str:
 
 def _is_incomplete_label(label: str) -> bool:
     """A 季度类别 cell that a page break cut: empty, or only the start of a known row kind (进度安 of 进度安排)."""
-    return label not in PLAN_TYPES and (not label or any(kind.startswith(label) for kind in PLAN_TYPES))
+    kinds = PLAN_TYPE_BY_LABEL
+    return label not in kinds and (not label or any(kind.startswith(label) for kind in kinds))
 
 
 def join_pages(tables: Sequence[PageTable]) -> list[RawRow]:
     """Join the pages' body rows into document rows, rebuilding rows and task cells split by page breaks."""
     rows: list[_RowBuilder] = []
     task_row: _RowBuilder | None = None  # the row that opened the current task
+    n_extra = max((len(row.extra) for table in tables for row in table.rows), default=0)
+    width = len(COLUMN_NAMES) + n_extra
     for table in tables:
         for index, page_row in enumerate(table.rows):
             page_top = index == 0 and bool(rows)
@@ -544,14 +565,19 @@ def join_pages(tables: Sequence[PageTable]) -> list[RawRow]:
                 row = rows[-1]
                 row.add_page(table.page)
             else:
-                row = _RowBuilder(pages=[table.page])
+                row = _RowBuilder(pages=[table.page], width=width)
                 rows.append(row)
-            for column, text in enumerate(page_row.cells):
+            for column, text in enumerate((*page_row.cells, *page_row.extra)):
                 if column not in TASK_COLUMNS:
                     row.add(column, text)
             task_row = _place_task_cells(page_row, row, task_row, page_top, continues_row, table.page)
     return [
-        RawRow(pages=tuple(row.pages), line=number, cells=tuple(row.text(c) for c in range(len(COLUMN_NAMES))))
+        RawRow(
+            pages=tuple(row.pages),
+            line=number,
+            cells=tuple(row.text(c) for c in range(len(COLUMN_NAMES))),
+            extra=tuple(row.text(c) for c in range(len(COLUMN_NAMES), width)),
+        )
         for number, row in enumerate(rows, start=1)
     ]
 
@@ -595,22 +621,97 @@ def _place_task_cells(
 
 
 def build_report(
-    data: bytes, file_name: str, page_count: int, tables: Sequence[PageTable], notes: Sequence[str]
+    data: bytes,
+    file_name: str,
+    page_count: int,
+    tables: Sequence[PageTable],
+    notes: Sequence[str],
+    templates: TemplateSet | None = None,
+    source_format: SourceFormat = "pdf",
 ) -> RawReport:
-    """The RawReport of a PDF's page tables, in page order; ReportError when there is no title above the table."""
+    """The RawReport of a document's page tables, in page order: the first page's header matched against the
+    templates, every page's rows mapped to the canonical columns, then joined across pages.
+
+    ReportError when no template accepts the header, a page's header or width differs from the first page's, a
+    lone undecodable glyph stands outside a status column, or there is no title above the table.
+    """
     if not tables:
         raise ReportError.single(file_name, "no table found: not a task-completion report", page=1)
-    title = tables[0].text_above
+    templates = templates if templates is not None else load_templates()
+    first = tables[0]
+    try:
+        column_map = templates.match(first.header_lines or [list(first.header)])
+    except TemplateMismatch as exc:
+        raise ReportError.single(file_name, str(exc), page=first.page) from exc
+    all_notes = list(notes)
+    mapped = [_mapped_table(table, column_map, templates, file_name, all_notes) for table in tables]
+    title = first.text_above
     if not title:
-        raise ReportError.single(file_name, "no title above the table", page=tables[0].page)
+        raise ReportError.single(file_name, "no title above the table", page=first.page)
     return RawReport(
         source_file=file_name,
         source_sha256=hashlib.sha256(data).hexdigest(),
-        source_format="pdf",
+        source_format=source_format,
         byte_size=len(data),
         page_count=page_count,
         title=title,
-        quarter_header=tables[0].header[QUARTER_COLUMN],
-        rows=tuple(join_pages(tables)),
-        notes=tuple(notes),
+        quarter_header=column_map.quarter_header,
+        header_quarter=column_map.quarter,
+        template=column_map.template.name,
+        columns=column_map.mappings(),
+        extra_headers=column_map.extra_headers,
+        rows=tuple(join_pages(mapped)),
+        notes=tuple(all_notes),
+    )
+
+
+def _mapped_table(
+    table: PageTable, column_map: ColumnMap, templates: TemplateSet, file_name: str, notes: list[str]
+) -> PageTable:
+    """A page's table with its rows in canonical column order (extra columns apart), checked against page 1's."""
+    if table.header_lines:
+        try:
+            page_map = templates.match(table.header_lines)
+        except TemplateMismatch as exc:
+            raise ReportError.single(file_name, str(exc), page=table.page) from exc
+        if page_map.fields != column_map.fields:
+            raise ReportError.single(
+                file_name,
+                f"this page's header [{', '.join(page_map.headers)}] maps its columns differently from the first "
+                f"page's [{', '.join(column_map.headers)}]",
+                page=table.page,
+            )
+    elif table.width != column_map.width:
+        found = ", ".join(cell.replace("\n", "") for cell in table.rows[0].cells) if table.rows else ""
+        raise ReportError.single(
+            file_name,
+            f"a table page without a header has {table.width} columns ([{found}]), expected {column_map.width}",
+            page=table.page,
+        )
+    rows = [list(row.cells) for row in table.rows]
+    for grid_row, col in table.undecoded:
+        name = column_map.fields[col] if col < len(column_map.fields) else None
+        header = column_map.headers[col] if col < len(column_map.headers) else f"column {col + 1}"
+        if name not in STATUS_FIELDS:
+            raise ReportError.single(
+                file_name, _unmapped_message(f"table row {grid_row + 1}"), page=table.page, column=header
+            )
+        notes.append(
+            f"page {table.page}, table row {grid_row + 1}, column {header}: a status mark drawn with a glyph that "
+            f"has no Unicode mapping was read as {DECIDED_MARK} (the cell holds that one mark and nothing else)"
+        )
+        rows[grid_row - table.header_rows][col] = DECIDED_MARK
+    return PageTable(
+        page=table.page,
+        header=table.header,
+        rows=tuple(
+            PageRow(
+                cells=column_map.canonical(cells),
+                starts=column_map.canonical_flags(row.starts),
+                extra=column_map.extras(cells),
+            )
+            for cells, row in zip(rows, table.rows, strict=True)
+        ),
+        text_above=table.text_above,
+        width=len(COLUMN_NAMES),
     )

@@ -61,7 +61,8 @@ from pathlib import Path
 from typing import Any
 
 from etl.errors import ReportError
-from etl.extract.source import looks_like_pdf, read_source
+from etl.extract.source import OLE2_MAGIC, ZIP_MAGIC, looks_like_pdf, read_source
+from etl.extract.template import load_templates
 from etl.models import RawReport
 from etl.settings import Settings, get_settings
 
@@ -85,6 +86,8 @@ class ExtractLimits:
     max_pages: int = 1000
     max_extract_memory_mb: int = 2048
     max_extract_seconds: float = 300.0
+    # Not a limit, but part of how the child reads the file: the template file (None: the bundled one).
+    templates_file: Path | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> ExtractLimits:
@@ -94,6 +97,7 @@ class ExtractLimits:
             max_pages=s.max_pages,
             max_extract_memory_mb=s.max_extract_memory_mb,
             max_extract_seconds=s.max_extract_seconds,
+            templates_file=s.templates_file,
         )
 
 
@@ -130,8 +134,10 @@ def read_source_guarded_with_stats(path: Path, limits: ExtractLimits | None = No
             f"the file is {size / MB:.1f} MB, more than the limit of {limits.max_file_mb:g} MB "
             "(max_file_mb, ETL_MAX_FILE_MB)",
         )
-    if not looks_like_pdf(head):
-        raw = read_source(path)  # a text dump (or an empty or misnamed file): plain Python on a bounded size
+    # Word and Excel files are ZIP packages (a decompression bomb is possible): they go to the child like PDFs.
+    if not looks_like_pdf(head) and not head.startswith((ZIP_MAGIC, OLE2_MAGIC)):
+        # a text dump (or an empty or misnamed file): plain Python on a bounded size
+        raw = read_source(path, load_templates(limits.templates_file))
         return raw, ExtractStats(in_child=False, seconds=time.perf_counter() - started)
     return default_pool().extract(path, limits, started)
 
@@ -189,7 +195,7 @@ class _Worker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def run(self, job: tuple[str, int, int, float], timeout: float) -> tuple[Any, ...]:
+    def run(self, job: tuple[str, int, int, float, str | None], timeout: float) -> tuple[Any, ...]:
         try:
             self.conn.send(job)
         except OSError as exc:
@@ -243,7 +249,8 @@ class ExtractorPool:
         # CPU backstop in the child: twice the wall-clock limit, should this process die and stop timing it.
         cpu_seconds = 2 * limits.max_extract_seconds + 10
         # Absolute but not resolved: a symlink keeps its own name, as read_source(path) would report it.
-        job = (os.path.abspath(path), limits.max_pages, int(limits.max_extract_memory_mb * MB), cpu_seconds)
+        templates = str(limits.templates_file) if limits.templates_file is not None else None
+        job = (os.path.abspath(path), limits.max_pages, int(limits.max_extract_memory_mb * MB), cpu_seconds, templates)
         with self._slots:
             worker = self._take()
             try:

@@ -29,10 +29,17 @@ from typing import Any
 
 from etl.errors import ReportError
 from etl.extract.source import read_source
+from etl.extract.template import load_templates
 from etl.models import RawReport
 
 # Imported when the child starts, so that reading a file does not pay for it.
-PRELOAD: tuple[str, ...] = ("pypdfium2", "etl.extract.pdf_fast", "etl.extract.pdf", "etl.extract.text_dump")
+PRELOAD: tuple[str, ...] = (
+    "pypdfium2",
+    "etl.extract.pdf_fast",
+    "etl.extract.pdf",
+    "etl.extract.text_dump",
+    "etl.extract.template",
+)
 
 
 def serve(conn: Connection) -> None:
@@ -51,14 +58,14 @@ def serve(conn: Connection) -> None:
             return
         if job is None:
             return
-        path, max_pages, memory_bytes, cpu_seconds = job
+        path, max_pages, memory_bytes, cpu_seconds, templates_file = job
         _reset_peak_rss()
         started = time.perf_counter()
         pages: list[int | None] = [None]
         resource.setrlimit(resource.RLIMIT_AS, (_capped(memory_bytes, as_hard), as_hard))
         resource.setrlimit(resource.RLIMIT_CPU, (_capped(int(_cpu_used() + cpu_seconds) + 1, cpu_hard), cpu_hard))
         try:
-            reply: tuple[Any, ...] = ("ok", extract(Path(path), max_pages, pages))
+            reply: tuple[Any, ...] = ("ok", extract(Path(path), max_pages, pages, templates_file))
         except ReportError as exc:
             reply = ("report_error", exc.file_name, exc.problems)
         except MemoryError:
@@ -77,14 +84,14 @@ def serve(conn: Connection) -> None:
             return  # what was half-built when memory ran out is not worth keeping: the caller starts a new child
 
 
-def extract(path: Path, max_pages: int, pages: list[int | None]) -> RawReport:
+def extract(path: Path, max_pages: int, pages: list[int | None], templates_file: str | None = None) -> RawReport:
     """read_source after the page-count check; ``pages[0]`` gets the count as soon as it is known."""
     pages[0] = count = page_count(path)
     if count is not None and count > max_pages:
         raise ReportError.single(
             path.name, f"the PDF has {count} pages, more than the limit of {max_pages} (max_pages, ETL_MAX_PAGES)"
         )
-    return read_source(path)
+    return read_source(path, load_templates(Path(templates_file) if templates_file else None))
 
 
 def page_count(path: Path) -> int | None:

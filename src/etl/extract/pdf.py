@@ -49,6 +49,7 @@ from etl.extract.grid import (
     open_ends,
     read_page_table,
 )
+from etl.extract.template import TemplateSet, load_templates
 from etl.models import RawReport
 
 log = logging.getLogger(__name__)
@@ -65,42 +66,44 @@ _PDF_ERRORS = (PdfminerException, MalformedPDFException, PSException)
 Rect = tuple[float, float, float, float]
 
 
-def read_pdf(path: Path) -> RawReport:
+def read_pdf(path: Path, templates: TemplateSet | None = None) -> RawReport:
     """Read a report PDF into a RawReport (fast path, reference where needed); ReportError for anything wrong."""
-    return parse_pdf(path.read_bytes(), path.name)
+    return parse_pdf(path.read_bytes(), path.name, templates)
 
 
-def parse_pdf(data: bytes, file_name: str) -> RawReport:
+def parse_pdf(data: bytes, file_name: str, templates: TemplateSet | None = None) -> RawReport:
     """Read a report PDF given as bytes (e.g. an upload); ``file_name`` is used in errors and lineage."""
     from etl.extract.pdf_fast import read_fast  # pypdfium2 is loaded only when a PDF arrives
 
+    templates = templates if templates is not None else load_templates()
     check_pdf_bytes(data, file_name)
-    fast = read_fast(data, file_name)
+    fast = read_fast(data, file_name, templates)
     if fast.unreadable:
         log.info(
             "%s: the fast path could not read page(s) %s; reading them with pdfplumber", file_name, fast.unreadable
         )
         by_page = {table.page: table for table in fast.tables}
         first = min([table.page for table in fast.tables] + fast.unreadable)
-        for table in _reference_tables(data, file_name, set(fast.unreadable), fast.notes, first):
+        for table in _reference_tables(data, file_name, set(fast.unreadable), fast.notes, templates, first):
             by_page[table.page] = table
         tables = [by_page[page] for page in sorted(by_page)]
     else:
         tables = fast.tables
-    return _report(data, file_name, fast.page_count, tables, fast.notes)
+    return _report(data, file_name, fast.page_count, tables, fast.notes, templates)
 
 
-def read_pdf_reference(path: Path) -> RawReport:
-    return parse_pdf_reference(path.read_bytes(), path.name)
+def read_pdf_reference(path: Path, templates: TemplateSet | None = None) -> RawReport:
+    return parse_pdf_reference(path.read_bytes(), path.name, templates)
 
 
-def parse_pdf_reference(data: bytes, file_name: str) -> RawReport:
+def parse_pdf_reference(data: bytes, file_name: str, templates: TemplateSet | None = None) -> RawReport:
     """Read a report PDF with pdfplumber alone: the reference the fast path is compared with."""
+    templates = templates if templates is not None else load_templates()
     check_pdf_bytes(data, file_name)
     notes: list[str] = []
     page_count = _page_count(data, file_name)
-    tables = _reference_tables(data, file_name, pages=None, notes=notes)
-    return _report(data, file_name, page_count, tables, notes)
+    tables = _reference_tables(data, file_name, pages=None, notes=notes, templates=templates)
+    return _report(data, file_name, page_count, tables, notes, templates)
 
 
 def check_pdf_bytes(data: bytes, file_name: str) -> None:
@@ -118,11 +121,17 @@ def check_pdf_bytes(data: bytes, file_name: str) -> None:
 
 
 def _report(
-    data: bytes, file_name: str, page_count: int, tables: Sequence[PageTable], notes: Sequence[str]
+    data: bytes,
+    file_name: str,
+    page_count: int,
+    tables: Sequence[PageTable],
+    notes: Sequence[str],
+    templates: TemplateSet,
 ) -> RawReport:
-    for note in notes:
+    report = build_report(data, file_name, page_count, tables, notes, templates)
+    for note in report.notes:
         log.warning("%s: %s", file_name, note)
-    return build_report(data, file_name, page_count, tables, notes)
+    return report
 
 
 def _page_count(data: bytes, file_name: str) -> int:
@@ -145,7 +154,12 @@ ENCRYPTED_MESSAGE = "the PDF is encrypted or password-protected; export it again
 
 
 def _reference_tables(
-    data: bytes, file_name: str, pages: set[int] | None, notes: list[str], first_table: int | None = None
+    data: bytes,
+    file_name: str,
+    pages: set[int] | None,
+    notes: list[str],
+    templates: TemplateSet,
+    first_table: int | None = None,
 ) -> list[PageTable]:
     """The page tables pdfplumber reads (of ``pages`` only, when given), in page order.
 
@@ -154,7 +168,7 @@ def _reference_tables(
     """
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return _read_pages(pdf.pages, file_name, pages, notes, first_table)
+            return _read_pages(pdf.pages, file_name, pages, notes, templates, first_table)
     except ReportError:
         raise
     except _PDF_ERRORS as exc:
@@ -162,7 +176,12 @@ def _reference_tables(
 
 
 def _read_pages(
-    pages: Sequence[Any], file_name: str, wanted: set[int] | None, notes: list[str], first_table: int | None
+    pages: Sequence[Any],
+    file_name: str,
+    wanted: set[int] | None,
+    notes: list[str],
+    templates: TemplateSet,
+    first_table: int | None,
 ) -> list[PageTable]:
     """Each page's table; a pdfminer error is reported with the page it happened on.
 
@@ -182,7 +201,7 @@ def _read_pages(
             if not chars:
                 continue
             is_first = number == first_table if first_table is not None else not tables
-            context = PageContext(file_name, number, first_table=is_first)
+            context = PageContext(file_name, number, first_table=is_first, templates=templates)
             table = _read_page(page, chars, context)
             notes.extend(context.notes)
         except _PDF_ERRORS as exc:

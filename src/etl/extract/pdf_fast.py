@@ -37,6 +37,7 @@ from etl.extract.grid import (
     only_running_text,
     read_page_table,
 )
+from etl.extract.template import TemplateSet, load_templates
 
 # Path segments shorter than this (points) are not ruling lines (pdfplumber's edge_min_length is 3).
 MIN_RULING_LENGTH = 3.0
@@ -57,12 +58,13 @@ class FastRead:
     notes: list[str] = field(default_factory=list)
 
 
-def read_fast(data: bytes, file_name: str) -> FastRead:
+def read_fast(data: bytes, file_name: str, templates: TemplateSet | None = None) -> FastRead:
     """Read every page it can; ReportError for what no extractor could read (scan, undecodable text, not ours)."""
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise ReportError.single(file_name, _pdfium_message(exc)) from exc
+    templates = templates if templates is not None else load_templates()
     try:
         result = FastRead(page_count=len(doc))
         scan = PageScan()
@@ -73,7 +75,7 @@ def read_fast(data: bytes, file_name: str) -> FastRead:
             except pdfium.PdfiumError as exc:  # e.g. a page tree nested too deep to load
                 raise ReportError.single(file_name, _pdfium_message(exc), page=number) from exc
             try:
-                _read_page(page, number, file_name, result, scan)
+                _read_page(page, number, file_name, result, scan, templates)
             finally:
                 page.close()
         scan.check(file_name, result.page_count)
@@ -89,7 +91,9 @@ def _pdfium_message(exc: Exception) -> str:
     return f"not a readable PDF (pdfium: {text})"
 
 
-def _read_page(page: pdfium.PdfPage, number: int, file_name: str, result: FastRead, scan: PageScan) -> None:
+def _read_page(
+    page: pdfium.PdfPage, number: int, file_name: str, result: FastRead, scan: PageScan, templates: TemplateSet
+) -> None:
     _width, height = page.get_size()
     if page.get_rotation() % 360:
         result.unreadable.append(number)
@@ -108,7 +112,7 @@ def _read_page(page: pdfium.PdfPage, number: int, file_name: str, result: FastRe
         result.unreadable.append(number)
         return
     first_table = not result.tables and not result.unreadable
-    context = PageContext(file_name, number, first_table=first_table)
+    context = PageContext(file_name, number, first_table=first_table, templates=templates)
     try:
         boxes = cells_from_rulings(objects.rulings)
     except GridUnreadable:

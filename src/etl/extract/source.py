@@ -1,18 +1,30 @@
-"""Pick the extractor for a source file by its content, not its name: PDFs start with %PDF."""
+"""Pick the extractor for a source file by its content, not its name: PDFs start with %PDF, Word and Excel files
+are ZIP packages holding word/document.xml or xl/workbook.xml, legacy .doc/.xls are OLE2 compound files."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from etl.errors import ReportError
+from etl.extract.template import TemplateSet, load_templates
 from etl.models import RawReport
 
-SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".pdf", ".txt", ".tsv"})
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".pdf", ".txt", ".tsv", ".docx", ".xlsx", ".doc", ".xls"})
+# The first bytes of a ZIP archive (.docx, .xlsx) and of an OLE2 compound file (.doc, .xls, .ppt).
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def is_report_file(path: Path) -> bool:
-    """Files a folder ingest picks up: report-like suffixes, no hidden or sidecar files."""
-    return path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES and not path.name.startswith(".")
+    """Files a folder ingest picks up: report-like suffixes, no hidden or sidecar files (nor Office lock files)."""
+    name = path.name
+    return (
+        path.is_file()
+        and path.suffix.lower() in SUPPORTED_SUFFIXES
+        and not name.startswith(".")
+        and not name.startswith("~$")
+    )
 
 
 def looks_like_pdf(head: bytes) -> bool:
@@ -20,20 +32,60 @@ def looks_like_pdf(head: bytes) -> bool:
     return head.lstrip().startswith(b"%PDF")
 
 
-def read_source(path: Path) -> RawReport:
-    """Extract the report table of a text dump or PDF; ReportError for anything unreadable."""
+def office_kind(path: Path, head: bytes) -> str | None:
+    """'docx' or 'xlsx' for an Office Open XML package, 'ole2' for a legacy Office file, else None."""
+    if head.startswith(OLE2_MAGIC):
+        return "ole2"
+    if not head.startswith(ZIP_MAGIC):
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return "zip"
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    return "zip"
+
+
+def _legacy_message(path: Path) -> str:
+    """A legacy .doc / .xls refusal that says how to convert the file."""
+    suffix = path.suffix.lower()
+    target = "xlsx" if suffix in (".xls", ".et") else "docx"
+    kind = "Excel 97-2003 workbook (.xls)" if target == "xlsx" else "Word 97-2003 document (.doc)"
+    return (
+        f"a legacy {kind} (OLE2 compound file) cannot be read; save it as .{target} in Word/Excel/WPS, or convert it "
+        f"with: libreoffice --headless --convert-to {target} '{path.name}'"
+    )
+
+
+def read_source(path: Path, templates: TemplateSet | None = None) -> RawReport:
+    """Extract the report table of a text dump, PDF, Word or Excel file; ReportError for anything unreadable."""
     try:
         head = path.open("rb").read(1024)
     except OSError as exc:
         raise ReportError.single(path.name, f"cannot read the file: {exc.strerror or exc}") from exc
     if not head.strip():
         raise ReportError.single(path.name, "the file is empty")
+    templates = templates if templates is not None else load_templates()
     if looks_like_pdf(head):
         from etl.extract.pdf import read_pdf  # pdfplumber is only imported when a PDF arrives
 
-        return read_pdf(path)
+        return read_pdf(path, templates)
     if path.suffix.lower() == ".pdf":
         raise ReportError.single(path.name, "named .pdf but is not a PDF (no %PDF header)")
+    kind = office_kind(path, head)
+    if kind in ("docx", "xlsx"):
+        name = "a Word document (.docx)" if kind == "docx" else "an Excel workbook (.xlsx)"
+        raise ReportError.single(path.name, f"{name}: this format is not read yet; print it to PDF")
+    if kind == "ole2":
+        raise ReportError.single(path.name, _legacy_message(path))
+    if kind == "zip":
+        raise ReportError.single(
+            path.name, "a ZIP archive that is neither a Word (.docx) nor an Excel (.xlsx) file: not a report"
+        )
     from etl.extract.text_dump import read_text_dump
 
-    return read_text_dump(path)
+    return read_text_dump(path, templates)

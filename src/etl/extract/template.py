@@ -264,7 +264,10 @@ class TemplateSet:
             columns = "; ".join(
                 f"{f}: " + ", ".join(h for h, (n, _) in zip(merged, named, strict=True) if n == f) for f in duplicated
             )
-            parts.append(f"more than one column names the same field ({columns}): remove one of them from {self.source}")
+            parts.append(
+                f"more than one column names the same field ({columns}): one header must name another field "
+                f"in {self.source}"
+            )
         if missing:
             labels = ", ".join(f"{f} ({self.fields[f].label})" for f in missing)
             parts.append(f"missing fields: {labels}")
