@@ -1,32 +1,49 @@
-"""The report's charts (Plotly figures), labelled in Chinese."""
+"""The report's charts (Plotly figures), labelled in Chinese.
+
+Every bar, cell and point carries its figure as text drawn on the chart, not only in a hover box: the page is
+printed and read on paper. Figures have a fixed width that fits an A4 landscape page (plotly does not re-lay a
+chart out for print), so what is printed is what is on screen.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from etl.report.data import (
-    ALL_OFFICES,
+    ASSESSMENT_LABELS,
     STATUS_LABELS,
-    Attainment,
     Completion,
+    OfficeCompletion,
     StatusCount,
+    Target,
     YearOverYear,
     quarter_label,
 )
 
 # A CJK font first: Debian's fonts-noto-cjk (installed by `make system-deps`), then common desktop fonts.
 FONT_FAMILY = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
+# A4 landscape is 297 mm; less the page margins (page.py's @page) that leaves about 1040 CSS pixels.
+CHART_WIDTH = 1000
 STATUS_COLORS = {"completed": "#2e7d32", "in_progress": "#f9a825", "not_completed": "#c62828"}
-ON_TRACK, BEHIND = "#2e7d32", "#c62828"
+ASSESSMENT_COLORS = {
+    "achieved": "#1b5e20",
+    "on_track": "#43a047",
+    "behind": "#c62828",
+    "no_actual_reported": "#9e9e9e",
+    "not_comparable": "#8d6e63",
+}
 PALETTE = ("#1565c0", "#6a1b9a", "#00838f", "#ef6c00")
+POSITIVE, NEGATIVE = "#1565c0", "#c62828"
 
 
 def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.01},
         font={"family": FONT_FAMILY, "size": 13},
+        width=CHART_WIDTH,
         height=height,
         margin={"l": 60, "r": 30, "t": 60, "b": 60},
         plot_bgcolor="white",
@@ -43,31 +60,37 @@ def _quarters(rows: Iterable[tuple[int, int]]) -> list[str]:
 
 
 def overall_completion_chart(rows: list[Completion]) -> go.Figure:
-    """Completion rate of all offices, quarter by quarter (one bar group per issuer)."""
+    """Completion rate of all offices, quarter by quarter (one bar group per issuer), labelled done/tasks."""
     fig = go.Figure()
     for index, issuer in enumerate(sorted({r.issuer for r in rows})):
-        mine = [r for r in rows if r.issuer == issuer and r.office == ALL_OFFICES]
+        mine = [r for r in rows if r.issuer == issuer]
         fig.add_trace(
             go.Bar(
                 name=issuer,
                 x=[quarter_label(r.year, r.quarter) for r in mine],
                 y=[r.completion_rate for r in mine],
-                text=[f"{r.tasks_completed}/{r.tasks}" for r in mine],
+                text=[f"{r.completion_rate:.0%}（{r.tasks_completed}/{r.tasks}）" for r in mine],
                 textposition="outside",
+                cliponaxis=False,
                 marker_color=PALETTE[index % len(PALETTE)],
-                hovertemplate="%{x}<br>完成率 %{y:.0%}<br>已完成/任务数 %{text}<extra>" + issuer + "</extra>",
+                hovertemplate="%{x}<br>完成率 %{text}<extra>" + issuer + "</extra>",
             )
         )
-    fig.update_yaxes(title_text="完成率", tickformat=".0%", range=[0, 1.1])
+    fig.update_yaxes(title_text="完成率", tickformat=".0%", range=[0, 1.15])
     fig.update_xaxes(title_text="季度", type="category")
-    return _layout(fig, "各季度任务完成率（全部科室）")
+    return _layout(fig, "各季度任务完成率（全部科室，已完成/任务数）")
 
 
-def office_completion_chart(rows: list[Completion]) -> go.Figure:
+def office_completion_chart(rows: list[OfficeCompletion]) -> go.Figure:
     """Completion rate by lead office (rows) and quarter (columns), with completed/tasks in each cell."""
+    several = len({r.issuer for r in rows}) > 1
+
+    def office(r: OfficeCompletion) -> str:
+        return f"{r.issuer} · {r.office}" if several else r.office
+
     quarters = _quarters((r.year, r.quarter) for r in rows)
-    offices = [ALL_OFFICES, *sorted({r.office for r in rows} - {ALL_OFFICES})]
-    cell = {(r.office, quarter_label(r.year, r.quarter)): r for r in rows}
+    offices = sorted({office(r) for r in rows})
+    cell = {(office(r), quarter_label(r.year, r.quarter)): r for r in rows}
     z = [[cell[(o, q)].completion_rate if (o, q) in cell else None for q in quarters] for o in offices]
     text = [
         [f"{cell[(o, q)].tasks_completed}/{cell[(o, q)].tasks}" if (o, q) in cell else "" for q in quarters]
@@ -91,87 +114,135 @@ def office_completion_chart(rows: list[Completion]) -> go.Figure:
     )
     fig.update_yaxes(title_text="牵头科室", autorange="reversed", type="category")
     fig.update_xaxes(title_text="季度", type="category")
-    return _layout(fig, "各牵头科室任务完成率", height=120 + 36 * len(offices))
+    return _layout(fig, "各牵头科室任务完成情况（已完成/任务数）", height=140 + 36 * len(offices))
 
 
 def status_chart(rows: list[StatusCount]) -> go.Figure:
-    """Tasks by status in each quarter (stacked)."""
+    """Tasks by status in each quarter (stacked), each segment labelled with its count."""
     quarters = _quarters((r.year, r.quarter) for r in rows)
     fig = go.Figure()
     for status, label in STATUS_LABELS.items():
         counts = {quarter_label(r.year, r.quarter): r.tasks for r in rows if r.status == status}
+        values = [counts.get(q, 0) for q in quarters]
         fig.add_trace(
             go.Bar(
                 name=label,
                 x=quarters,
-                y=[counts.get(q, 0) for q in quarters],
+                y=values,
+                text=[str(v) if v else "" for v in values],
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
                 marker_color=STATUS_COLORS[status],
                 hovertemplate="%{x}<br>" + label + " %{y} 项<extra></extra>",
             )
         )
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", uniformtext={"minsize": 10, "mode": "show"})
     fig.update_yaxes(title_text="任务数")
     fig.update_xaxes(title_text="季度", type="category")
-    return _layout(fig, "各季度任务状态")
+    return _layout(fig, "各季度任务状态（项）")
+
+
+def _yoy_label(r: YearOverYear) -> str:
+    suffix = {"%": "%", "pp": "个百分点"}.get(r.unit, r.unit)
+    return f"{r.change_text}（{r.prev_year_value:g}{suffix} → {r.value:g}{suffix}）"
 
 
 def year_over_year_chart(rows: list[YearOverYear]) -> go.Figure:
-    """Year-over-year change (%) of each indicator, latest quarter that has a previous-year value."""
+    """Year-over-year change of each indicator in the latest quarter that has a previous-year value.
+
+    Rates (% indicators) change by percentage points and quantities by a relative change: two scales that must not
+    share an axis, so they get a panel each.
+    """
     latest = max((r.year, r.quarter) for r in rows)
-    mine = [r for r in rows if (r.year, r.quarter) == latest and r.yoy_pct is not None]
-    labels = [f"{r.name}（{r.unit}）" for r in mine]
-    fig = go.Figure(
-        go.Bar(
-            x=[r.yoy_pct for r in mine],
-            y=labels,
-            orientation="h",
-            marker_color=["#1565c0" if (r.yoy_pct or 0) >= 0 else "#c62828" for r in mine],
-            text=[f"{r.prev_year_value:g} → {r.value:g}" for r in mine],
-            textposition="auto",
-            hovertemplate="%{y}<br>同比 %{x:.2f}%<br>上年同期 → 本期 %{text}<extra></extra>",
+    mine = [r for r in rows if (r.year, r.quarter) == latest and r.change is not None]
+    panels = [
+        (kind, title, [r for r in mine if r.change_kind == kind])
+        for kind, title in (
+            ("percentage_points", "比率类指标：增减（百分点）"),
+            ("relative", "数量类指标：同比增长（%）"),
         )
+    ]
+    panels = [p for p in panels if p[2]]
+    fig = make_subplots(
+        rows=len(panels),
+        cols=1,
+        row_heights=[len(p[2]) for p in panels],
+        vertical_spacing=0.16 if len(panels) > 1 else 0.0,
+        subplot_titles=[p[1] for p in panels],
     )
-    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
-    fig.update_xaxes(title_text="同比增长（%）", zeroline=True, zerolinecolor="#555")
-    title = f"指标同比变化（{quarter_label(*latest)} 对比上年同期）"
-    return _layout(fig, title, height=140 + 28 * len(mine))
-
-
-def attainment_chart(rows: list[Attainment]) -> go.Figure:
-    """Each target's attainment per quarter of the latest year, against the elapsed share of the year."""
-    year = max(r.year for r in rows)
-    mine = [r for r in rows if r.year == year]
-    fig = go.Figure()
-    for on_track, label, color in ((True, "达到序时进度", ON_TRACK), (False, "落后序时进度", BEHIND)):
-        points = [r for r in mine if r.on_track is on_track]
+    for row, (kind, _, points) in enumerate(panels, start=1):
+        changes = [r.change or 0.0 for r in points]
         fig.add_trace(
-            go.Scatter(
+            go.Bar(
+                x=changes,
+                y=[f"{r.name}（{r.unit}）" for r in points],
+                orientation="h",
+                marker_color=[POSITIVE if c >= 0 else NEGATIVE for c in changes],
+                text=[_yoy_label(r) for r in points],
+                textposition="outside",
+                cliponaxis=False,
+                showlegend=False,
+                hovertemplate="%{y}<br>%{text}<extra></extra>",
+            ),
+            row=row,
+            col=1,
+        )
+        low, high = min(0.0, *changes), max(0.0, *changes)
+        span = (high - low) or 1.0
+        fig.update_xaxes(
+            range=[low - 0.05 * span, high + 0.6 * span],
+            ticksuffix=" 个百分点" if kind == "percentage_points" else "%",
+            zeroline=True,
+            zerolinecolor="#555",
+            row=row,
+            col=1,
+        )
+        fig.update_yaxes(autorange="reversed", type="category", automargin=True, row=row, col=1)
+    title = f"指标同比变化（{quarter_label(*latest)} 对比上年同期）"
+    return _layout(fig, title, height=160 + 30 * len(mine) + 60 * len(panels))
+
+
+def _target_label(t: Target) -> str:
+    if t.actual_value is None or t.attainment is None:
+        return f"{t.assessment_label}（目标 {t.target_value:g}{t.unit}）"
+    return f"{t.actual_value:g}/{t.target_value:g}{t.unit}（{t.attainment:.0%}）{t.assessment_label}"
+
+
+def target_chart(rows: list[Target]) -> go.Figure:
+    """Every target of one quarter: actual / target as a bar labelled with its figures and assessment, against the
+    elapsed share of the year (序时进度). Unmeasured targets keep their row, labelled with why."""
+    year, quarter = rows[0].year, rows[0].quarter
+    categories = [f"任务{t.task_no} {t.name}" for t in rows]
+    fig = go.Figure()
+    for assessment, label in ASSESSMENT_LABELS.items():
+        mine = [(c, t) for c, t in zip(categories, rows, strict=True) if t.assessment == assessment]
+        if not mine:
+            continue
+        fig.add_trace(
+            go.Bar(
                 name=label,
-                mode="markers",
-                x=[quarter_label(r.year, r.quarter) for r in points],
-                y=[r.attainment for r in points],
-                marker={"color": color, "size": 11, "line": {"color": "white", "width": 1}},
-                text=[f"任务{r.task_no} {r.name}：{r.actual_value:g}/{r.target_value:g}{r.unit}" for r in points],
-                hovertemplate="%{text}<br>完成目标 %{y:.0%}<extra>" + label + "</extra>",
+                x=[t.attainment or 0.0 for _, t in mine],
+                y=[c for c, _ in mine],
+                orientation="h",
+                marker_color=ASSESSMENT_COLORS.get(assessment, "#757575"),
+                text=[_target_label(t) for _, t in mine],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}<br>%{text}<extra></extra>",
             )
         )
-    quarters = sorted({r.quarter for r in mine})
-    fig.add_trace(
-        go.Scatter(
-            name="序时进度",
-            mode="lines+markers",
-            x=[quarter_label(year, q) for q in quarters],
-            y=[q / 4 for q in quarters],
-            line={"color": "#555", "dash": "dash"},
-            marker={"symbol": "line-ew-open", "size": 14},
-            hovertemplate="%{x} 序时进度 %{y:.0%}<extra></extra>",
-        )
+    elapsed = quarter / 4
+    fig.add_vline(
+        x=elapsed,
+        line={"color": "#555", "dash": "dash"},
+        annotation={"text": f"序时进度 {elapsed:.0%}", "font": {"size": 12}},
+        annotation_position="top",
     )
-    fig.update_yaxes(title_text="完成目标比例", tickformat=".0%", rangemode="tozero")
-    fig.update_xaxes(
-        title_text="季度",
-        type="category",
-        categoryorder="array",
-        categoryarray=[quarter_label(year, q) for q in quarters],
+    widest = max([1.0, *(t.attainment or 0.0 for t in rows)])
+    fig.update_xaxes(title_text="实际 / 目标", tickformat=".0%", range=[0, widest * 1.6])
+    fig.update_yaxes(
+        type="category", categoryorder="array", categoryarray=categories, autorange="reversed", automargin=True
     )
-    return _layout(fig, f"{year}年目标完成进度与序时进度")
+    fig.update_layout(barmode="overlay", bargap=0.35)
+    return _layout(fig, f"{quarter_label(year, quarter)} 各项目标完成情况（每项目标一行）", height=180 + 34 * len(rows))

@@ -1,17 +1,51 @@
-"""What the report shows, read from the warehouse's mart views (over a read-only connection)."""
+"""What the report shows, read from the warehouse's mart views by the named queries of ``sql/report/``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from etl.report.queries import run_query
+
 STATUS_LABELS = {"completed": "已完成", "in_progress": "正在推进", "not_completed": "未完成"}
-ALL_OFFICES = "全部科室"
+# How a target stands (mart.target_attainment.assessment), as the page prints it.
+ASSESSMENT_LABELS = {
+    "achieved": "已完成目标",
+    "on_track": "达到序时进度",
+    "behind": "落后序时进度",
+    "no_actual_reported": "未报告实际值",
+    "not_comparable": "无法比较",
+}
+CHANGE_KIND_LABELS = {"percentage_points": "百分点", "relative": "同比（%）"}
 
 
 def quarter_label(year: int, quarter: int) -> str:
     return f"{year}年Q{quarter}"
+
+
+def _year_quarter(value: int | None) -> str | None:
+    return None if value is None else quarter_label(value // 10, value % 10)
+
+
+@dataclass(frozen=True)
+class Headline:
+    year: int | None  # the latest quarter: the one the page leads with
+    quarter: int | None
+    reports: int
+    current_reports: int
+    last_loaded_at: datetime | None
+    first: str | None
+    last: str | None
+    tasks_this_year: int  # distinct tasks of the latest quarter's year: one year's list, never two
+    issuers: list[str]
+
+    @property
+    def latest_label(self) -> str | None:
+        return None if self.year is None or self.quarter is None else quarter_label(self.year, self.quarter)
 
 
 @dataclass(frozen=True)
@@ -19,7 +53,17 @@ class Completion:
     issuer: str
     year: int
     quarter: int
-    office: str  # ALL_OFFICES for the row of all offices
+    tasks: int
+    tasks_completed: int
+    completion_rate: float
+
+
+@dataclass(frozen=True)
+class OfficeCompletion:
+    issuer: str
+    year: int
+    quarter: int
+    office: str
     tasks: int
     tasks_completed: int
     completion_rate: float
@@ -40,9 +84,33 @@ class StatusChange:
     quarter: int
     task_no: int
     task_title: str
+    lead_office: str | None
     prev_quarter: int
     prev_status: str
     status: str
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """One row (进度安排 or 施工图) of an open task: its plan and what was done (落实情况)."""
+
+    plan_type_label: str
+    status: str
+    status_text: str
+    plan_text: str
+    progress_text: str
+
+
+@dataclass(frozen=True)
+class OpenTask:
+    issuer: str
+    year: int
+    quarter: int
+    task_no: int
+    task_title: str
+    lead_office: str | None
+    status: str
+    rows: list[ProgressRow]
 
 
 @dataclass(frozen=True)
@@ -56,146 +124,148 @@ class YearOverYear:
     value: float
     prev_year_value: float
     yoy_change: float
+    change_kind: str  # percentage_points (a rate: the difference in points) or relative (a quantity: yoy_pct)
     yoy_pct: float | None
+
+    @property
+    def change(self) -> float | None:
+        """The figure to chart: points for a rate, percent for a quantity."""
+        return self.yoy_change if self.change_kind == "percentage_points" else self.yoy_pct
+
+    @property
+    def change_text(self) -> str:
+        if self.change_kind == "percentage_points":
+            return f"{self.yoy_change:+.1f} 个百分点"
+        return "—" if self.yoy_pct is None else f"{self.yoy_pct:+.1f}%"
 
 
 @dataclass(frozen=True)
-class Attainment:
+class Target:
+    """A target of a task title, measured or not, with its assessment and the reason for it."""
+
     issuer: str
     year: int
     quarter: int
     task_no: int
+    task_title: str
+    lead_office: str | None
     indicator: str
     name: str
     unit: str
     target_value: float
-    actual_value: float
-    attainment: float
+    actual_value: float | None
+    attainment: float | None
     elapsed_share: float
-    on_track: bool
+    assessment: str
+    assessment_reason: str | None
 
-
-@dataclass(frozen=True)
-class Headline:
-    reports: int
-    current_reports: int
-    tasks: int
-    first: str | None
-    last: str | None
+    @property
+    def assessment_label(self) -> str:
+        return ASSESSMENT_LABELS.get(self.assessment, self.assessment)
 
 
 @dataclass(frozen=True)
 class ReportData:
     headline: Headline
     completion: list[Completion]
+    office_completion: list[OfficeCompletion]
     status_counts: list[StatusCount]
     status_changes: list[StatusChange]
+    open_tasks: list[OpenTask]
     year_over_year: list[YearOverYear]
-    attainment: list[Attainment]
+    targets: list[Target]
+
+    def _latest(self, year: int, quarter: int) -> bool:
+        return (year, quarter) == (self.headline.year, self.headline.quarter)
 
     @property
-    def behind(self) -> list[Attainment]:
-        """Targets whose attainment is below the elapsed share of the year (序时进度)."""
-        return [a for a in self.attainment if not a.on_track]
+    def latest_targets(self) -> list[Target]:
+        """Every target of the latest quarter: measured, unmeasured and not comparable alike."""
+        return [t for t in self.targets if self._latest(t.year, t.quarter)]
+
+    @property
+    def behind(self) -> list[Target]:
+        """Targets of the latest quarter behind the elapsed share of the year (序时进度)."""
+        return [t for t in self.latest_targets if t.assessment == "behind"]
+
+    @property
+    def latest_status_changes(self) -> list[StatusChange]:
+        return [c for c in self.status_changes if self._latest(c.year, c.quarter)]
+
+    @property
+    def latest_completion(self) -> list[Completion]:
+        return [c for c in self.completion if self._latest(c.year, c.quarter)]
 
 
-def read_report_data(conn: duckdb.DuckDBPyConnection) -> ReportData:
+def read_report_data(conn: duckdb.DuckDBPyConnection, sql_dir: Path) -> ReportData:
+    latest = run_query(conn, sql_dir, "latest_quarter")
+    year, quarter = (int(latest[0][0]), int(latest[0][1])) if latest else (None, None)
+    params = {"year": year, "quarter": quarter}
     return ReportData(
-        headline=headline(conn),
-        completion=completion(conn),
-        status_counts=status_counts(conn),
-        status_changes=status_changes(conn),
-        year_over_year=year_over_year(conn),
-        attainment=attainment(conn),
-    )
+        headline=_headline(run_query(conn, sql_dir, "headline", params)[0], year, quarter),
+        completion=[
+            Completion(str(i), int(y), int(q), int(t), int(c), float(r))
+            for i, y, q, t, c, r in run_query(conn, sql_dir, "issuer_completion")
+        ],
+        office_completion=[
+            OfficeCompletion(str(i), int(y), int(q), str(o), int(t), int(c), float(r))
+            for i, y, q, o, t, c, r in run_query(conn, sql_dir, "office_completion")
+        ],
+        status_counts=[
+            StatusCount(int(y), int(q), str(s), int(n)) for y, q, s, n in run_query(conn, sql_dir, "status_counts")
+        ],
+        status_changes=[
+            StatusChange(str(i), int(y), int(q), int(n), str(t), _str(o), int(pq), str(ps), str(s))
+            for i, y, q, n, t, o, pq, ps, s in run_query(conn, sql_dir, "status_changes")
+        ],
+        open_tasks=[
+            OpenTask(str(i), int(y), int(q), int(n), str(t), _str(o), str(s), [_progress_row(r) for r in rows])
+            for i, y, q, n, t, o, s, rows in (run_query(conn, sql_dir, "open_tasks", params) if latest else [])
+        ],
+        year_over_year=[
+            YearOverYear(
+                str(i), int(y), int(q), str(c), str(n), str(u), float(v), float(p), float(d), str(k), _float(pct)
+            )
+            for i, y, q, c, n, u, v, p, d, k, pct in run_query(conn, sql_dir, "year_over_year")
+        ],
+        targets=[
+            Target(
+                str(i), int(y), int(q), int(n), str(t), _str(o), str(c), str(m), str(u), float(tv), _float(av),
+                _float(a), float(e), str(s), _str(r),
+            )
+            for i, y, q, n, t, o, c, m, u, tv, av, a, e, s, r in run_query(conn, sql_dir, "target_attainment")
+        ],
+    )  # fmt: skip
 
 
-def headline(conn: duckdb.DuckDBPyConnection) -> Headline:
-    row = conn.execute(
-        """
-        select
-            (select count(*) from mart.report_versions),
-            (select count(*) from mart.report_versions where is_current),
-            (select count(*) from (select distinct issuer, year, task_no from mart.task_progress)),
-            (select min(year * 10 + quarter) from mart.task_progress),
-            (select max(year * 10 + quarter) from mart.task_progress)
-        """
-    ).fetchone()
-    assert row is not None
-    first, last = row[3], row[4]
+def _headline(row: tuple[Any, ...], year: int | None, quarter: int | None) -> Headline:
+    reports, current, loaded_at, first, last, tasks, issuers = row
     return Headline(
-        reports=int(row[0]),
-        current_reports=int(row[1]),
-        tasks=int(row[2]),
-        first=quarter_label(first // 10, first % 10) if first else None,
-        last=quarter_label(last // 10, last % 10) if last else None,
+        year=year,
+        quarter=quarter,
+        reports=int(reports),
+        current_reports=int(current),
+        last_loaded_at=loaded_at,
+        first=_year_quarter(first),
+        last=_year_quarter(last),
+        tasks_this_year=int(tasks),
+        issuers=[str(i) for i in issuers or []],
     )
 
 
-def completion(conn: duckdb.DuckDBPyConnection) -> list[Completion]:
-    rows = conn.execute(
-        "select issuer, year, quarter, coalesce(lead_office, ?), tasks, tasks_completed, completion_rate "
-        "from mart.quarterly_completion order by issuer, year, quarter, lead_office nulls first",
-        [ALL_OFFICES],
-    ).fetchall()
-    return [Completion(str(i), int(y), int(q), str(o), int(t), int(c), float(r)) for i, y, q, o, t, c, r in rows]
+def _progress_row(row: dict[str, Any]) -> ProgressRow:
+    return ProgressRow(
+        plan_type_label=str(row["plan_type_label"]),
+        status=str(row["status"]),
+        status_text=str(row["status_text"] or ""),
+        plan_text=str(row["plan_text"] or ""),
+        progress_text=str(row["progress_text"] or ""),
+    )
 
 
-def status_counts(conn: duckdb.DuckDBPyConnection) -> list[StatusCount]:
-    rows = conn.execute(
-        "select year, quarter, status, count(*) from mart.task_history group by all order by all"
-    ).fetchall()
-    return [StatusCount(int(y), int(q), str(s), int(n)) for y, q, s, n in rows]
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
-def status_changes(conn: duckdb.DuckDBPyConnection) -> list[StatusChange]:
-    rows = conn.execute(
-        "select issuer, year, quarter, task_no, task_title, prev_quarter, prev_status, status "
-        "from mart.task_history where status_changed order by issuer, year, quarter, task_no"
-    ).fetchall()
-    return [
-        StatusChange(str(i), int(y), int(q), int(n), str(t), int(pq), str(ps), str(s))
-        for i, y, q, n, t, pq, ps, s in rows
-    ]
-
-
-def year_over_year(conn: duckdb.DuckDBPyConnection) -> list[YearOverYear]:
-    """Indicators with a value for the same quarter of the previous year."""
-    rows = conn.execute(
-        """
-        select y.issuer, y.year, y.quarter, y.indicator, coalesce(i.indicator_name, y.indicator), y.unit,
-               y.value, y.prev_year_value, y.yoy_change, y.yoy_pct
-        from mart.indicator_yoy as y
-        left join core.indicator as i on i.indicator = y.indicator
-        where y.prev_year_value is not null
-        order by y.issuer, y.year, y.quarter, i.priority, y.indicator
-        """
-    ).fetchall()
-    return [
-        YearOverYear(str(i), int(y), int(q), str(c), str(n), str(u), float(v), float(p), float(d), _float(pct))
-        for i, y, q, c, n, u, v, p, d, pct in rows
-    ]
-
-
-def attainment(conn: duckdb.DuckDBPyConnection) -> list[Attainment]:
-    """Targets with an actual figure, judged against the elapsed share of the year."""
-    rows = conn.execute(
-        """
-        select t.issuer, t.year, t.quarter, t.task_no, t.indicator, coalesce(i.indicator_name, t.indicator), t.unit,
-               t.target_value, t.actual_value, t.attainment, t.elapsed_share, t.on_track
-        from mart.target_attainment as t
-        left join core.indicator as i on i.indicator = t.indicator
-        where t.attainment is not null
-        order by t.issuer, t.year, t.quarter, t.task_no, t.indicator
-        """
-    ).fetchall()
-    return [
-        Attainment(
-            str(i), int(y), int(q), int(n), str(c), str(m), str(u), float(tv), float(av), float(a), float(e), bool(o)
-        )
-        for i, y, q, n, c, m, u, tv, av, a, e, o in rows
-    ]
-
-
-def _float(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)

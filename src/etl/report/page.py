@@ -1,4 +1,9 @@
-"""The report page: one self-contained HTML file (plotly.js inlined once; no network, no server)."""
+"""The report page: one self-contained HTML file (plotly.js inlined once; no network, no server).
+
+The page leads with the latest quarter (what a director asks first: what is still open, which targets are behind,
+what changed), then every target of that quarter, then the trends. Times are Beijing time (Asia/Shanghai). It
+prints on A4 landscape: the print style sheet below sets the page and keeps charts and table rows whole.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -16,23 +22,49 @@ from plotly.offline import get_plotlyjs
 
 from etl.load.warehouse import connect
 from etl.report import charts
-from etl.report.data import STATUS_LABELS, ReportData, quarter_label, read_report_data
+from etl.report.data import (
+    ASSESSMENT_LABELS,
+    STATUS_LABELS,
+    OpenTask,
+    ReportData,
+    StatusChange,
+    Target,
+    quarter_label,
+    read_report_data,
+)
+from etl.settings import PROJECT_ROOT
 
 T = TypeVar("T")
-PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
+REPORT_TIME_ZONE = ZoneInfo("Asia/Shanghai")
+DEFAULT_SQL_DIR = PROJECT_ROOT / "sql"
+PLOT_CONFIG = {"displayModeBar": False, "responsive": False}
 NO_DATA = '<p class="empty">暂无数据（no data yet）</p>'
 
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
-       sans-serif; margin: 0 auto; max-width: 1100px; padding: 1.5rem; color: #1f2328; line-height: 1.5; }
+       sans-serif; margin: 0 auto; max-width: 1020px; padding: 1.5rem; color: #1f2328; line-height: 1.5; }
 h1 { font-size: 1.7rem; margin-bottom: .2rem; } h2 { border-bottom: 2px solid #1565c0; padding-bottom: .2rem;
-margin-top: 2.5rem; } .meta { color: #57606a; } .chart { margin: 1rem 0; min-height: 200px; }
-.cards { display: flex; gap: 1rem; flex-wrap: wrap; } .card { border: 1px solid #d0d7de; border-radius: 8px;
-padding: .6rem 1rem; min-width: 9rem; } .card b { display: block; font-size: 1.5rem; }
-table { border-collapse: collapse; width: 100%; font-size: .9rem; margin: .5rem 0 1rem; }
-th, td { border: 1px solid #d0d7de; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-th { background: #f6f8fa; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.behind { color: #c62828; font-weight: bold; } .empty { color: #57606a; font-style: italic; }
+margin-top: 2.5rem; } h3 { margin: 1.4rem 0 .4rem; } .meta { color: #57606a; margin: .2rem 0; }
+.chart { margin: 1rem 0; }
+.cards { display: flex; gap: .8rem; flex-wrap: wrap; margin-top: .8rem; } .card { border: 1px solid #d0d7de;
+border-radius: 8px; padding: .5rem .9rem; min-width: 9rem; } .card b { display: block; font-size: 1.5rem; }
+.card.alert b { color: #c62828; } .card small { color: #57606a; display: block; }
+table { border-collapse: collapse; width: 100%; font-size: .88rem; margin: .5rem 0 1rem; }
+th, td { border: 1px solid #d0d7de; padding: .25rem .45rem; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.nowrap { white-space: nowrap; } .row-kind { color: #57606a; font-weight: bold; }
+.assessment-behind { color: #c62828; font-weight: bold; } .assessment-achieved, .assessment-on_track { color: #2e7d32; }
+.assessment-no_actual_reported, .assessment-not_comparable { color: #6e5b50; }
+.assessment { white-space: nowrap; }
+.empty { color: #57606a; font-style: italic; } .summary { margin: .3rem 0 .6rem; }
+@page { size: A4 landscape; margin: 10mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 11pt; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  section { break-before: page; } section#latest { break-before: auto; }
+  h2, h3 { break-after: avoid; } .chart, tr, .card { break-inside: avoid; }
+  thead { display: table-header-group; }
+}
 """.strip()
 
 
@@ -43,10 +75,13 @@ class ReportResult:
     charts: int
 
 
-def write_report(warehouse: Path, out: Path) -> ReportResult:
-    """Render the report of the warehouse (read-only connection) to ``out``; written whole, then renamed."""
+def write_report(warehouse: Path, out: Path, *, sql_dir: Path = DEFAULT_SQL_DIR) -> ReportResult:
+    """Render the report of the warehouse (read-only connection) to ``out``; written whole, then renamed.
+
+    ``sql_dir`` holds the report's queries (``sql/report/*.sql``); by default the project's ``sql/``.
+    """
     with connect(warehouse, read_only=True) as conn:
-        data = read_report_data(conn)
+        data = read_report_data(conn, sql_dir)
     page, chart_count = render(data, source=str(warehouse.resolve()))
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
@@ -55,16 +90,35 @@ def write_report(warehouse: Path, out: Path) -> ReportResult:
     return ReportResult(out, out.stat().st_size, chart_count)
 
 
+def beijing_time(moment: datetime) -> str:
+    """A moment as the page prints it: Beijing time, whatever the time zone of the machine that wrote the page."""
+    if moment.tzinfo is None:  # DuckDB returns naive timestamps as UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(REPORT_TIME_ZONE).strftime("%Y-%m-%d %H:%M") + " 北京时间"
+
+
 def render(data: ReportData, *, source: str, generated_at: datetime | None = None) -> tuple[str, int]:
     """The page's HTML and the number of charts in it."""
-    when = (generated_at or datetime.now(UTC)).astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    when = beijing_time(generated_at or datetime.now(UTC))
+    latest = data.headline.latest_label or "—"
+    latest_targets = data.latest_targets
     sections = [
+        _section(
+            "latest",
+            f"本季度要点（{latest}）",
+            [_open_tasks(data), _behind(data), _latest_changes(data)],
+        ),
+        _section(
+            "targets",
+            f"目标完成情况（{latest}，每项目标一行）",
+            [_chart("targets", latest_targets, charts.target_chart), _targets_table(latest_targets)],
+        ),
         _section(
             "completion",
             "完成率：按季度和牵头科室",
             [
                 _chart("completion-overall", data.completion, charts.overall_completion_chart),
-                _chart("completion-office", data.completion, charts.office_completion_chart),
+                _chart("completion-office", data.office_completion, charts.office_completion_chart),
             ],
         ),
         _section(
@@ -72,23 +126,18 @@ def render(data: ReportData, *, source: str, generated_at: datetime | None = Non
             "任务状态变化",
             [
                 _chart("status", data.status_counts, charts.status_chart),
-                _changes_table(data),
+                "<h3>状态发生变化的任务（全部季度，最新在前）</h3>",
+                _changes_table(data.status_changes, with_quarter=True),
             ],
         ),
         _section(
             "yoy",
             "指标同比",
             [
+                '<p class="summary">比率类指标（单位 %）的变化以<b>百分点</b>计（18.2% → 31.3% 是 +13.1 个百分点，'
+                "不是 +72%）；数量类指标以同比增长率计。</p>",
                 _chart("yoy", data.year_over_year, charts.year_over_year_chart),
                 _yoy_table(data),
-            ],
-        ),
-        _section(
-            "attainment",
-            "落后于序时进度的目标",
-            [
-                _chart("attainment", data.attainment, charts.attainment_chart),
-                _behind_table(data),
             ],
         ),
     ]
@@ -96,7 +145,7 @@ def render(data: ReportData, *, source: str, generated_at: datetime | None = Non
     page = (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<title>政府工作报告任务完成情况 · 数据报告</title>\n"
+        f"<title>政府工作报告任务完成情况 · {_h(latest)}</title>\n"
         f"<style>\n{STYLE}\n</style>\n"
         f'<script type="text/javascript">{get_plotlyjs()}</script>\n'
         f"</head>\n<body>\n{body}\n</body>\n</html>\n"
@@ -114,6 +163,7 @@ def _chart(name: str, rows: Sequence[T], make: Callable[[list[T]], go.Figure]) -
         include_plotlyjs=False,
         div_id=f"chart-{name}",
         config=PLOT_CONFIG,
+        default_width=f"{figure.layout.width}px",
         default_height=f"{figure.layout.height}px",
     )
     return f'<div class="chart" data-chart="{name}">{div}</div>'
@@ -125,23 +175,43 @@ def _section(anchor: str, title: str, parts: list[str]) -> str:
 
 def _header(data: ReportData, source: str, when: str) -> str:
     h = data.headline
-    span = f"{h.first} – {h.last}" if h.first else "—"
+    latest = h.latest_label
+    done = sum(c.tasks_completed for c in data.latest_completion)
+    tasks = sum(c.tasks for c in data.latest_completion)
+    unmeasured = [t for t in data.latest_targets if t.assessment in ("no_actual_reported", "not_comparable")]
     cards = [
-        ("报告文件", f"{h.reports}（现行 {h.current_reports}）"),
-        ("任务", str(h.tasks)),
-        ("覆盖季度", span),
-        ("落后序时进度的目标", str(len(data.behind))),
+        ("card-tasks", "", f"{h.year}年任务" if h.year else "任务", str(h.tasks_this_year), "本年度任务清单"),
+        ("card-completed", "", f"{latest or '本季度'} 已完成", f"{done}/{tasks}" if tasks else "—", ""),
+        ("card-open", "alert" if data.open_tasks else "", "尚未完成的任务", str(len(data.open_tasks)), latest or ""),
+        ("card-behind", "alert" if data.behind else "", "落后序时进度的目标", str(len(data.behind)), latest or ""),
+        (
+            "card-unmeasured",
+            "",
+            "无可比实际值的目标",
+            f"{len(unmeasured)}/{len(data.latest_targets)}",
+            latest or "",
+        ),
+        ("card-changes", "", "状态变化的任务", str(len(data.latest_status_changes)), latest or ""),
     ]
-    card_html = "".join(f'<div class="card">{_h(label)}<b>{_h(value)}</b></div>' for label, value in cards)
+    card_html = "".join(
+        f'<div class="card {cls}" id="{anchor}">{_h(label)}<b>{_h(value)}</b>'
+        + (f"<small>{_h(note)}</small>" if note else "")
+        + "</div>"
+        for anchor, cls, label, value, note in cards
+    )
+    issuers = "、".join(h.issuers)
+    span = f"{h.first} – {h.last}" if h.first else "—"
+    loaded = beijing_time(h.last_loaded_at) if h.last_loaded_at else "—"
     return (
-        "<header><h1>政府工作报告任务完成情况 · 数据报告</h1>"
-        f'<p class="meta">数据仓库 <code>{_h(source)}</code> · 生成于 {_h(when)} · '
-        "每个季度只计现行版本（修订版取代原版）</p>"
+        f"<header><h1>{_h(issuers)} 政府工作报告任务完成情况 · {_h(latest or '暂无数据')}</h1>"
+        f'<p class="meta" id="generated-at">生成于 {_h(when)} · 最近一次载入 {_h(loaded)}</p>'
+        f'<p class="meta">覆盖 {_h(span)} · 报告文件 {h.reports} 份（现行 {h.current_reports} 份；'
+        f"修订版取代原版） · 数据仓库 <code>{_h(source)}</code></p>"
         f'<div class="cards">{card_html}</div></header>'
     )
 
 
-def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
+def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None = None, table_id: str = "") -> str:
     if not rows:
         return NO_DATA
     numeric = numeric or set()
@@ -152,21 +222,90 @@ def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None =
         + "</tr>"
         for row in rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    ident = f' id="{table_id}"' if table_id else ""
+    return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _changes_table(data: ReportData) -> str:
+def _open_tasks(data: ReportData) -> str:
+    def done(task: OpenTask) -> str:
+        return "".join(
+            f'<p><span class="row-kind">【{_h(r.plan_type_label)} · {_h(STATUS_LABELS.get(r.status, r.status))}】'
+            f"</span>{_lines(r.progress_text) or '（未填写）'}</p>"
+            for r in task.rows
+        )
+
     rows = [
         [
-            _h(quarter_label(c.year, c.quarter)),
+            str(t.task_no),
+            _h(t.task_title),
+            _h(t.lead_office or "—"),
+            _h(STATUS_LABELS.get(t.status, t.status)),
+            done(t),
+        ]
+        for t in data.open_tasks
+    ]
+    title = f"<h3>尚未完成的任务（{len(data.open_tasks)} 项）</h3>"
+    if not rows and data.headline.year is not None:
+        return title + '<p class="summary">本季度的任务全部完成。</p>'
+    return title + _table(["序号", "目标任务", "牵头科室", "状态", "落实情况（做了什么）"], rows, {0}, "open-tasks")
+
+
+def _behind(data: ReportData) -> str:
+    targets = data.latest_targets
+    counts = {label: sum(1 for t in targets if t.assessment == key) for key, label in ASSESSMENT_LABELS.items()}
+    tally = "，".join(f"{label} {n} 项" for label, n in counts.items() if n)
+    title = f"<h3>落后序时进度的目标（{len(data.behind)} 项）</h3>"
+    summary = f'<p class="summary">本季度共 {len(targets)} 项目标：{tally or "—"}。每一项见下一节。</p>'
+    if not data.behind:
+        return title + summary
+    return title + summary + _targets_table(data.behind, table_id="behind-targets")
+
+
+def _latest_changes(data: ReportData) -> str:
+    changes = data.latest_status_changes
+    title = f"<h3>本季度状态发生变化的任务（{len(changes)} 项）</h3>"
+    if not changes and data.headline.year is not None:
+        return title + '<p class="summary">与上季度相比没有任务改变状态。</p>'
+    return title + _changes_table(changes, with_quarter=False, table_id="latest-changes")
+
+
+def _changes_table(changes: list[StatusChange], *, with_quarter: bool, table_id: str = "") -> str:
+    rows = [
+        [
+            *([_h(quarter_label(c.year, c.quarter))] if with_quarter else []),
             str(c.task_no),
             _h(c.task_title),
+            _h(c.lead_office or "—"),
             _h(f"{STATUS_LABELS.get(c.prev_status, c.prev_status)}（Q{c.prev_quarter}）"),
             _h(STATUS_LABELS.get(c.status, c.status)),
         ]
-        for c in data.status_changes
+        for c in changes
     ]
-    return "<h3>状态发生变化的任务</h3>" + _table(["季度", "序号", "目标任务", "上季度状态", "本季度状态"], rows, {1})
+    headers = [*(["季度"] if with_quarter else []), "序号", "目标任务", "牵头科室", "上季度状态", "本季度状态"]
+    return _table(headers, rows, {1 if with_quarter else 0}, table_id)
+
+
+def _targets_table(targets: list[Target], table_id: str = "all-targets") -> str:
+    rows = [
+        [
+            str(t.task_no),
+            _h(t.task_title),
+            _h(t.name),
+            f"{t.target_value:g} {_h(t.unit)}",
+            "—" if t.actual_value is None else f"{t.actual_value:g} {_h(t.unit)}",
+            "—" if t.attainment is None else f"{t.attainment:.0%}",
+            f"{t.elapsed_share:.0%}",
+            f'<span class="assessment assessment-{_h(t.assessment)}">{_h(t.assessment_label)}</span>',
+            _h(t.assessment_reason or ""),
+        ]
+        for t in targets
+    ]
+    return _table(
+        ["序号", "目标任务", "指标", "目标", "实际", "完成比例", "序时进度", "评估", "原因"],
+        rows,
+        {0, 3, 4, 5, 6},
+        table_id,
+    )
 
 
 def _yoy_table(data: ReportData) -> str:
@@ -177,29 +316,15 @@ def _yoy_table(data: ReportData) -> str:
             _h(r.unit),
             f"{r.prev_year_value:g}",
             f"{r.value:g}",
-            f"{r.yoy_change:+.2f}",
-            "—" if r.yoy_pct is None else f"{r.yoy_pct:+.2f}%",
+            _h(r.change_text),
         ]
-        for r in data.year_over_year
+        for r in sorted(data.year_over_year, key=lambda r: (-r.year, -r.quarter))
     ]
-    return _table(["季度", "指标", "单位", "上年同期", "本期", "增减", "同比"], rows, {3, 4, 5, 6})
+    return _table(["季度", "指标", "单位", "上年同期", "本期", "同比变化"], rows, {3, 4, 5}, "yoy-table")
 
 
-def _behind_table(data: ReportData) -> str:
-    rows = [
-        [
-            _h(quarter_label(r.year, r.quarter)),
-            str(r.task_no),
-            _h(r.name),
-            f"{r.actual_value:g} / {r.target_value:g} {_h(r.unit)}",
-            f'<span class="behind">{r.attainment:.0%}</span>',
-            f"{r.elapsed_share:.0%}",
-        ]
-        for r in data.behind
-    ]
-    return "<h3>完成比例低于序时进度（季度/4）的目标</h3>" + _table(
-        ["季度", "序号", "指标", "实际 / 目标", "完成比例", "序时进度"], rows, {1, 4, 5}
-    )
+def _lines(text: str) -> str:
+    return "<br>".join(_h(line) for line in text.splitlines() if line.strip())
 
 
 def _h(text: str) -> str:

@@ -7,6 +7,7 @@ No driver or browser download: the `chromium` package (installed by `make system
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import queue
@@ -32,12 +33,21 @@ FLAGS = (
 )
 
 
+def _above_four(fd: int) -> int:
+    moved = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+    os.close(fd)
+    return moved
+
+
 class Chromium:
     """One browser process; ``call`` sends a protocol command and returns its result; events are collected."""
 
     def __init__(self, binary: str, workdir: Path) -> None:
         to_browser_read, self._to_browser = os.pipe()
         self._from_browser, from_browser_write = os.pipe()
+        # The child's ends move above fd 4 first: were one of them 3 or 4 itself (a process with few open files),
+        # the redirections below would close it before Chromium starts.
+        to_browser_read, from_browser_write = _above_four(to_browser_read), _above_four(from_browser_write)
         # Chromium reads commands on fd 3 and writes results on fd 4: the shell moves the pipes there.
         wiring = (
             f'exec "$0" "$@" 3<&{to_browser_read} 4>&{from_browser_write} {to_browser_read}<&- {from_browser_write}>&-'

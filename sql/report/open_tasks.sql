@@ -1,0 +1,40 @@
+-- Tasks not completed in the given quarter, by name, with their office and what was done (落实情况) in each row.
+-- Parameters: $year, $quarter.
+-- Grain: one row per issuer × task_no open in that quarter; rows = its 进度安排 / 施工图 rows in plan order.
+with task_history as (
+    select * from mart.task_history
+    where year = $year and quarter = $quarter
+),
+
+task_progress as (
+    select * from mart.task_progress
+    where year = $year and quarter = $quarter
+),
+
+open_tasks as (
+    select * from task_history
+    where status <> 'completed'
+)
+
+select
+    t.issuer,
+    t.year,
+    t.quarter,
+    t.task_no,
+    t.task_title,
+    any_value(p.lead_office) as lead_office,
+    t.status,
+    list(
+        {
+            'plan_type_label': p.plan_type_label,
+            'status': p.status,
+            'status_text': p.status_text,
+            'plan_text': p.plan_text,
+            'progress_text': p.progress_text
+        }
+        order by p.plan_type desc
+    ) as rows
+from open_tasks as t
+inner join task_progress as p on p.issuer = t.issuer and p.task_no = t.task_no
+group by t.issuer, t.year, t.quarter, t.task_no, t.task_title, t.status
+order by t.issuer, t.task_no;

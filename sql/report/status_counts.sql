@@ -1,0 +1,14 @@
+-- Tasks by status in each quarter.
+-- Grain: one row per year × quarter × status.
+with task_history as (
+    select * from mart.task_history
+)
+
+select
+    year,
+    quarter,
+    status,
+    count(*) as tasks
+from task_history
+group by year, quarter, status
+order by year, quarter, status;
