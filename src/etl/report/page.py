@@ -46,8 +46,8 @@ body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "P
 h1 { font-size: 1.7rem; margin-bottom: .2rem; } h2 { border-bottom: 2px solid #1565c0; padding-bottom: .2rem;
 margin-top: 2.5rem; } h3 { margin: 1.4rem 0 .4rem; } .meta { color: #57606a; margin: .2rem 0; }
 .chart { margin: 1rem 0; }
-.cards { display: flex; gap: .8rem; flex-wrap: wrap; margin-top: .8rem; } .card { border: 1px solid #d0d7de;
-border-radius: 8px; padding: .5rem .9rem; min-width: 9rem; } .card b { display: block; font-size: 1.5rem; }
+.cards { display: flex; gap: .8rem; flex-wrap: wrap; margin-top: .8rem; }
+.card { flex: 1 1 0; border: 1px solid #d0d7de; border-radius: 8px; padding: .5rem .8rem; min-width: 7.5rem; } .card b { display: block; font-size: 1.5rem; }
 .card.alert b { color: #c62828; } .card small { color: #57606a; display: block; }
 table { border-collapse: collapse; width: 100%; font-size: .88rem; margin: .5rem 0 1rem; }
 th, td { border: 1px solid #d0d7de; padding: .25rem .45rem; text-align: left; vertical-align: top; }
@@ -203,7 +203,7 @@ def _header(data: ReportData, source: str, when: str) -> str:
     span = f"{h.first} – {h.last}" if h.first else "—"
     loaded = beijing_time(h.last_loaded_at) if h.last_loaded_at else "—"
     return (
-        f"<header><h1>{_h(issuers)} 政府工作报告任务完成情况 · {_h(latest or '暂无数据')}</h1>"
+        f"<header><h1>{_h(issuers + ' ' if issuers else '')}政府工作报告任务完成情况 · {_h(latest or '暂无数据')}</h1>"
         f'<p class="meta" id="generated-at">生成于 {_h(when)} · 最近一次载入 {_h(loaded)}</p>'
         f'<p class="meta">覆盖 {_h(span)} · 报告文件 {h.reports} 份（现行 {h.current_reports} 份；'
         f"修订版取代原版） · 数据仓库 <code>{_h(source)}</code></p>"

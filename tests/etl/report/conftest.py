@@ -164,11 +164,15 @@ class Page:
             if event.get("sessionId") == self.session and event.get("method") == "Network.requestWillBeSent"
         ]
 
-    def screenshot(self, path: Path) -> Path:
-        """The whole page as PNG, at CSS-pixel scale (so element rectangles map to image pixels)."""
-        size = self.call("Page.getLayoutMetrics")["cssContentSize"]
-        clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
-        shot = self.call("Page.captureScreenshot", {"format": "png", "clip": clip, "captureBeyondViewport": True})
+    def screenshot(self, path: Path, clip: tuple[float, float, float, float] | None = None) -> Path:
+        """The whole page (or the rectangle ``clip`` = left, top, width, height) as PNG, at CSS-pixel scale (so
+        element rectangles map to image pixels)."""
+        if clip is None:
+            size = self.call("Page.getLayoutMetrics")["cssContentSize"]
+            clip = (0, 0, size["width"], size["height"])
+        left, top, width, height = clip
+        region = {"x": max(0.0, left), "y": max(0.0, top), "width": width, "height": height, "scale": 1}
+        shot = self.call("Page.captureScreenshot", {"format": "png", "clip": region, "captureBeyondViewport": True})
         path.write_bytes(base64.b64decode(shot["data"]))
         return path
 

@@ -1,29 +1,63 @@
-"""The report in a real headless browser: it loads with no console error, its charts render, in a CJK font."""
+"""The report in a real headless browser: it loads with no console error, its charts render in a CJK font, every
+point carries a label drawn on the chart (so it survives printing), each section is captured as a screenshot, and
+the page prints to a readable A4 landscape PDF.
+
+The screenshots committed under docs/report/ are this test's output:
+``REPORT_SCREENSHOTS_DIR=docs/report .venv/bin/python -m pytest tests/etl/report/test_report_browser.py``.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
+import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
 from etl.load.schema import apply_schema
 from etl.load.warehouse import connect
 from etl.report import write_report
+from etl.report.charts import CHART_WIDTH
+from etl.report.data import ASSESSMENT_LABELS
 from tests.conftest import SQL_DIR
+from tests.etl.report.conftest import chromium_binary
 
 if TYPE_CHECKING:
     from tests.etl.report.conftest import Page
 
-CHARTS = ("completion-overall", "completion-office", "status", "yoy", "attainment")
+CHARTS = ("targets", "completion-overall", "completion-office", "status", "yoy")
+SECTIONS = ("header", "latest", "targets", "completion", "status", "yoy")
+# A4 landscape: 297 × 210 mm = 841.9 × 595.3 pt; less the 10 mm margins of @page, 277 mm = 1047 CSS pixels wide.
+A4_LANDSCAPE_PT = (841.9, 595.3)
+PRINTABLE_WIDTH_PX = 277 / 25.4 * 96
 
 pytestmark = pytest.mark.browser
+
+WAIT_FOR_CHARTS = (
+    "new Promise(done => { const t0 = Date.now(); (function poll() {"
+    " const n = document.querySelectorAll('.js-plotly-plot .main-svg').length;"
+    " if (n >= 5 || Date.now() - t0 > 10000) done(n); else setTimeout(poll, 50); })(); })"
+)
 
 
 @pytest.fixture(scope="module")
 def report(sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_report(sample_warehouse, tmp_path_factory.mktemp("report") / "report.html").path
+
+
+@pytest.fixture(scope="module")
+def latest_targets(sample_warehouse: Path) -> list[tuple[int, str]]:
+    with duckdb.connect(str(sample_warehouse), read_only=True) as conn:
+        rows = conn.execute(
+            "select t.task_no, i.indicator_name from mart.target_attainment as t join core.indicator as i "
+            "using (indicator) where t.year = 2024 and t.quarter = 4 order by all"
+        ).fetchall()
+    return [(int(n), str(name)) for n, name in rows]
 
 
 def ink(image: Image.Image) -> tuple[float, int]:
@@ -36,22 +70,21 @@ def ink(image: Image.Image) -> tuple[float, int]:
     return not_white / len(pixels), coloured
 
 
+def texts(page: Page, selector: str) -> list[str]:
+    return list(page.evaluate(f"Array.from(document.querySelectorAll({selector!r})).map(e => e.textContent)"))
+
+
 def test_the_report_loads_without_console_errors_and_every_chart_renders(
     page: Page, report: Path, tmp_path: Path
 ) -> None:
     page.open(report.as_uri())
-    rendered = page.evaluate(
-        "new Promise(done => { const t0 = Date.now(); (function poll() {"
-        " const n = document.querySelectorAll('.js-plotly-plot .main-svg').length;"
-        " if (n >= 5 || Date.now() - t0 > 10000) done(n); else setTimeout(poll, 50); })(); })"
-    )
-    assert rendered >= len(CHARTS)
+    assert page.evaluate(WAIT_FOR_CHARTS) >= len(CHARTS)
     assert page.console_errors() == []
     assert page.evaluate("typeof Plotly") == "object"
     assert {url.split(":")[0] for url in page.requested_urls()} <= {"file", "data"}  # no network
-    # Data reached the charts: bars, heatmap cells and markers are drawn in the SVG.
+    # Data reached the charts: bars and heatmap cells are drawn in the SVG.
     assert page.evaluate("document.querySelectorAll('#chart-status .bars .point').length") == 3 * 5
-    assert page.evaluate("document.querySelectorAll('#chart-attainment .scatterlayer .point').length") > 20
+    assert page.evaluate("document.querySelectorAll('#chart-targets .bars .point').length") == 12
 
     shot = Image.open(page.screenshot(tmp_path / "report.png"))
     rects = page.evaluate(
@@ -60,10 +93,43 @@ def test_the_report_loads_without_console_errors_and_every_chart_renders(
     )
     assert [r[0] for r in rects] == [f"chart-{name}" for name in CHARTS]
     for chart, left, top, width, height in rects:
-        assert width > 300 and height > 200, chart
+        assert width == CHART_WIDTH and height > 200, chart
         area = shot.crop((int(left), int(top), int(left + width), int(top + height)))
         not_white, coloured = ink(area)
         assert not_white > 0.01 and coloured > 1000, (chart, not_white, coloured)
+
+
+def test_every_point_carries_its_label_on_the_chart_not_only_on_hover(
+    page: Page, report: Path, latest_targets: list[tuple[int, str]]
+) -> None:
+    page.open(report.as_uri())
+    page.evaluate(WAIT_FOR_CHARTS)
+    # One bar per target of the latest quarter, measured or not, each labelled with its figures or why it has none.
+    bars = texts(page, "#chart-targets .bartext")
+    assert len(bars) == len(latest_targets) == 12
+    assert all(any(label in text for label in ASSESSMENT_LABELS.values()) for text in bars), bars
+    assert sum("未报告实际值（目标" in text for text in bars) >= 1
+    assert "7/5家（140%）达到序时进度" in bars
+    categories = texts(page, "#chart-targets .ytick text")
+    assert sorted(categories) == sorted(f"任务{n} {name}" for n, name in latest_targets)
+    assert "序时进度 100%" in texts(page, "#chart-targets .annotation-text")
+    # Completion bars: rate and done/tasks on each bar; heatmap cells: done/tasks in each.
+    assert texts(page, "#chart-completion-overall .bartext") == [
+        "88%（15/17）",
+        "71%（12/17）",
+        "82%（14/17）",
+        "88%（15/17）",
+        "94%（16/17）",
+    ]
+    cells = [t for t in texts(page, "#chart-completion-office .heatmap-label text") if t]
+    assert len(cells) == 8 * 5 and "3/4" in cells
+    # Status segments: each non-empty segment shows its count; the counts add up to 17 tasks a quarter.
+    segments = [int(t) for t in texts(page, "#chart-status .bartext") if t]
+    assert sum(segments) == 17 * 5 and len(segments) == 11
+    # Year over year: each bar says its change and the two values; rates in points.
+    yoy = texts(page, "#chart-yoy .bartext")
+    assert len(yoy) == 16
+    assert "+13.1 个百分点（18.2% → 31.3%）" in yoy and "+28.0%（905个 → 1158个）" in yoy
 
 
 def test_chinese_labels_are_drawn_with_a_cjk_font(page: Page, report: Path) -> None:
@@ -72,10 +138,96 @@ def test_chinese_labels_are_drawn_with_a_cjk_font(page: Page, report: Path) -> N
         "new Promise(done => { (function poll() { if (document.querySelector('#chart-status .gtitle')) done(1);"
         " else setTimeout(poll, 50); })(); })"
     )
-    assert page.evaluate("document.querySelector('#chart-status .gtitle').textContent") == "各季度任务状态"
-    for selector in ("h1", "#chart-status .gtitle", "#chart-completion-office .ytick text"):
+    assert page.evaluate("document.querySelector('#chart-status .gtitle').textContent") == "各季度任务状态（项）"
+    for selector in ("h1", "#open-tasks td", "#chart-status .gtitle", "#chart-completion-office .ytick text"):
         fonts = page.fonts_for(selector)
         assert fonts and all("CJK" in name for name in fonts), (selector, fonts)
+
+
+def test_a_screenshot_per_section(page: Page, report: Path, tmp_path: Path) -> None:
+    """Each section as a PNG (docs/report/<section>.png when REPORT_SCREENSHOTS_DIR says so), with content in it."""
+    out = Path(os.environ.get("REPORT_SCREENSHOTS_DIR") or tmp_path)
+    out.mkdir(parents=True, exist_ok=True)
+    page.open(report.as_uri())
+    page.evaluate(WAIT_FOR_CHARTS)
+    for section in SECTIONS:
+        selector = "header" if section == "header" else f"section#{section}"
+        left, top, width, height = page.evaluate(
+            f"(() => {{ const r = document.querySelector({selector!r}).getBoundingClientRect();"
+            " return [r.left + scrollX, r.top + scrollY, r.width, r.height]; })()"
+        )
+        path = page.screenshot(out / f"{section}.png", clip=(left - 12, top - 12, width + 24, height + 24))
+        image = Image.open(path)
+        assert image.width == int(width + 24) and image.height >= 200, section
+        not_white, _ = ink(image)
+        assert not_white > 0.01, (section, not_white)
+
+
+def test_the_page_fits_the_printed_page_width(page: Page, report: Path) -> None:
+    """Plotly does not re-lay a chart out for print: the page must already fit A4 landscape's printable width."""
+    page.open(report.as_uri())
+    page.evaluate(WAIT_FOR_CHARTS)
+    page.call("Emulation.setEmulatedMedia", {"media": "print"})
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": int(PRINTABLE_WIDTH_PX), "height": 800, "deviceScaleFactor": 1, "mobile": False},
+    )
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= PRINTABLE_WIDTH_PX
+        widest = page.evaluate(
+            "Math.max(...Array.from(document.querySelectorAll('.js-plotly-plot, table'))"
+            ".map(e => e.getBoundingClientRect().right))"
+        )
+        assert widest <= PRINTABLE_WIDTH_PX
+    finally:
+        page.call("Emulation.clearDeviceMetricsOverride")
+        page.call("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_printing_to_pdf_gives_readable_a4_landscape_pages(
+    report: Path, tmp_path: Path, latest_targets: list[tuple[int, str]]
+) -> None:
+    """What `Print` does: Chromium's own --print-to-pdf, then the PDF read back with pypdfium2."""
+    pdf = tmp_path / "report.pdf"
+    done = subprocess.run(
+        [
+            chromium_binary(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--print-to-pdf={pdf}",
+            report.as_uri(),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0 and pdf.exists(), done.stderr[-2000:]
+    document = pdfium.PdfDocument(pdf)
+    try:
+        assert 4 <= len(document) <= 30
+        pages = []
+        for index in range(len(document)):
+            width, height = document[index].get_size()
+            assert abs(width - A4_LANDSCAPE_PT[0]) < 3 and abs(height - A4_LANDSCAPE_PT[1]) < 3, (index, width, height)
+            pages.append(document[index].get_textpage().get_text_range())
+    finally:
+        document.close()
+    text = re.sub(r"\s+", "", "".join(pages))  # table cells wrap: compare without line breaks
+    first = re.sub(r"\s+", "", pages[0])
+    assert "市工信局政府工作报告任务完成情况·2024年Q4" in first and "北京时间" in first
+    assert "尚未完成的任务（1项）" in first
+    assert "落实支持民营经济发展政策" in first and "中小办" in first
+    for task_no, name in latest_targets:  # every target, in the chart and in the table
+        assert f"任务{task_no}{name}" in text, name
+    for label in ("序时进度100%", "7/5家（140%）达到序时进度", "94%（16/17）", "+13.1个百分点（18.2%→31.3%）"):
+        assert label in text, label  # chart labels are text in the PDF, not pixels
+    assert "落后序时进度的目标" in text and "比率类指标：增减（百分点）" in text
+    # Each section starts on a page of its own.
+    starts = {heading: next(i for i, p in enumerate(pages) if heading in p) for heading in ("指标同比", "任务状态变化")}
+    assert all(re.sub(r"\s+", "", pages[i]).startswith(h) for h, i in starts.items()), starts
 
 
 def test_an_empty_warehouse_gives_a_page_without_charts_or_errors(page: Page, tmp_path: Path) -> None:
@@ -85,5 +237,6 @@ def test_an_empty_warehouse_gives_a_page_without_charts_or_errors(page: Page, tm
     result = write_report(warehouse, tmp_path / "empty.html")
     assert result.charts == 0
     page.open(result.path.as_uri())
-    assert page.evaluate("document.querySelectorAll('p.empty').length") == 5 + 3  # 5 charts, 3 tables
+    assert page.evaluate("document.querySelectorAll('p.empty').length") == 5 + 5  # 5 charts, 5 tables
+    assert page.evaluate("document.querySelector('h1').textContent") == "政府工作报告任务完成情况 · 暂无数据"
     assert page.console_errors() == []

@@ -1,15 +1,23 @@
-"""The report file: self-contained (no network), Chinese labels, the four views of the warehouse."""
+"""The report file as a director reads it: the latest quarter first, this year's task count, Beijing time, every
+target with its assessment, points for rates; self-contained (no network), in Chinese."""
 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from etl.report import write_report
-from etl.report.data import read_report_data
+from etl.report.data import ASSESSMENT_LABELS, ReportData, Target, read_report_data
+from etl.report.page import beijing_time, render
+from tests.conftest import SQL_DIR
+from tests.etl.report.markup import cards, tables
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +33,18 @@ def page(sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> st
     return out.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def data(sample_warehouse: Path) -> ReportData:
+    with duckdb.connect(str(sample_warehouse), read_only=True) as conn:
+        return read_report_data(conn, SQL_DIR)
+
+
+@pytest.fixture
+def mart(sample_warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    with duckdb.connect(str(sample_warehouse), read_only=True) as conn:
+        yield conn
+
+
 def test_the_page_needs_no_network(page: str) -> None:
     markup = re.sub(r"<script[^>]*>.*?</script>", "<script></script>", page, flags=re.DOTALL)  # the page, not the JS
     assert not re.search(r"<script[^>]+src=", markup)
@@ -32,35 +52,183 @@ def test_the_page_needs_no_network(page: str) -> None:
     assert not re.search(r"""(src|href)=["']?https?:""", markup)
     assert page.count("<script") >= 6  # plotly.js inlined once, then one script per chart
     assert len(page) > 3_000_000  # the inlined library
+    assert '<html lang="zh-CN">' in page and '<meta charset="utf-8">' in page
+
+
+def test_the_page_leads_with_the_latest_quarter(page: str) -> None:
+    markup = re.sub(r"<script[^>]*>.*?</script>", "", page, flags=re.DOTALL)
+    assert "<h1>市工信局 政府工作报告任务完成情况 · 2024年Q4</h1>" in markup
+    order = [markup.index(f'<section id="{name}">') for name in ("latest", "targets", "completion", "status", "yoy")]
+    assert order == sorted(order)
+    latest = markup[order[0] : order[1]]
+    for heading in ("尚未完成的任务", "落后序时进度的目标", "本季度状态发生变化的任务"):
+        assert heading in latest, heading
+
+
+def test_the_task_card_counts_this_years_tasks_not_every_years(
+    page: str, mart: duckdb.DuckDBPyConnection
+) -> None:
+    every_year = mart.execute("select count(*) from (select distinct year, task_no from mart.task_progress)").fetchone()
+    assert every_year == (34,)  # 2023's and 2024's lists: the card used to show this
+    assert cards(page)["card-tasks"] == ("2024年任务", "17")
+    assert cards(page)["card-completed"] == ("2024年Q4 已完成", "16/17")
+
+
+def test_open_tasks_of_the_latest_quarter_are_listed_by_name_with_office_and_what_was_done(
+    page: str, mart: duckdb.DuckDBPyConnection
+) -> None:
+    expected = mart.execute(
+        "select task_no, task_title from mart.task_history where year = 2024 and quarter = 4 "
+        "and status <> 'completed' order by task_no"
+    ).fetchall()
+    assert expected, "the sample's latest quarter has an open task"
+    header, *rows = tables(page)["open-tasks"]
+    assert header == ["序号", "目标任务", "牵头科室", "状态", "落实情况（做了什么）"]
+    assert [(int(r[0]), r[1]) for r in rows] == expected
+    assert cards(page)["card-open"][1] == str(len(expected))
+    task_19 = next(r for r in rows if r[0] == "19")
+    assert task_19[2] == "中小办" and task_19[3] == "正在推进"
+    # What was done, from both of its rows, each labelled with its row kind and status, numbered items on lines.
+    assert "【进度安排 · 正在推进】按照要求,持续推进该项工作。" in task_19[4]
+    assert "【施工图 · 正在推进】1.印发关于商请研究制定" in task_19[4]
+    assert "\n2.根据安徽省发展民营经济领导小组" in task_19[4]
+
+
+def test_every_target_of_the_latest_quarter_has_a_row_with_its_assessment_and_reason(
+    page: str, mart: duckdb.DuckDBPyConnection
+) -> None:
+    expected = mart.execute(
+        "select task_no, count(*) from mart.target_attainment where year = 2024 and quarter = 4 group by all"
+    ).fetchall()
+    header, *rows = tables(page)["all-targets"]
+    assert header == ["序号", "目标任务", "指标", "目标", "实际", "完成比例", "序时进度", "评估", "原因"]
+    assert sorted((n, sum(1 for r in rows if int(r[0]) == n)) for n, _ in expected) == sorted(expected)
+    assert len(rows) == sum(n for _, n in expected) == 12
+    assert all(r[7] in ASSESSMENT_LABELS.values() for r in rows)
+    unmeasured = [r for r in rows if r[4] == "—"]
+    assert unmeasured, "targets without an actual figure keep their row"
+    assert all(r[7] in ("未报告实际值", "无法比较") and r[8] for r in unmeasured), unmeasured
+    task_23 = next(r for r in rows if r[0] == "23")
+    assert task_23[1] == "持续壮大市场主体规模，新增规上工业企业260户以上" and task_23[3] == "260 家"
+    counted = cards(page)["card-unmeasured"][1]
+    assert counted == f"{len(unmeasured)}/12"
+
+
+def test_the_behind_card_counts_the_latest_quarter_only(page: str, data: ReportData) -> None:
+    assert cards(page)["card-behind"] == ("落后序时进度的目标", str(len(data.behind)))
+    assert all((t.year, t.quarter) == (2024, 4) for t in data.behind)
+
+
+def _target(quarter: int, assessment: str, task_no: int = 23) -> Target:
+    measured = assessment in ("on_track", "behind", "achieved")
+    return Target(
+        issuer="市工信局",
+        year=2024,
+        quarter=quarter,
+        task_no=task_no,
+        task_title="持续壮大市场主体规模，新增规上工业企业260户以上",
+        lead_office="运行办",
+        indicator="new_above_scale_industrial_firms",
+        name="新增规上工业企业",
+        unit="家",
+        target_value=260.0,
+        actual_value=20.0 * quarter if measured else None,
+        attainment=20.0 * quarter / 260 if measured else None,
+        elapsed_share=quarter / 4,
+        assessment=assessment,
+        assessment_reason=None if measured else "落实情况中没有该指标的数字",
+    )
+
+
+def test_a_target_behind_in_an_earlier_quarter_does_not_show_as_behind_now(data: ReportData) -> None:
+    """The defect: the card showed a stale 2024 Q1 item while the latest quarter was Q4."""
+    stale = replace(data, targets=[_target(1, "behind"), _target(4, "no_actual_reported")])
+    page, _ = render(stale, source="w.duckdb")
+    assert cards(page)["card-behind"][1] == "0"
+    assert "behind-targets" not in tables(page)
+    assert "本季度共 1 项目标：未报告实际值 1 项" in page
+
+    current = replace(data, targets=[_target(1, "on_track"), _target(4, "behind"), _target(4, "on_track", 1)])
+    page, _ = render(current, source="w.duckdb")
+    assert cards(page)["card-behind"][1] == "1"
+    _, *rows = tables(page)["behind-targets"]
+    assert [(r[0], r[4], r[7]) for r in rows] == [("23", "80 家", "落后序时进度")]
+
+
+def test_status_changes_of_the_latest_quarter(page: str, mart: duckdb.DuckDBPyConnection) -> None:
+    expected = mart.execute(
+        "select task_no, task_title from mart.task_history where status_changed and year = 2024 and quarter = 4"
+    ).fetchall()
+    _, *rows = tables(page)["latest-changes"]
+    assert [(int(r[0]), r[1]) for r in rows] == expected == [(22, "健全拖欠中小企业账款常态化预防和清理机制")]
+    assert rows[0][2:] == ["中小办", "正在推进（Q3）", "已完成"]
+    assert cards(page)["card-changes"][1] == "1"
+
+
+def test_rate_indicators_change_by_percentage_points_and_quantities_by_percent(
+    page: str, mart: duckdb.DuckDBPyConnection
+) -> None:
+    _, *rows = tables(page)["yoy-table"]
+    shown = {(r[0], r[1]): r for r in rows}
+    figures = mart.execute(
+        "select y.year, y.quarter, i.indicator_name, y.unit, y.value, y.prev_year_value, y.yoy_pct "
+        "from mart.indicator_yoy as y join core.indicator as i using (indicator) where y.prev_year_value is not null"
+    ).fetchall()
+    assert len(rows) == len(figures) >= 10
+    rates = 0
+    for year, quarter, name, unit, value, prev, pct in figures:
+        change = shown[(f"{year}年Q{quarter}", name)][5]
+        if unit in ("%", "pp"):
+            rates += 1
+            assert change == f"{value - prev:+.1f} 个百分点", (name, change)
+        else:
+            assert change == f"{pct:+.1f}%", (name, change)
+    assert rates >= 2
+    tech = shown[("2024年Q3", "技术改造投资增长")]
+    assert tech[3:] == ["18.2", "31.3", "+13.1 个百分点"]  # not +71.98 %: a percent of a percentage
+
+
+def test_times_are_beijing_time_whatever_the_machine_zone(
+    data: ReportData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        page, _ = render(data, source="w.duckdb", generated_at=datetime(2026, 12, 1, 20, 5, tzinfo=UTC))
+        assert "生成于 2026-12-02 04:05 北京时间" in page  # 20:05 UTC is 04:05 the next day in Beijing
+        assert beijing_time(datetime(2026, 6, 30, 16, 0)) == "2026-07-01 00:00 北京时间"  # naive = UTC (DuckDB)
+        now = render(data, source="w.duckdb")[0]
+        stamp = re.search(r"生成于 (\d{4}-\d\d-\d\d \d\d:\d\d) 北京时间", now)
+        assert stamp is not None
+        written = datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M")
+        beijing_now = datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=8)
+        assert abs((beijing_now - written).total_seconds()) < 120
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert "UTC" not in re.sub(r"<script[^>]*>.*?</script>", "", page, flags=re.DOTALL)
 
 
 def test_the_charts_and_tables_carry_chinese_labels(page: str) -> None:
     for label in (
         "各季度任务完成率",
-        "各牵头科室任务完成率",
+        "各牵头科室任务完成情况",
         "牵头科室",
         "各季度任务状态",
         "指标同比变化",
+        "比率类指标：增减（百分点）",
         "序时进度",
         "中小办",
         "新建5G基站",
     ):
         assert label in page, label
-    assert '<html lang="zh-CN">' in page and '<meta charset="utf-8">' in page
 
 
-def test_the_tables_list_status_changes_and_targets_behind(page: str, sample_warehouse: Path) -> None:
-    with duckdb.connect(str(sample_warehouse), read_only=True) as conn:
-        data = read_report_data(conn)
-        behind = conn.execute("select count(*) from mart.target_attainment where not on_track").fetchone()
+def test_status_changes_over_all_quarters_newest_first(data: ReportData) -> None:
     assert [(c.year, c.quarter, c.task_no) for c in data.status_changes] == [
+        (2024, 4, 22),
+        (2024, 3, 4),
         (2024, 2, 12),
         (2024, 2, 23),
-        (2024, 3, 4),
-        (2024, 4, 22),
     ]
-    assert "未完成（Q1）" in page and "正在推进（Q3）" in page
-    assert behind is not None and len(data.behind) == behind[0] >= 1
-    assert page.count('class="behind"') == len(data.behind)
-    assert {(r.indicator, r.yoy_pct) for r in data.year_over_year} >= {("new_5g_base_stations", 27.96)}
     assert data.headline.first == "2023年Q3" and data.headline.last == "2024年Q4"
