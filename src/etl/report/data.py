@@ -10,17 +10,24 @@ from typing import Any
 import duckdb
 
 from etl.report.queries import run_query
+from etl.vocabulary import STATUS_LABELS
 
-STATUS_LABELS = {"completed": "已完成", "in_progress": "正在推进", "not_completed": "未完成"}
-# How a target stands (mart.target_attainment.assessment), as the page prints it.
-ASSESSMENT_LABELS = {
+__all__ = ["ASSESSMENT_LABELS", "STATUS_LABELS", "ReportData", "quarter_label", "read_report_data", "status_label"]
+
+# How a target stands (mart.target_attainment.assessment), as the page prints it, in the page's order.
+ASSESSMENT_LABELS: dict[str, str] = {
     "achieved": "已完成目标",
     "on_track": "达到序时进度",
     "behind": "落后序时进度",
     "no_actual_reported": "未报告实际值",
     "not_comparable": "无法比较",
 }
-CHANGE_KIND_LABELS = {"percentage_points": "百分点", "relative": "同比（%）"}
+
+
+def status_label(status: str) -> str:
+    """已完成 / 未完成 / 正在推进 for a status (etl.vocabulary), the value itself for an unknown one."""
+    labels: dict[str, str] = {str(key): label for key, label in STATUS_LABELS.items()}
+    return labels.get(status, status)
 
 
 def quarter_label(year: int, quarter: int) -> str:

@@ -24,13 +24,13 @@ from etl.load.warehouse import connect
 from etl.report import charts
 from etl.report.data import (
     ASSESSMENT_LABELS,
-    STATUS_LABELS,
     OpenTask,
     ReportData,
     StatusChange,
     Target,
     quarter_label,
     read_report_data,
+    status_label,
 )
 from etl.settings import PROJECT_ROOT
 
@@ -47,7 +47,8 @@ h1 { font-size: 1.7rem; margin-bottom: .2rem; } h2 { border-bottom: 2px solid #1
 margin-top: 2.5rem; } h3 { margin: 1.4rem 0 .4rem; } .meta { color: #57606a; margin: .2rem 0; }
 .chart { margin: 1rem 0; }
 .cards { display: flex; gap: .8rem; flex-wrap: wrap; margin-top: .8rem; }
-.card { flex: 1 1 0; border: 1px solid #d0d7de; border-radius: 8px; padding: .5rem .8rem; min-width: 7.5rem; } .card b { display: block; font-size: 1.5rem; }
+.card { flex: 1 1 0; border: 1px solid #d0d7de; border-radius: 8px; padding: .5rem .8rem; min-width: 7.5rem; }
+.card { font-size: .92rem; } .card b { display: block; font-size: 1.5rem; }
 .card.alert b { color: #c62828; } .card small { color: #57606a; display: block; }
 table { border-collapse: collapse; width: 100%; font-size: .88rem; margin: .5rem 0 1rem; }
 th, td { border: 1px solid #d0d7de; padding: .25rem .45rem; text-align: left; vertical-align: top; }
@@ -82,7 +83,7 @@ def write_report(warehouse: Path, out: Path, *, sql_dir: Path = DEFAULT_SQL_DIR)
     """
     with connect(warehouse, read_only=True) as conn:
         data = read_report_data(conn, sql_dir)
-    page, chart_count = render(data, source=str(warehouse.resolve()))
+    page, chart_count = render(data, source=warehouse.name)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     partial.write_text(page, encoding="utf-8")
@@ -183,11 +184,11 @@ def _header(data: ReportData, source: str, when: str) -> str:
         ("card-tasks", "", f"{h.year}年任务" if h.year else "任务", str(h.tasks_this_year), "本年度任务清单"),
         ("card-completed", "", f"{latest or '本季度'} 已完成", f"{done}/{tasks}" if tasks else "—", ""),
         ("card-open", "alert" if data.open_tasks else "", "尚未完成的任务", str(len(data.open_tasks)), latest or ""),
-        ("card-behind", "alert" if data.behind else "", "落后序时进度的目标", str(len(data.behind)), latest or ""),
+        ("card-behind", "alert" if data.behind else "", "落后序时进度", str(len(data.behind)), latest or ""),
         (
             "card-unmeasured",
             "",
-            "无可比实际值的目标",
+            "未能评估的目标",
             f"{len(unmeasured)}/{len(data.latest_targets)}",
             latest or "",
         ),
@@ -229,7 +230,7 @@ def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None =
 def _open_tasks(data: ReportData) -> str:
     def done(task: OpenTask) -> str:
         return "".join(
-            f'<p><span class="row-kind">【{_h(r.plan_type_label)} · {_h(STATUS_LABELS.get(r.status, r.status))}】'
+            f'<p><span class="row-kind">【{_h(r.plan_type_label)} · {_h(status_label(r.status))}】'
             f"</span>{_lines(r.progress_text) or '（未填写）'}</p>"
             for r in task.rows
         )
@@ -239,7 +240,7 @@ def _open_tasks(data: ReportData) -> str:
             str(t.task_no),
             _h(t.task_title),
             _h(t.lead_office or "—"),
-            _h(STATUS_LABELS.get(t.status, t.status)),
+            _h(status_label(t.status)),
             done(t),
         ]
         for t in data.open_tasks
@@ -276,8 +277,8 @@ def _changes_table(changes: list[StatusChange], *, with_quarter: bool, table_id:
             str(c.task_no),
             _h(c.task_title),
             _h(c.lead_office or "—"),
-            _h(f"{STATUS_LABELS.get(c.prev_status, c.prev_status)}（Q{c.prev_quarter}）"),
-            _h(STATUS_LABELS.get(c.status, c.status)),
+            _h(f"{status_label(c.prev_status)}（Q{c.prev_quarter}）"),
+            _h(status_label(c.status)),
         ]
         for c in changes
     ]

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl import vocabulary
 from etl.report import write_report
 from etl.report.data import ASSESSMENT_LABELS, ReportData, Target, read_report_data
 from etl.report.page import beijing_time, render
@@ -65,9 +66,7 @@ def test_the_page_leads_with_the_latest_quarter(page: str) -> None:
         assert heading in latest, heading
 
 
-def test_the_task_card_counts_this_years_tasks_not_every_years(
-    page: str, mart: duckdb.DuckDBPyConnection
-) -> None:
+def test_the_task_card_counts_this_years_tasks_not_every_years(page: str, mart: duckdb.DuckDBPyConnection) -> None:
     every_year = mart.execute("select count(*) from (select distinct year, task_no from mart.task_progress)").fetchone()
     assert every_year == (34,)  # 2023's and 2024's lists: the card used to show this
     assert cards(page)["card-tasks"] == ("2024年任务", "17")
@@ -114,8 +113,12 @@ def test_every_target_of_the_latest_quarter_has_a_row_with_its_assessment_and_re
     assert counted == f"{len(unmeasured)}/12"
 
 
+def test_every_assessment_of_the_vocabulary_has_a_label() -> None:
+    assert set(ASSESSMENT_LABELS) == set(vocabulary.ASSESSMENTS)
+
+
 def test_the_behind_card_counts_the_latest_quarter_only(page: str, data: ReportData) -> None:
-    assert cards(page)["card-behind"] == ("落后序时进度的目标", str(len(data.behind)))
+    assert cards(page)["card-behind"] == ("落后序时进度", str(len(data.behind)))
     assert all((t.year, t.quarter) == (2024, 4) for t in data.behind)
 
 
@@ -188,9 +191,7 @@ def test_rate_indicators_change_by_percentage_points_and_quantities_by_percent(
     assert tech[3:] == ["18.2", "31.3", "+13.1 个百分点"]  # not +71.98 %: a percent of a percentage
 
 
-def test_times_are_beijing_time_whatever_the_machine_zone(
-    data: ReportData, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_times_are_beijing_time_whatever_the_machine_zone(data: ReportData, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TZ", "America/New_York")
     time.tzset()
     try:
