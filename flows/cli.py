@@ -193,15 +193,26 @@ def indicators(
 
 
 @app.command()
-def init(warehouse: WarehouseOption = None) -> None:
-    """Create the warehouse file, or bring its tables and views up to date, without loading anything."""
-    from etl.load.publish import staged_warehouse
-    from etl.load.schema import apply_schema
-    from etl.load.warehouse import connect
+def init(
+    warehouse: WarehouseOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List pending migrations, change nothing")] = False,
+) -> None:
+    """Create the warehouse file, or upgrade it in place (pending migrations, views, catalog), loading nothing."""
+    from etl.load.schema import SchemaError
+    from etl.load.upgrade import initialize_warehouse, upgrade_plan
 
     settings = get_settings(warehouse=warehouse)
-    with staged_warehouse(settings.warehouse) as staging, connect(staging) as conn:
-        apply_schema(conn, settings.sql_dir)
+    try:
+        if dry_run:
+            for line in upgrade_plan(settings.warehouse, settings.sql_dir).describe():
+                console.print(line)
+            return
+        done = initialize_warehouse(settings.warehouse, settings.sql_dir, settings.indicators_file)
+    except SchemaError as exc:
+        err_console.print(f"[red]error:[/red] {settings.warehouse}: {exc}")
+        raise typer.Exit(1) from exc
+    for line in done.describe(applied=True):
+        console.print(line)
     console.print(f"Warehouse ready: {settings.warehouse.resolve()}")
 
 

@@ -4,4 +4,6 @@ Plain functions only: extraction (``etl.extract``), parsing (``etl.parse``), nor
 (``etl.normalize``) and loading (``etl.load``). Orchestration lives in the top-level ``flows`` package.
 """
 
-__version__ = "0.1.0"
+from etl.version import package_version
+
+__version__ = package_version()

@@ -2,7 +2,7 @@
 
 Every schema, table and view, column, type and COMMENT comes from the warehouse (``duckdb_tables()``,
 ``duckdb_views()``, ``duckdb_columns()``); a view's comment states its grain. DuckDB cannot COMMENT ON SCHEMA, so
-the schema descriptions come from the header of ``sql/schema/001_schemas.sql``. The example queries are the files
+the schema descriptions come from the header of ``sql/migrations/0001_baseline.sql``. The example queries are the files
 of ``sql/examples/``, titled by their first comment line. Nothing depends on the rows loaded, so the committed
 output (``docs/``) is generated from a warehouse with only the schema applied (:func:`schema_only_warehouse`).
 """
@@ -66,8 +66,8 @@ def read_dictionary(conn: duckdb.DuckDBPyConnection, sql_dir: Path) -> Dictionar
 
 
 def schema_descriptions(sql_dir: Path) -> dict[str, str]:
-    """``--   name    description`` lines of the header of sql/schema/001_schemas.sql."""
-    path = sql_dir / "schema" / "001_schemas.sql"
+    """``--   name    description`` lines of the header of sql/migrations/0001_baseline.sql."""
+    path = sql_dir / "migrations" / "0001_baseline.sql"
     if not path.exists():
         return {}
     found = {}

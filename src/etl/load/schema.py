@@ -1,27 +1,28 @@
-"""Apply the warehouse's DDL and views from the sql/ folder, in order and idempotently.
+"""Bring a warehouse's schema up to date from the sql/ folder, in one transaction.
 
-sql/schema/*.sql run in file-name order (schemas, tables: ``create … if not exists``); sql/views/*.sql are
-then (re)created in dependency order: a view file is run after the files that create the views it reads.
+1. ``sql/bootstrap/*.sql``: the migration ledger ``ops.schema_migration`` (idempotent);
+2. ``sql/migrations/NNNN_name.sql``: each pending migration once, in numeric order (etl.load.migrations);
+3. ``sql/views/*.sql``: every view (re)created, in dependency order: a view file runs after the files that
+   create the views it reads;
+4. one row in ``ops.warehouse_write``: which package, schema, DuckDB and storage versions wrote the file.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import duckdb
 
+from etl.load.migrations import MigrationPlan, SchemaError, applied_migrations, migrate
+from etl.version import package_version
+
+__all__ = ["SchemaError", "apply_schema", "record_write", "schema_version", "view_files"]
+
 _CREATES = re.compile(r"create\s+or\s+replace\s+view\s+([a-z_]+\.[a-z_0-9]+)", re.IGNORECASE)
-_READS = re.compile(r"\b((?:staging|mart|core)\.[a-z_0-9]+)\b", re.IGNORECASE)
-
-
-class SchemaError(RuntimeError):
-    """A DDL or view file that cannot be applied."""
-
-
-def schema_files(sql_dir: Path) -> list[Path]:
-    return sorted((sql_dir / "schema").glob("*.sql"))
+_READS = re.compile(r"\b((?:staging|mart|core|ops)\.[a-z_0-9]+)\b", re.IGNORECASE)
 
 
 def view_files(sql_dir: Path) -> list[Path]:
@@ -42,19 +43,41 @@ def view_files(sql_dir: Path) -> list[Path]:
         raise SchemaError(f"views read each other in a cycle: {exc.args[1]}") from exc
 
 
-def apply_schema(conn: duckdb.DuckDBPyConnection, sql_dir: Path) -> None:
-    """Create or upgrade every table, then (re)create every view, in one transaction."""
-    if not (sql_dir / "schema").is_dir():
-        raise SchemaError(f"no schema folder at {sql_dir / 'schema'}")
-    files = schema_files(sql_dir) + view_files(sql_dir)
+def apply_schema(conn: duckdb.DuckDBPyConnection, sql_dir: Path) -> MigrationPlan:
+    """Apply pending migrations, then (re)create every view and record the writer, in one transaction.
+
+    Returns the plan that was carried out (what was pending). On any error nothing is changed.
+    """
+    views = view_files(sql_dir)
     conn.execute("begin transaction")
     try:
-        for path in files:
+        upgrade = migrate(conn, sql_dir)
+        for path in views:
             try:
                 conn.execute(path.read_text(encoding="utf-8"))
             except duckdb.Error as exc:
                 raise SchemaError(f"{path.name}: {exc}") from exc
+        record_write(conn, upgrade.target_version)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
         raise
+    return upgrade
+
+
+def record_write(conn: duckdb.DuckDBPyConnection, schema_version: int) -> None:
+    """Note in ops.warehouse_write which software writes the file now."""
+    row = conn.execute(
+        "select tags['storage_version'] from duckdb_databases() where database_name = current_database()"
+    ).fetchone()
+    storage = str(row[0]) if row and row[0] else "in-memory"
+    conn.execute(
+        "insert into ops.warehouse_write "
+        "(written_at, package_version, schema_version, duckdb_version, storage_version) values (?, ?, ?, ?, ?)",
+        [datetime.now(UTC), package_version(), schema_version, duckdb.__version__, storage],
+    )
+
+
+def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
+    """The warehouse's schema version: its highest applied migration (0 before any)."""
+    return max((m.version for m in applied_migrations(conn)), default=0)

@@ -17,14 +17,16 @@ def seed_indicator_catalog(conn: duckdb.DuckDBPyConnection, catalog: IndicatorCa
         conn.execute("delete from core.indicator_rule")
         conn.execute("delete from core.indicator")
         conn.executemany(
-            "insert into core.indicator values (?, ?, ?, ?, ?, ?)",
+            "insert into core.indicator "
+            "(indicator, indicator_name, indicator_name_en, unit_normalized, direction, priority) "
+            "values (?, ?, ?, ?, ?, ?)",
             [
                 [item.code, item.name, item.name_en, item.unit, item.direction, priority]
                 for priority, item in enumerate(catalog.indicators, start=1)
             ],
         )
         conn.executemany(
-            "insert into core.indicator_rule values (?, ?)",
+            "insert into core.indicator_rule (indicator, subject_pattern) values (?, ?)",
             [[item.code, pattern] for item in catalog.indicators for pattern in item.match],
         )
         conn.execute("commit")

@@ -62,10 +62,18 @@ def record_validation(
     ]
     conn.execute("begin transaction")
     try:
-        conn.execute("insert into ops.validation_run values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", run_row)
+        conn.execute(
+            "insert into ops.validation_run (validation_id, run_id, report_id, file_name, issuer, year, quarter, "
+            "suites, started_at, seconds, success, critical_failures, warnings, data_docs, recorded_at) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            run_row,
+        )
         if result_rows:
             conn.executemany(
-                "insert into ops.validation_result values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", result_rows
+                "insert into ops.validation_result (validation_id, run_id, report_id, file_name, suite, expectation, "
+                "column_name, severity, description, success, observed_value, recorded_at) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                result_rows,
             )
         conn.execute("commit")
     except BaseException:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -102,11 +103,16 @@ def test_views_are_created_after_the_views_they_read() -> None:
 
 def test_a_broken_sql_file_is_named_and_nothing_is_applied(tmp_path: Path) -> None:
     sql_dir = tmp_path / "sql"
-    (sql_dir / "schema").mkdir(parents=True)
+    (sql_dir / "migrations").mkdir(parents=True)
     (sql_dir / "views").mkdir()
-    (sql_dir / "schema" / "001_ok.sql").write_text("create schema if not exists core; create table core.t (a int);")
-    (sql_dir / "schema" / "002_bad.sql").write_text("create tabel oops;")
+    shutil.copytree(SQL_DIR / "bootstrap", sql_dir / "bootstrap")
+    (sql_dir / "migrations" / "0001_ok.sql").write_text(
+        "create schema if not exists core; create schema if not exists ops; create table core.t (a int);"
+        "create table ops.warehouse_write (written_at timestamptz, package_version varchar, schema_version int, "
+        "duckdb_version varchar, storage_version varchar);"
+    )
+    (sql_dir / "migrations" / "0002_bad.sql").write_text("create tabel oops;")
     with connect(tmp_path / "w.duckdb") as conn:
-        with pytest.raises(SchemaError, match="002_bad.sql"):
+        with pytest.raises(SchemaError, match="0002_bad.sql"):
             apply_schema(conn, sql_dir)
         assert conn.execute("select count(*) from duckdb_tables() where table_name = 't'").fetchone() == (0,)
