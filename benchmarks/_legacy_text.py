@@ -35,6 +35,8 @@ def _legacy_join_wrapped(left: str, right: str) -> str:
         return left + right
     if left[-1].isdigit() and (right[0].isdigit() or right[0] in "%％.．"):
         return left + right
+    if left[-1] in "-－~～":  # the one rule added since (a wrap after a hyphen), so the comparison stays exact
+        return left + right
     return f"{left} {right}"
 
 

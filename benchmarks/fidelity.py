@@ -12,6 +12,11 @@ cell by cell over the nine columns in canonical form, task columns forward-fille
 insensitive. Seconds per page are the best of ``--repeat`` runs. Layouts that must be rejected (scan, (cid:N)
 fonts, another table) are checked for the right ReportError instead.
 
+The layouts' sources (tests/fixtures/formats/: each layout's .docx or .xlsx, scripts/make_format_fixtures.py) are
+read directly too (etl.extract.source.read_source): cells against the text dump as above, and the records of the
+text dump, the PDF and the source compared (etl.extract.fidelity.format_differences: the same content in every
+format must give identical records); likewise the SYNTHETIC changed template (.docx and its PDF).
+
 Run: ``.venv/bin/python benchmarks/fidelity.py`` (writes benchmarks/results/fidelity.md).
 """
 
@@ -33,12 +38,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from etl.errors import ReportError  # noqa: E402
-from etl.extract.fidelity import CellScore, apply_mark_set, score_cells  # noqa: E402
+from etl.extract.fidelity import CellScore, apply_mark_set, format_differences, score_cells  # noqa: E402
 from etl.extract.pdf import parse_pdf, parse_pdf_reference  # noqa: E402
+from etl.extract.source import read_source  # noqa: E402
 from etl.extract.text_dump import read_text_dump  # noqa: E402
-from etl.models import COLUMN_NAMES, RawRow  # noqa: E402
+from etl.models import COLUMN_NAMES, RawReport, RawRow  # noqa: E402
+from etl.parse.report import parse_report  # noqa: E402
 
 LAYOUTS = ROOT / "tests" / "fixtures" / "pdf_layouts"
+FORMATS = ROOT / "tests" / "fixtures" / "formats"
 RESULTS = ROOT / "benchmarks" / "results" / "fidelity.md"
 HEADER_WORDS = frozenset({"已完成", "未完成"})
 
@@ -158,11 +166,72 @@ def main(argv: list[str] | None = None) -> int:
         "",
         *(differences or ["None: every cell of every layout matches for the reference and the fast path."]),
         "",
+        *source_section(dump, args.repeat),
     ]
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text("\n".join(lines), encoding="utf-8")
     print(f"fast path vs baseline: {speedup:.1f}x; wrote {args.output}")
     return 0
+
+
+def _best_read(path: Path, repeat: int) -> tuple[RawReport | None, str | None, float]:
+    """read_source on a file, best of ``repeat`` runs: (report, None, seconds) or (None, error, seconds)."""
+    best, raw, error = float("inf"), None, None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        try:
+            raw = read_source(path)
+        except ReportError as exc:
+            error = str(exc)
+        best = min(best, time.perf_counter() - start)
+    return raw, error, best
+
+
+def source_section(dump: RawReport, repeat: int) -> list[str]:
+    """The Word/Excel sources of the layouts (and the changed template) read directly, beside their PDFs."""
+    manifest = json.loads((FORMATS / "manifest.json").read_text(encoding="utf-8"))
+    lines = [
+        "## Word and Excel sources read directly",
+        "",
+        "Each layout's source document (`tests/fixtures/formats/layouts/`, made by `scripts/make_format_fixtures.py` "
+        "with the layout's own builder and options), read by `read_source` (best of "
+        f"{repeat} runs). *Same records*: the text dump, the layout's PDF and its source give identical records "
+        "(`format_differences`). A hostile layout's source is its clean document (the damage is done to the PDF).",
+        "",
+        "| layout | source | cells | exact | ws-insens. | s/file | same records (dump, PDF, source) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    cases = [(e["name"], e["file"], e["pdf"], e["marks"], e["expect_error"]) for e in manifest["layouts"]]
+    changed_pdf = "formats/changed_template_synthetic.pdf"
+    cases.append(("changed_template_synthetic", "changed_template_synthetic.docx", changed_pdf, "source", None))
+    cases.append(("changed_template_synthetic (PDF)", "changed_template_synthetic.pdf", changed_pdf, "source", None))
+    for name, file, pdf, marks, expect_error in cases:
+        raw, error, seconds = _best_read(FORMATS / file, repeat)
+        if raw is None:
+            ok = expect_error is not None and re.search(expect_error, error or "") is not None
+            verdict = ("refused as expected: " if ok else "ERROR: ") + (error or "").split(": ", 1)[-1][:90]
+            lines.append(f"| {name} | {file} | – | – | – | {seconds:.4f} | {verdict.replace('|', '/')} |")
+            continue
+        expected = apply_mark_set(dump, marks)
+        score = score_cells(expected.rows, raw.rows)
+        verdict = "not compared"
+        pdf_path = ROOT / "tests" / "fixtures" / pdf
+        try:
+            reports = {"dump": parse_report(expected), "source": parse_report(raw)}
+            damaged = name.startswith("hostile_")  # its PDF is damaged on purpose: measured in the tables above
+            if pdf_path.exists() and not damaged:
+                reports["pdf"] = parse_report(read_source(pdf_path))
+            differences = format_differences(reports)
+            verdict = "identical" if not differences else "DIFFERENT: " + differences[0][:120]
+            verdict += " (dump, source; the PDF is damaged on purpose)" if damaged and not differences else ""
+        except ReportError as exc:
+            verdict = f"PDF not readable: {str(exc)[:90]}"
+        lines.append(
+            f"| {name} | {file} | {score.cells} | {score.exact_share:.1%} | {score.loose_share:.1%} | "
+            f"{seconds:.4f} | {verdict.replace('|', '/')} |"
+        )
+        print(name, file, f"{score.exact_share:.1%}", verdict, flush=True)
+    return [*lines, ""]
 
 
 def _hostile_row(entry: dict[str, object], data: bytes) -> str:

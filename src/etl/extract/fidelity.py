@@ -8,6 +8,8 @@ the fixture generators (scripts/), so that all three agree on what "the same rep
   extractor that repeats a merged cell on every row and one that gives it to the first row only comparable;
   ``parse_report`` treats both the same way;
 - *exact* compares canonical texts; *whitespace-insensitive* also ignores every space and line break;
+- the same content in every format (text dump, PDF, Word, Excel) must give identical records: ``format_differences``
+  compares every format's parsed report of one layout with the first's;
 - a layout may draw the status marks with another mark set (✔ instead of ✓, words instead of marks, words in
   the other status column): ``apply_mark_set`` turns the text dump into what that layout shows, so the expected
   cells are the text dump's with the same substitution, never a hand-written copy.
@@ -148,6 +150,16 @@ def record_differences(expected: Report, actual: Report, keep: int = 3) -> list[
             if len(differences) >= keep:
                 return differences
     return differences
+
+
+def format_differences(reports: dict[str, Report], keep: int = 3) -> list[str]:
+    """Where the reports of one content read from several formats (name → report) differ from the first one's
+    records, lineage aside; [] when every format gives identical records."""
+    names = list(reports)
+    out: list[str] = []
+    for name in names[1:]:
+        out.extend(f"{name} vs {names[0]}: {d}" for d in record_differences(reports[names[0]], reports[name], keep))
+    return out
 
 
 def _short(text: str, limit: int = 60) -> str:

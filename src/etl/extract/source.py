@@ -77,9 +77,14 @@ def read_source(path: Path, templates: TemplateSet | None = None) -> RawReport:
     if path.suffix.lower() == ".pdf":
         raise ReportError.single(path.name, "named .pdf but is not a PDF (no %PDF header)")
     kind = office_kind(path, head)
-    if kind in ("docx", "xlsx"):
-        name = "a Word document (.docx)" if kind == "docx" else "an Excel workbook (.xlsx)"
-        raise ReportError.single(path.name, f"{name}: this format is not read yet; print it to PDF")
+    if kind == "docx":
+        from etl.extract.docx import read_docx  # python-docx is only imported when a Word file arrives
+
+        return read_docx(path, templates)
+    if kind == "xlsx":
+        from etl.extract.xlsx import read_xlsx  # openpyxl is only imported when an Excel file arrives
+
+        return read_xlsx(path, templates)
     if kind == "ole2":
         raise ReportError.single(path.name, _legacy_message(path))
     if kind == "zip":

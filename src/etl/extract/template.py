@@ -200,6 +200,18 @@ class TemplateSet:
         first = normalize_header(cells[0]) if cells else ""
         return words >= minimum or first in self.fields["task_no"].headers
 
+    def continues_header(self, above: Sequence[str], cells: Sequence[str]) -> bool:
+        """A row continues the header row above it when each of its filled cells is a header word, alone or
+        joined to the cell above (目标 / 任务, 完成情况 / 已完成)."""
+        filled = [(i, cell) for i, cell in enumerate(cells) if cell.strip()]
+        if not filled:
+            return False
+        for i, cell in filled:
+            joined = (above[i] if i < len(above) else "") + cell
+            if not (self.is_header_word(cell) or self.is_header_word(joined)):
+                return False
+        return True
+
     def column_fields(self, header_lines: Sequence[Sequence[str]]) -> tuple[list[str], list[tuple[str | None, str]]]:
         """Each column's joined header, and the field it names with the text that named it (None: no field).
 

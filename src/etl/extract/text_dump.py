@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 
 from etl.errors import Problem, ReportError
-from etl.extract.template import ColumnMap, TemplateMismatch, TemplateSet, load_templates, normalize_header
+from etl.extract.template import ColumnMap, TemplateMismatch, TemplateSet, load_templates
 from etl.models import RawReport, RawRow
 
 ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
@@ -34,18 +34,6 @@ def read_text_dump(path: Path, templates: TemplateSet | None = None) -> RawRepor
     """Read a text dump into a RawReport; raise ReportError naming the line of anything malformed."""
     data = path.read_bytes()
     return parse_text_dump(data, path.name, templates)
-
-
-def _continues_header(above: list[str], cells: list[str], templates: TemplateSet) -> bool:
-    """A line continues the header when each of its filled cells is a header word, alone or with the one above."""
-    filled = [(i, cell) for i, cell in enumerate(cells) if cell.strip()]
-    if not filled:
-        return False
-    for i, cell in filled:
-        joined = (above[i] if i < len(above) else "") + cell
-        if not (templates.is_header_word(cell) or templates.is_header_word(normalize_header(joined))):
-            return False
-    return True
 
 
 def parse_text_dump(data: bytes, file_name: str, templates: TemplateSet | None = None) -> RawReport:
@@ -72,7 +60,7 @@ def parse_text_dump(data: bytes, file_name: str, templates: TemplateSet | None =
             header_lines = [cells]
             while len(header_lines) <= MAX_HEADER_CONTINUATIONS and i + 1 < len(lines):
                 following = lines[i + 1].split("\t")
-                if not _continues_header(header_lines[-1], following, templates):
+                if not templates.continues_header(header_lines[-1], following):
                     break
                 header_lines.append(following)
                 i += 1

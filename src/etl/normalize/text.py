@@ -129,6 +129,8 @@ def _wrap_separator(last: str, first: str) -> str:
         return ""
     if last.isdigit() and (first.isdigit() or first in "%％.．"):
         return ""  # a wrap inside a figure: 1316\n.79亿元, 15\n%
+    if last in "-－~～":
+        return ""  # a wrap after a hyphen or range dash: 1-\n8月份 (writers break lines after a hyphen)
     return " "
 
 

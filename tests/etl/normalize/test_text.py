@@ -54,3 +54,9 @@ def test_a_wrap_inside_a_figure_adds_no_space() -> None:
     assert clean_cell("总额131\n6.79亿元") == "总额1316.79亿元"
     assert clean_cell("达到 60\n%") == "达到60%"
     assert clean_cell("version 2\nrelease") == "version 2 release"
+
+
+def test_a_wrap_after_a_hyphen_adds_no_space() -> None:
+    """LibreOffice breaks a line after the hyphen of 1-8月份 (the changed-template fixture's PDF does)."""
+    assert clean_cell("监测分析，1-\n8月份全市") == "监测分析，1-8月份全市"
+    assert clean_cell("e-\nmail") == "e-mail"
