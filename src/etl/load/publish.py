@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
-from etl.load.storage import copy_database, create_database, has_storage_version
+from etl.load.storage import copy_database, create_database, has_storage_version, writer_config
 from etl.settings import get_settings
 
 
@@ -138,7 +138,7 @@ def seal(staging: Path) -> None:
     would otherwise go on writing into the file after it is published.
     """
     try:
-        conn = duckdb.connect(str(staging), config={"custom_user_agent": "etl-publish"})
+        conn = duckdb.connect(str(staging), config=writer_config(custom_user_agent="etl-publish"))
     except duckdb.ConnectionException as exc:
         raise StagingInUseError(
             f"a connection to {staging} is still open: close it before the staged load ends (nothing published)"

@@ -3,6 +3,16 @@
 A database file's storage version is fixed when the file is created (``ATTACH … (STORAGE_VERSION 'v1.1.0')``);
 later writes keep it. The warehouse is created with the configured version (setting ``storage_version``, env
 ``ETL_STORAGE_VERSION``, default ``v1.1.0``) so that the DuckDB 1.1.x bundled by many BI drivers reads it.
+
+Every connection that writes a warehouse file must use :func:`writer_config`. DuckDB 1.5 re-uses, by default
+(setting ``experimental_metadata_reuse``), the table metadata a previous checkpoint wrote for tables a checkpoint
+finds unchanged, and frees metadata blocks it no longer needs itself. With an older storage version the re-used
+metadata still holds pointers that DuckDB 1.5 does not mark as in use but DuckDB 1.1–1.4 follow when they open
+the file: once such a block is freed and dropped (a checkpoint that changes two tables but not a third was
+enough: ``etl ingest`` of a new quarter plus a junk file), DuckDB 1.1.3, 1.2.2 and 1.4.1 fail with "INTERNAL Error:
+Failed to load metadata pointer"; while the block survives they read stale metadata. With re-use off every
+checkpoint rewrites the metadata of every table, so no stale pointer is left: this also repairs a file damaged
+so, at the next run that writes it.
 """
 
 from __future__ import annotations
@@ -16,6 +26,14 @@ import duckdb
 
 _ALIAS = "etl_storage_probe"
 
+# DuckDB configuration of every connection that writes a warehouse file (see the module docstring).
+WRITER_CONFIG: dict[str, str | bool | int | float | list[str]] = {"experimental_metadata_reuse": False}
+
+
+def writer_config(**extra: str | bool | int | float | list[str]) -> dict[str, str | bool | int | float | list[str]]:
+    """The DuckDB ``config`` for a connection that writes a warehouse file, plus ``extra`` settings."""
+    return {**WRITER_CONFIG, **extra}
+
 
 def _quote(text: str) -> str:
     """A SQL string literal (ATTACH takes no prepared parameters)."""
@@ -26,7 +44,7 @@ def create_database(path: Path, storage_version: str) -> None:
     """Create an empty database file at ``path`` written with ``storage_version``; the file must not exist."""
     if path.exists():
         raise FileExistsError(f"{path} exists already: its storage version was fixed when it was created")
-    with closing(duckdb.connect()) as conn:
+    with closing(duckdb.connect(config=writer_config())) as conn:
         conn.execute(f"attach {_quote(str(path))} as {_ALIAS} (storage_version {_quote(storage_version)})")
         conn.execute(f"detach {_ALIAS}")
 
@@ -62,7 +80,7 @@ def copy_database(source: Path, target: Path, storage_version: str) -> None:
     """Copy every schema, table, view, comment and row of ``source`` into a new file written with
     ``storage_version`` (``COPY FROM DATABASE``); ``source`` is opened read-only."""
     create_database(target, storage_version)
-    with closing(duckdb.connect()) as conn:
+    with closing(duckdb.connect(config=writer_config())) as conn:
         conn.execute(f"attach {_quote(str(source))} as etl_copy_source (read_only)")
         conn.execute(f"attach {_quote(str(target))} as etl_copy_target")
         conn.execute("copy from database etl_copy_source to etl_copy_target")

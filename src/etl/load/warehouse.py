@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.load.storage import create_database
+from etl.load.storage import create_database, writer_config
 from etl.models import COLUMN_LABELS, COLUMN_NAMES, Report
 from etl.parse.report import content_sha256
 from etl.settings import get_settings
@@ -50,7 +50,7 @@ def connect(
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
             create_database(path, storage_version or get_settings().storage_version)
-    conn = duckdb.connect(str(path), read_only=read_only)
+    conn = duckdb.connect(str(path), read_only=read_only, config={} if read_only else writer_config())
     try:
         yield conn
     finally:

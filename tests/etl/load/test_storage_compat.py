@@ -1,77 +1,22 @@
 """Files other tools can open: an older DuckDB (1.1.3, as bundled by many BI drivers) reads the warehouse.
 
-The old release is installed from PyPI into its own virtual environment under .cache/ the first time (about
-10 s), then reused.
+The old releases are installed from PyPI into their own virtual environments under .cache/ the first time
+(about 10 s each), then reused (tests/etl/load/old_duckdb.py).
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
 
+from etl.load import storage
 from etl.load.schema import apply_schema
 from etl.load.storage import storage_tag
 from etl.load.warehouse import connect
-from etl.settings import PROJECT_ROOT, get_settings
-from tests.conftest import SQL_DIR
-
-OLD_DUCKDB = "1.1.3"
-OLD_ENV = PROJECT_ROOT / ".cache" / f"duckdb-{OLD_DUCKDB}"
-
-# Run by the old DuckDB: open read-only, list the mart views the file declares, query each of them.
-QUERY_EVERY_MART_VIEW = textwrap.dedent(
-    """
-    import json, sys
-    import duckdb
-
-    result = {"version": duckdb.__version__}
-    try:
-        conn = duckdb.connect(sys.argv[1], read_only=True)
-        views = [v for (v,) in conn.execute(
-            "select view_name from duckdb_views() where schema_name = 'mart' order by view_name").fetchall()]
-        result["rows"] = {v: conn.execute(f"select count(*) from mart.{v}").fetchone()[0] for v in views}
-        result["columns"] = {v: [c for (c,) in conn.execute(
-            "select column_name from duckdb_columns() where schema_name = 'mart' and table_name = ? "
-            "order by column_index", [v]).fetchall()] for v in views}
-    except Exception as exc:
-        result["error"] = repr(exc)
-    print(json.dumps(result))
-    """
-)
-
-
-def old_duckdb_python() -> Path:
-    """The interpreter of a virtual environment with the old DuckDB release, made once and cached."""
-    python = OLD_ENV / "bin" / "python"
-    OLD_ENV.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(OLD_ENV) + ".lock"):
-        check = [str(python), "-c", "import duckdb; print(duckdb.__version__)"]
-        if python.exists() and subprocess.run(check, capture_output=True, text=True).stdout.strip() == OLD_DUCKDB:
-            return python
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(OLD_ENV)], check=True)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", f"duckdb=={OLD_DUCKDB}"],
-            check=True,
-            timeout=600,
-        )
-    return python
-
-
-def read_with_old_duckdb(warehouse: Path) -> dict[str, object]:
-    result = subprocess.run(
-        [str(old_duckdb_python()), "-c", QUERY_EVERY_MART_VIEW, str(warehouse)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return dict(json.loads(result.stdout))
+from etl.settings import get_settings
+from tests.conftest import SAMPLES, SQL_DIR
+from tests.etl.load.old_duckdb import OLD_DUCKDB, OTHER_OLD_DUCKDBS, quarter_dump, read_with_old_duckdb
 
 
 def current_mart(warehouse: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
@@ -140,3 +85,58 @@ def test_a_file_written_for_newer_releases_only_is_refused_by_duckdb_1_1(
     assert storage_tag(warehouse) == "v1.5.0+"
     seen = read_with_old_duckdb(warehouse)
     assert "version number" in str(seen.get("error")), seen
+
+
+def _ingest(paths: list[Path], warehouse: Path) -> int:
+    """`etl ingest PATH… -w WAREHOUSE` in this process (so a test can change the library's configuration), on the
+    session's Prefect server; its exit code."""
+    import typer
+
+    from flows import cli
+
+    try:
+        cli.ingest(paths=paths, warehouse=warehouse)
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    return 0
+
+
+def _the_reported_sequence(tmp_path: Path) -> Path:
+    """Issue 13's sequence: the bundled samples, then a good new quarter together with a junk text file."""
+    warehouse = tmp_path / "w.duckdb"
+    assert _ingest([SAMPLES], warehouse) == 0
+    junk = tmp_path / "junk.txt"
+    junk.write_text("this is not a report\n", encoding="utf-8")
+    assert _ingest([quarter_dump(tmp_path, 2025, 1), junk], warehouse) == 1
+    return warehouse
+
+
+@pytest.mark.compat
+@pytest.mark.prefect
+def test_the_reported_sequence_leaves_a_file_old_duckdb_releases_open(tmp_path: Path, prefect_api_url: str) -> None:
+    warehouse = _the_reported_sequence(tmp_path)
+    rows, columns = current_mart(warehouse)
+    assert rows["task_progress"] == 170 + 34
+    for version in (OLD_DUCKDB, *OTHER_OLD_DUCKDBS):
+        seen = read_with_old_duckdb(warehouse, version)
+        assert seen["version"] == version
+        assert "error" not in seen, (version, seen["error"])
+        assert seen["rows"] == rows and seen["columns"] == columns
+
+
+@pytest.mark.compat
+@pytest.mark.prefect
+def test_the_cause_is_duckdbs_metadata_reuse_and_the_next_run_repairs_the_file(
+    tmp_path: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The control: with DuckDB's default (experimental_metadata_reuse on) the same sequence breaks the file for
+    DuckDB 1.1.3 (as release 0.1.0 did); one run of today's code, which writes with it off, repairs it."""
+    with monkeypatch.context() as patched:
+        patched.setattr(storage, "WRITER_CONFIG", {"experimental_metadata_reuse": True})
+        warehouse = _the_reported_sequence(tmp_path)
+    broken = read_with_old_duckdb(warehouse)
+    assert "Failed to load metadata pointer" in str(broken.get("error")), broken
+    assert _ingest([quarter_dump(tmp_path, 2025, 2)], warehouse) == 0
+    repaired = read_with_old_duckdb(warehouse)
+    assert "error" not in repaired, repaired["error"]
+    assert repaired["rows"] == current_mart(warehouse)[0]
