@@ -7,11 +7,12 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from etl.load.storage import create_database, writer_config
-from etl.models import COLUMN_LABELS, COLUMN_NAMES, Report
+from etl.models import COLUMN_LABELS, COLUMN_NAMES, RawReport, Report
 from etl.parse.report import content_sha256
 from etl.settings import get_settings
 from etl.vocabulary import OutcomeKind
@@ -141,7 +142,8 @@ def _same_content(conn: duckdb.DuckDBPyConnection, report: Report, content: str)
 def _insert_raw(conn: duckdb.DuckDBPyConnection, report: Report, now: datetime, run_id: str | None) -> None:
     raw = report.raw
     conn.execute(
-        "insert into raw.source_file values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into raw.source_file (source_sha256, file_name, source_format, byte_size, page_count, title, "
+        "quarter_header, ingested_at, run_id, template, sheet) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             raw.source_sha256,
             raw.source_file,
@@ -152,14 +154,40 @@ def _insert_raw(conn: duckdb.DuckDBPyConnection, report: Report, now: datetime, 
             raw.quarter_header,
             now,
             run_id,
+            raw.template,
+            raw.sheet,
         ],
     )
-    cells = [
-        [raw.source_sha256, row.line, list(row.pages), index, name, COLUMN_LABELS[name], row.cells[index]]
-        for row in raw.rows
-        for index, name in enumerate(COLUMN_NAMES)
-    ]
-    conn.executemany("insert into raw.extracted_cell values (?, ?, ?, ?, ?, ?, ?)", cells)
+    conn.executemany(
+        "insert into raw.extracted_cell (source_sha256, row_no, pages, column_index, column_name, column_label, "
+        "cell_text, source_column, source_header) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _raw_cells(raw),
+    )
+
+
+def _raw_cells(raw: RawReport) -> list[list[Any]]:
+    """raw.extracted_cell's rows: the nine canonical cells with the source column each came from (the template's
+    mapping; a one-column status fills 已完成 and 未完成 from one column), then the extra columns' cells."""
+    source: dict[str, tuple[int, str]] = {}
+    extras: list[tuple[int, str]] = []
+    for column in raw.columns:
+        if column.field is None:
+            extras.append((column.position, column.header))
+        for name in ("done", "not_done") if column.field == "status" else (column.field,):
+            if name is not None:
+                source[name] = (column.position, column.header)
+    out: list[list[Any]] = []
+    for row in raw.rows:
+        pages = list(row.pages)
+        for index, name in enumerate(COLUMN_NAMES):
+            position, header = source.get(name, (None, None))
+            out.append([raw.source_sha256, row.line, pages, index, name, COLUMN_LABELS[name], row.cells[index],
+                        position, header])  # fmt: skip
+        for k, text in enumerate(row.extra):
+            position, header = extras[k] if k < len(extras) else (None, raw.extra_headers[k])
+            out.append([raw.source_sha256, row.line, pages, len(COLUMN_NAMES) + k, "extra", header, text,
+                        position, header])  # fmt: skip
+    return out
 
 
 def _insert_core(conn: duckdb.DuckDBPyConnection, report: Report, content: str, now: datetime) -> None:
