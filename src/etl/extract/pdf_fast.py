@@ -63,7 +63,7 @@ def read_fast(data: bytes, file_name: str, templates: TemplateSet | None = None)
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise ReportError.single(file_name, _pdfium_message(exc)) from exc
+        raise ReportError.single(file_name, _pdfium_message(exc, data)) from exc
     templates = templates if templates is not None else load_templates()
     try:
         result = FastRead(page_count=len(doc))
@@ -84,11 +84,27 @@ def read_fast(data: bytes, file_name: str, templates: TemplateSet | None = None)
         doc.close()
 
 
-def _pdfium_message(exc: Exception) -> str:
+def _pdfium_message(exc: Exception, data: bytes | None = None) -> str:
     text = str(exc)
     if "password" in text.lower():
         return "the PDF is encrypted or password-protected; export it again without a password"
+    # PDFium refuses a document with an empty page tree but reports no error ("PDFium: Success"); pdfminer reads
+    # the page tree as it is, so it tells a PDF without pages from one it cannot parse.
+    if data is not None and "Success" in text and _has_no_pages(data):
+        return "the PDF has no pages (its page tree is empty): there is no report in it"
     return f"not a readable PDF (pdfium: {text})"
+
+
+def _has_no_pages(data: bytes) -> bool:
+    import io
+
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return len(pdf.pages) == 0
+    except Exception:  # not readable by pdfminer either: the generic message stands
+        return False
 
 
 def _read_page(

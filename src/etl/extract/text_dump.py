@@ -20,14 +20,45 @@ ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
 MAX_HEADER_CONTINUATIONS = 2
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
 def decode_text(data: bytes, file_name: str) -> str:
-    """Decode a dump as UTF-8 (with or without BOM) or GB18030/GBK, the encodings Chinese offices use."""
+    """Decode a dump as UTF-8 (with or without BOM) or GB18030/GBK, the encodings Chinese offices use.
+
+    When neither fits, the error names the first bad byte of the encoding that read further (a UTF-8 file with
+    one stray byte is named at that byte, not at its first Chinese character): its line and byte offset.
+    """
+    failures: list[tuple[int, str]] = []
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ReportError.single(file_name, "text is neither UTF-8 nor GB18030/GBK; re-save it as UTF-8")
+        except UnicodeDecodeError as exc:
+            # utf-8-sig counts offsets after the BOM it skipped.
+            skipped = len(_BOM) if encoding == "utf-8-sig" and data.startswith(_BOM) else 0
+            failures.append((exc.start + skipped, encoding))
+    offset, encoding = max(failures)
+    line = data.count(b"\n", 0, offset) + 1  # 0x0A is a newline in both encodings, never part of a character
+    column = offset - data.rfind(b"\n", 0, offset)
+    label = "UTF-8" if encoding == "utf-8-sig" else "GB18030/GBK"
+    raise ReportError.single(
+        file_name,
+        f"text is neither UTF-8 nor GB18030/GBK: byte 0x{data[offset]:02X} at byte offset {offset} "
+        f"(byte {column} of the line) is not valid {label} "
+        "there; re-save the file as UTF-8",
+        line=line,
+    )
+
+
+def split_lines(text: str) -> list[str]:
+    """The text's lines as editors count them: split at "\n" (and "\r\n") only.
+
+    str.splitlines() also splits at U+2028, U+2029, U+0085, \v, \f and \x1c-\x1e, which editors show inside a
+    line: a cell holding one of them would cut its row in two and every later line number would be off. Inside a
+    cell they are kept (etl.normalize.text.clean_cell reads the line separators among them as line breaks).
+    """
+    lines = text.split("\n")
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 def read_text_dump(path: Path, templates: TemplateSet | None = None) -> RawReport:
@@ -41,9 +72,9 @@ def parse_text_dump(data: bytes, file_name: str, templates: TemplateSet | None =
         raise ReportError.single(file_name, "the file is empty")
     templates = templates if templates is not None else load_templates()
     text = decode_text(data, file_name)
-    lines = text.splitlines()
+    lines = split_lines(text)
 
-    title: str | None = None
+    title_lines: list[str] = []
     column_map: ColumnMap | None = None
     page = 0
     rows: list[RawRow] = []
@@ -70,6 +101,16 @@ def parse_text_dump(data: bytes, file_name: str, templates: TemplateSet | None =
                 raise ReportError.single(file_name, str(exc), page=page, line=line_no) from exc
             if column_map is None:
                 column_map = page_map
+            elif page_map.quarter != column_map.quarter:
+                problems.append(
+                    Problem(
+                        f"the quarter column header {page_map.quarter_header!r} differs from "
+                        f"{column_map.quarter_header!r} on page 1: the pages do not belong to one report",
+                        page=page,
+                        line=line_no,
+                        column="第N季度",
+                    )
+                )
             elif page_map.fields != column_map.fields:
                 raise ReportError.single(
                     file_name,
@@ -81,8 +122,9 @@ def parse_text_dump(data: bytes, file_name: str, templates: TemplateSet | None =
             i += 1
             continue
         if page == 0:
-            if title is None:
-                title = lines[i].strip()
+            # Every line before the table is the title: a long title wraps over two lines, and a label such as
+            # 附件1 may stand above it (etl.parse.title drops that label).
+            title_lines.append(lines[i].strip())
             i += 1
             continue
         assert column_map is not None  # a page starts with its header
@@ -102,8 +144,9 @@ def parse_text_dump(data: bytes, file_name: str, templates: TemplateSet | None =
 
     if column_map is None:
         raise ReportError.single(file_name, "no table header (序号 … 落实情况) found: not a report table")
-    if title is None:
+    if not title_lines:
         raise ReportError.single(file_name, "no title line before the table", page=1)
+    title = " ".join(title_lines)
     if problems:
         raise ReportError(file_name, problems)
     return RawReport(

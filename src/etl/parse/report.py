@@ -131,9 +131,14 @@ def _task_row(row: RawRow, task: _Task) -> TaskRow:
 
 
 def _structure_problems(rows: list[TaskRow]) -> list[Problem]:
-    """A task number may appear once per row kind; a repeated one is an error naming both lines."""
+    """A task number may appear once per row kind, with one set of task columns; a contradiction names both lines.
+
+    A task opened twice with different task columns (two titles for task 5, say on two pages) is two tasks that
+    cannot both be task 5: which one the report means is not for the parser to guess.
+    """
     problems: list[Problem] = []
     seen: dict[tuple[int, str], TaskRow] = {}
+    first_of_task: dict[int, TaskRow] = {}
     for row in rows:
         key = (row.task_no, row.plan_type)
         if key in seen:
@@ -148,7 +153,29 @@ def _structure_problems(rows: list[TaskRow]) -> list[Problem]:
             )
         else:
             seen[key] = row
+        first = first_of_task.setdefault(row.task_no, row)
+        for field, label in _TASK_FIELDS:
+            if getattr(row, field) != getattr(first, field):
+                problems.append(
+                    Problem(
+                        f"task {row.task_no} appears twice with different {label}: {getattr(first, field)!r} "
+                        f"(page {first.source_pages[0]}, line {first.source_line}) and {getattr(row, field)!r}",
+                        page=row.source_pages[0],
+                        line=row.source_line,
+                        column=label,
+                    )
+                )
+                break
     return problems
+
+
+# The task columns every row of one task shares, with the column each is read from.
+_TASK_FIELDS: tuple[tuple[str, str], ...] = (
+    ("task_title", "目标任务"),
+    ("responsible_units", "责任分工"),
+    ("lead_office", "责任分工"),
+    ("phone", "监督方式"),
+)
 
 
 def content_sha256(report: Report) -> str:

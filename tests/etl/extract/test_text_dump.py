@@ -43,7 +43,7 @@ def _gbk(text: str) -> bytes:
 
 
 def test_undecodable_bytes_are_refused_clearly() -> None:
-    with pytest.raises(ReportError, match="x.txt: text is neither UTF-8 nor GB18030"):
+    with pytest.raises(ReportError, match="x.txt: line 1: text is neither UTF-8 nor GB18030/GBK: byte 0x"):
         parse_text_dump(b"\xff\xfe\x00\x81\x30\x81" * 10, "x.txt")
 
 
