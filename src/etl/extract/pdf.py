@@ -22,9 +22,12 @@ pdfplumber alone. What the reference adds over plain pdfplumber:
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import re
+import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +39,7 @@ from pdfminer.utils import apply_matrix_pt
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from etl.errors import ReportError
+from etl.errors import Problem, ReportError
 from etl.extract.grid import (
     Char,
     PageContext,
@@ -49,8 +52,9 @@ from etl.extract.grid import (
     open_ends,
     read_page_table,
 )
-from etl.extract.template import TemplateSet, load_templates
-from etl.models import RawReport
+from etl.extract.template import ColumnMap, TemplateMismatch, TemplateSet, load_templates
+from etl.models import COLUMN_LABELS, RawReport
+from etl.vocabulary import PLAN_TYPE_BY_LABEL
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +81,7 @@ def parse_pdf(data: bytes, file_name: str, templates: TemplateSet | None = None)
 
     templates = templates if templates is not None else load_templates()
     check_pdf_bytes(data, file_name)
+    check_streams(data, file_name)
     fast = read_fast(data, file_name, templates)
     if fast.unreadable:
         log.info(
@@ -89,6 +94,7 @@ def parse_pdf(data: bytes, file_name: str, templates: TemplateSet | None = None)
         tables = [by_page[page] for page in sorted(by_page)]
     else:
         tables = fast.tables
+    tables = check_page_sequence(file_name, tables, fast.printed_numbers, templates, fast.notes)
     return _report(data, file_name, fast.page_count, tables, fast.notes, templates)
 
 
@@ -100,9 +106,11 @@ def parse_pdf_reference(data: bytes, file_name: str, templates: TemplateSet | No
     """Read a report PDF with pdfplumber alone: the reference the fast path is compared with."""
     templates = templates if templates is not None else load_templates()
     check_pdf_bytes(data, file_name)
+    check_streams(data, file_name)
     notes: list[str] = []
     page_count = _page_count(data, file_name)
     tables = _reference_tables(data, file_name, pages=None, notes=notes, templates=templates)
+    tables = check_page_sequence(file_name, tables, {}, templates, notes)
     return _report(data, file_name, page_count, tables, notes, templates)
 
 
@@ -110,14 +118,307 @@ def check_pdf_bytes(data: bytes, file_name: str) -> None:
     """Reject what is not a whole PDF before any parser sees it: empty, no %PDF- header, cut short.
 
     A truncated file must be rejected rather than read: pdfium repairs it and would return the pages it still
-    finds, silently losing the rest of the report.
+    finds, silently losing the rest of the report. Bytes after the last %%EOF are allowed when they are not PDF
+    syntax (mail gateways and signing tools append some), and so are a few bytes before %PDF- (readers look for
+    it in the first 1024 bytes); objects after the last %%EOF are an update cut short.
     """
     if not data.strip():
         raise ReportError.single(file_name, "the file is empty")
     if b"%PDF-" not in data[:1024]:
         raise ReportError.single(file_name, "not a PDF file (no %PDF- header)")
-    if b"%%EOF" not in data[-2048:]:
+    end = data.rfind(b"%%EOF")
+    if end < 0:
         raise ReportError.single(file_name, "not a readable PDF: the file is cut short (no %%EOF at its end)")
+    if _PDF_SYNTAX.search(data, end + 5):
+        raise ReportError.single(
+            file_name,
+            "not a readable PDF: the file is cut short (objects after its last %%EOF: an update that did not end)",
+        )
+
+
+# What only a PDF body holds: after the last %%EOF it means the file goes on and was cut.
+_PDF_SYNTAX = re.compile(rb"\d+\s+\d+\s+obj\b|\bendobj\b|\bstartxref\b|\bxref\b|\btrailer\b|\bstream\b")
+# Stream data a check inflates at most (per stream); what is beyond is left to the extraction limits (a bomb).
+STREAM_CHECK_BYTES = 64 << 20
+
+
+def check_streams(data: bytes, file_name: str) -> None:
+    """Every Flate-compressed stream must inflate without error; ReportError naming page and object otherwise.
+
+    A stream with bytes overwritten (a damaged font program, a damaged page content) fails its checksum or its
+    codes. PDFium does not say so: it uses what it could inflate, and a font it cannot load is replaced, so
+    characters are silently lost. Only the stream data up to STREAM_CHECK_BYTES is inflated, into nothing.
+    """
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import PDFStream
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+    except ReportError:
+        raise
+    except Exception:  # what pdfminer cannot parse at all, the extractors report in their own words
+        return
+    damaged: list[tuple[int, str]] = []
+    for xref in document.xrefs:
+        for objid in xref.get_objids():
+            try:
+                obj = document.getobj(objid)
+            except Exception:  # an object pdfminer cannot parse: left to the extractors
+                continue
+            if not isinstance(obj, PDFStream):
+                continue
+            error = _inflate_error(obj)
+            if error is not None:
+                damaged.append((objid, error))
+    if damaged:
+        uses = _object_uses(document, {objid for objid, _ in damaged})
+        problems = []
+        for objid, error in sorted(set(damaged)):
+            page, what = uses.get(objid, (None, "a stream"))
+            problems.append(
+                Problem(
+                    f"object {objid} ({what}) does not decode ({error}): the file is damaged and its text cannot "
+                    "be read reliably; export or send it again",
+                    page=page,
+                )
+            )
+        raise ReportError(file_name, problems)
+
+
+def _inflate_error(stream: Any) -> str | None:
+    """The zlib error of a stream whose first filter is FlateDecode, None when it inflates (or is not Flate)."""
+    filters = stream.get_filters()
+    if not filters or getattr(filters[0][0], "name", None) not in ("FlateDecode", "Fl"):
+        return None
+    inflater = zlib.decompressobj()
+    pending = stream.rawdata or b""
+    produced = 0
+    try:
+        while pending and produced < STREAM_CHECK_BYTES:
+            produced += len(inflater.decompress(pending, 1 << 20))
+            pending = inflater.unconsumed_tail
+    except zlib.error as exc:
+        return str(exc)
+    return None
+
+
+def _object_uses(document: Any, wanted: set[int]) -> dict[int, tuple[int, str]]:
+    """For the objects in ``wanted``: the first page that uses each, and as what (content, font program …)."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdftypes import PDFObjRef, resolve1
+
+    uses: dict[int, tuple[int, str]] = {}
+
+    def note(ref: Any, page: int, what: str) -> None:
+        if isinstance(ref, PDFObjRef) and ref.objid in wanted and ref.objid not in uses:
+            uses[ref.objid] = (page, what)
+
+    try:
+        for number, page in enumerate(PDFPage.create_pages(document), start=1):
+            contents = page.attrs.get("Contents")
+            for ref in contents if isinstance(contents, list) else [contents]:
+                note(ref, number, "the page's content stream")
+            fonts = resolve1(page.resources.get("Font")) or {}
+            for font_ref in fonts.values():
+                font = resolve1(font_ref) or {}
+                descendants = resolve1(font.get("DescendantFonts")) or []
+                for part in [font, *(resolve1(d) or {} for d in descendants)]:
+                    base = getattr(resolve1(part.get("BaseFont")), "name", "?")
+                    note(part.get("ToUnicode"), number, f"the Unicode map of font {base}")
+                    descriptor = resolve1(part.get("FontDescriptor")) or {}
+                    for key in ("FontFile", "FontFile2", "FontFile3"):
+                        note(descriptor.get(key), number, f"the embedded program of font {base}")
+            for ref in (resolve1(page.resources.get("XObject")) or {}).values():
+                note(ref, number, "an image or form drawn on the page")
+    except Exception:  # naming the page is a courtesy; the object number is named anyway
+        pass
+    return uses
+
+
+# --- Pages missing or out of order: never join rows across pages that do not follow each other ---------------------
+
+_TASK_NUMBER = re.compile(r"[0-9０-９]{1,9}")
+# An item marker (1. 2. …) at the start of a text or after whitespace or sentence-ending punctuation, not a decimal.
+_ITEM_MARKER = re.compile(r"(?:^|(?<=[\s。；;！!？?]))(\d{1,2})[.．](?![0-9])")
+# The text fields a row continued across a page break carries on: the quarter's plan and what was done.
+_CONTINUED_FIELDS: tuple[str, ...] = ("quarter_plan", "progress")
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where, in a page's own column order, the fields the page-sequence checks read are (None: no such column)."""
+
+    task_no: int | None
+    plan_kind: int | None
+    continued: tuple[tuple[int, str], ...]  # (column, its label) of the text fields that continue across pages
+
+    @classmethod
+    def of(cls, column_map: ColumnMap) -> _Columns:
+        continued = tuple(
+            (position, COLUMN_LABELS[name])
+            for name in _CONTINUED_FIELDS
+            if (position := column_map.position(name)) is not None
+        )
+        return cls(column_map.position("task_no"), column_map.position("plan_kind"), continued)
+
+
+def check_page_sequence(
+    file_name: str,
+    tables: Sequence[PageTable],
+    printed: dict[int, int],
+    templates: TemplateSet,
+    notes: list[str] | None = None,
+) -> list[PageTable]:
+    """The page tables in reading order; ReportError for pages missing or out of order that cannot be put right.
+
+    Rows that a page break splits are joined to the previous page's last row; when the pages do not follow each
+    other, that joins one task's text to another's. Three signs, each naming the pages:
+
+    - the page numbers printed in the footers (``printed``, file page → printed number) must run on by one. When
+      every table page has one and together they run on without a gap, pages merely shuffled in the file are put
+      back in the order of their printed numbers (noted in ``notes``): that order is unambiguous;
+    - task numbers follow the city's master list, so the first task a page opens must not come before a task
+      an earlier page opened;
+    - a row continued at the top of a page must continue the numbered items (1. 2. …) of the row it would join:
+      a continuation starting at item 3 cannot belong to a row whose items ended at 5;
+
+    and every page that repeats the header must name the first page's quarter (第三季度 throughout).
+    """
+    problems: list[Problem] = []
+    tables = list(tables)
+    if not tables:
+        return tables
+    try:
+        column_map = templates.match(tables[0].header_lines or [list(tables[0].header)])
+    except TemplateMismatch:
+        return tables  # build_report refuses the header, naming what it found
+    columns = _Columns.of(column_map)
+    for table in tables[1:]:
+        if not table.header_lines:
+            continue
+        try:
+            page_map = templates.match(table.header_lines)
+        except TemplateMismatch:
+            continue  # build_report refuses it
+        if page_map.quarter != column_map.quarter:
+            problems.append(
+                Problem(
+                    f"the quarter column header {page_map.quarter_header!r} differs from "
+                    f"{column_map.quarter_header!r} on the first page: the pages do not belong to one report",
+                    page=table.page,
+                    column="第N季度",
+                )
+            )
+    numbered = sorted((page, number) for page, number in printed.items() if any(t.page == page for t in tables))
+    shuffled = [number for _, number in numbered] != sorted(number for _, number in numbered)
+    whole = len(numbered) == len(tables) and all(
+        b - a == 1 for a, b in itertools.pairwise(sorted(number for _, number in numbered))
+    )
+    if shuffled and whole:
+        by_page = dict(numbered)
+        tables.sort(key=lambda table: by_page[table.page])
+        if notes is not None:
+            notes.append(
+                "the pages are out of order in the file (printed page numbers "
+                + ", ".join(str(number) for _, number in numbered)
+                + "): read in the order of their printed numbers"
+            )
+    else:
+        for (page, number), (next_page, next_number) in itertools.pairwise(numbered):
+            if next_number - number == next_page - page:
+                continue
+            if next_number > number + (next_page - page) and not shuffled:
+                missing = next_number - number - (next_page - page)
+                message = (
+                    f"the printed page numbers jump from {number} (page {page}) to {next_number}: {missing} "
+                    "page(s) missing; rows cannot be joined across the gap"
+                )
+            else:
+                message = (
+                    f"the page printed as page {next_number} follows the page printed as {number} (page {page}): "
+                    "the pages are out of order, repeated or missing"
+                )
+            problems.append(Problem(message, page=next_page))
+    highest: tuple[int, int] | None = None  # (task number, page) of the highest task opened so far
+    continued = [False, *(_continues(table, columns) for table in tables[1:])]
+    for index, table in enumerate(tables):
+        # A 序号 cell a page break cuts (26 / 6) is read whole after joining, not here: leave out both parts.
+        last_cut = index + 1 < len(tables) and continued[index + 1]
+        numbers = _opened_tasks(table, columns, skip_first=continued[index], skip_last=last_cut)
+        if numbers and highest is not None and numbers[0] < highest[0]:
+            problems.append(
+                Problem(
+                    f"task numbers do not ascend across pages: this page opens task {numbers[0]} after page "
+                    f"{highest[1]} opened task {highest[0]} (tasks follow the master list's order): the pages are "
+                    "out of order",
+                    page=table.page,
+                )
+            )
+        for number in numbers:
+            if highest is None or number > highest[0]:
+                highest = (number, table.page)
+    for previous, table in itertools.pairwise(tables):
+        problem = _continuation_problem(previous, table, columns)
+        if problem is not None:
+            problems.append(problem)
+    if problems:
+        raise ReportError(file_name, problems)
+    return tables
+
+
+def _continues(table: PageTable, columns: _Columns) -> bool:
+    """Whether a page's first row continues the previous page's last row (its row kind is not a whole label)."""
+    if not table.rows or columns.plan_kind is None:
+        return False
+    return re.sub(r"\s+", "", table.rows[0].cells[columns.plan_kind]) not in PLAN_TYPE_BY_LABEL
+
+
+def _opened_tasks(table: PageTable, columns: _Columns, *, skip_first: bool, skip_last: bool) -> list[int]:
+    """The task numbers the page's rows open, in order."""
+    numbers: list[int] = []
+    if columns.task_no is None:
+        return numbers
+    column = columns.task_no
+    rows = list(table.rows)
+    for position, row in enumerate(rows):
+        if (position == 0 and skip_first) or (position == len(rows) - 1 and skip_last):
+            continue
+        text = re.sub(r"\s+", "", row.cells[column])
+        if row.starts[column] and _TASK_NUMBER.fullmatch(text):
+            numbers.append(int(text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))))
+    return numbers
+
+
+def _continuation_problem(previous: PageTable, table: PageTable, columns: _Columns) -> Problem | None:
+    """A row continued at the top of ``table`` whose numbered items do not go on from those of the row before."""
+    if not previous.rows or not table.rows:
+        return None
+    last, first = previous.rows[-1], table.rows[0]
+    if not _continues(table, columns):
+        return None  # a new row, not a continuation
+    for column, label in columns.continued:
+        before = _items_in_sequence(last.cells[column])
+        after = _ITEM_MARKER.search(first.cells[column])
+        if before and after is not None and int(after.group(1)) != before + 1:
+            return Problem(
+                f"the row continued at the top of this page starts its {label} "
+                f"text with item {after.group(1)}. but the row it would continue, at the foot of page "
+                f"{previous.page}, ended with item {before}.: it cannot belong to that row (a page missing or out "
+                "of order)",
+                page=table.page,
+                column=label,
+            )
+    return None
+
+
+def _items_in_sequence(text: str) -> int:
+    """How many numbered items 1., 2., 3. … follow each other in ``text`` (0 when it does not start a list)."""
+    expected = 1
+    for match in _ITEM_MARKER.finditer(text):
+        if int(match.group(1)) == expected:
+            expected += 1
+    return expected - 1
 
 
 def _report(

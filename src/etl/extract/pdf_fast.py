@@ -6,9 +6,12 @@ makes the same grid.Char list and grid.Ruling list the reference gets from pdfpl
 with grid.cells_from_rulings, and reads the table with the same grid.read_page_table. The two therefore
 differ only in what they see in the PDF, and the layout tests compare them cell for cell.
 
-What the fast path cannot read it does not guess: a rotated page, Form XObjects (nested content that may hold
-lines), or lines that do not make a plain ruled grid are reported as ``unreadable`` pages, which
-pdf.parse_pdf reads with pdfplumber instead.
+What the fast path cannot read it does not guess: Form XObjects (nested content that may hold lines), or lines
+that do not make a plain ruled grid are reported as ``unreadable`` pages, which pdf.parse_pdf reads with
+pdfplumber instead. A page turned for display (/Rotate 90, 180, 270) is read in its own upright orientation.
+An embedded font PDFium cannot load (a damaged font program) is an error: PDFium would drop its characters.
+The page number printed in each footer is kept (``printed_numbers``) so that pdf.py can tell pages missing or
+out of order.
 
 Characters are read like the reference reads them: generated characters (PDFium's inferred spaces and line
 breaks) are left out, only visible ones are kept (a character of a text object whose clipping path hides it
@@ -19,13 +22,16 @@ twice are removed per page where found.
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from etl.errors import ReportError
 from etl.extract.grid import (
+    RUNNING_TEXT_BAND,
     Char,
     GridUnreadable,
     PageContext,
@@ -36,6 +42,8 @@ from etl.extract.grid import (
     drop_duplicates,
     only_running_text,
     read_page_table,
+    table_bbox,
+    visual_lines,
 )
 from etl.extract.template import TemplateSet, load_templates
 
@@ -56,6 +64,8 @@ class FastRead:
     tables: list[PageTable] = field(default_factory=list)
     unreadable: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # The page number printed in each page's footer (第 3 页, - 3 -, 3/12 …), where one is found.
+    printed_numbers: dict[int, int] = field(default_factory=dict)
 
 
 def read_fast(data: bytes, file_name: str, templates: TemplateSet | None = None) -> FastRead:
@@ -110,11 +120,23 @@ def _has_no_pages(data: bytes) -> bool:
 def _read_page(
     page: pdfium.PdfPage, number: int, file_name: str, result: FastRead, scan: PageScan, templates: TemplateSet
 ) -> None:
+    rotation = page.get_rotation() % 360
+    if rotation:
+        # /Rotate only turns the page for display: its text and lines are upright in the page's own space, where
+        # they are read (the document was opened from bytes, so the file is not changed).
+        page.set_rotation(0)
+        result.notes.append(f"page {number}: displayed rotated by {rotation}°, read in its upright orientation")
     _width, height = page.get_size()
-    if page.get_rotation() % 360:
-        result.unreadable.append(number)
-        return
     objects = _page_objects(page, height)
+    if objects.damaged_fonts:
+        raise ReportError.single(
+            file_name,
+            "the embedded font(s) "
+            + ", ".join(objects.damaged_fonts)
+            + " cannot be loaded (the PDF library had to substitute another font, and characters drawn with it "
+            "would be lost): the file is damaged; export or send it again",
+            page=number,
+        )
     chars = _page_chars(page, height, objects.clipped)
     kept, copies = drop_duplicates(chars)
     scan.saw(number, has_text=bool(kept), has_image=objects.has_image)
@@ -132,9 +154,15 @@ def _read_page(
     try:
         boxes = cells_from_rulings(objects.rulings)
     except GridUnreadable:
+        printed = printed_page_number(kept, height, None)
+        if printed is not None:
+            result.printed_numbers[number] = printed
         if objects.rulings or not only_running_text(kept, height):
             result.unreadable.append(number)  # the reference decides: a table it can read, or the error
         return
+    printed = printed_page_number(kept, height, table_bbox(boxes)[3])
+    if printed is not None:
+        result.printed_numbers[number] = printed
     result.tables.append(read_page_table(boxes, kept, context))
     result.notes.extend(context.notes)
 
@@ -146,6 +174,8 @@ class _Objects:
     clipped: list[tuple[int, Rect, Rect]] = field(default_factory=list)
     has_image: bool = False
     has_form: bool = False
+    # Embedded (subset) fonts PDFium could not load and replaced with a substitute.
+    damaged_fonts: list[str] = field(default_factory=list)
 
 
 def _page_objects(page: pdfium.PdfPage, height: float) -> _Objects:
@@ -155,6 +185,7 @@ def _page_objects(page: pdfium.PdfPage, height: float) -> _Objects:
     matrix = pdfium_c.FS_MATRIX()
     x, y = ctypes.c_float(), ctypes.c_float()
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    fonts: set[int] = set()
     for k in range(pdfium_c.FPDFPage_CountObjects(raw)):
         obj = pdfium_c.FPDFPage_GetObject(raw, k)
         kind = pdfium_c.FPDFPageObj_GetType(obj)
@@ -162,6 +193,7 @@ def _page_objects(page: pdfium.PdfPage, height: float) -> _Objects:
             pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
             _path_rulings(obj, matrix, height, x, y, out.rulings)
         elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            _check_font(pdfium_c.FPDFTextObj_GetFont(obj), fonts, out.damaged_fonts)
             clip = pdfium_c.FPDFPageObj_GetClipPath(obj)
             if not clip:
                 continue
@@ -183,6 +215,55 @@ def _page_objects(page: pdfium.PdfPage, height: float) -> _Objects:
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
             out.has_form = True
     return out
+
+
+# A subset font's name starts with six capital letters and "+" (ABCDEF+NotoSerifCJK): by definition (PDF 32000,
+# 9.6.4) its program is embedded in the file.
+_SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
+
+
+def _check_font(font: Any, seen: set[int], damaged: list[str]) -> None:
+    """Note a subset font whose embedded program PDFium could not load.
+
+    When an embedded font program is damaged (bytes overwritten, a stream that does not inflate), PDFium silently
+    substitutes a font of its own and reports the font as not embedded; characters whose glyphs it then cannot
+    find are left out of the page's text (招引一批 → 引一批). A subset font is embedded by definition, so "not
+    embedded" is the tell.
+    """
+    address = ctypes.cast(font, ctypes.c_void_p).value or 0
+    if not address or address in seen:
+        return
+    seen.add(address)
+    if pdfium_c.FPDFFont_GetIsEmbedded(font):
+        return
+    buffer = ctypes.create_string_buffer(256)
+    pdfium_c.FPDFFont_GetBaseFontName(font, buffer, len(buffer))
+    name = buffer.value.decode("latin-1", errors="replace")
+    if _SUBSET_TAG.match(name) and name not in damaged:
+        damaged.append(name)
+
+
+# A page number as footers print it: 第 3 页 (共 12 页), - 3 -, 3 / 12, Page 3, or a bare 3.
+_PRINTED_NUMBER = re.compile(
+    r"第\s*(\d{1,4})\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|[-—–]?\s*(\d{1,4})\s*[-—–]?"
+    r"|(\d{1,4})\s*/\s*\d{1,4}|(?:[Pp]age|PAGE)\s*(\d{1,4})(?:\s*of\s*\d{1,4})?"
+)
+
+
+def printed_page_number(chars: list[Char], height: float, table_bottom: float | None) -> int | None:
+    """The page number printed in the footer band (below the table, in the bottom RUNNING_TEXT_BAND), if any.
+
+    All the footer's text must be the page number, so a figure of the table never reads as one.
+    """
+    band = height * (1 - RUNNING_TEXT_BAND)
+    footer = [ch for ch in chars if ch.top >= band and (table_bottom is None or ch.top >= table_bottom - 1)]
+    if not footer:
+        return None
+    text = " ".join(visual_lines(footer)).strip()
+    match = _PRINTED_NUMBER.fullmatch(text)
+    if match is None:
+        return None
+    return int(next(group for group in match.groups() if group))
 
 
 def _path_rulings(

@@ -28,8 +28,12 @@ def is_report_file(path: Path) -> bool:
 
 
 def looks_like_pdf(head: bytes) -> bool:
-    """Whether a file's first bytes (up to 1 KiB) make it a PDF for read_source: %PDF after optional whitespace."""
-    return head.lstrip().startswith(b"%PDF")
+    """Whether a file's first bytes (up to 1 KiB) make it a PDF for read_source: a %PDF- header within them.
+
+    PDF readers look for the header in the first 1024 bytes, and mail gateways or signing tools sometimes put a
+    few bytes before it; a text dump never contains "%PDF-" at its start.
+    """
+    return b"%PDF-" in head[:1024]
 
 
 def office_kind(path: Path, head: bytes) -> str | None:
