@@ -191,8 +191,25 @@ def test_reads_what_read_source_reads_and_reuses_its_child() -> None:
     assert first == second == read_source(REAL_PDF)
     assert stats.in_child and stats.page_count == 12 and again.child_pid == stats.child_pid
     text, text_stats = read_source_guarded_with_stats(REAL_TEXT_DUMP)
-    assert not text_stats.in_child and text == read_source(REAL_TEXT_DUMP)
+    assert text_stats.in_child and text == read_source(REAL_TEXT_DUMP)  # every format, since issue 16
     assert not record_differences(parse_report(text), parse_report(first))
+
+
+def test_a_text_dump_whose_parsing_takes_too_long_is_stopped_by_the_time_limit(tmp_path: Path) -> None:
+    """Issue 16, defect 7: text dumps were read in-process without a time bound and cells were cleaned after it.
+
+    A 5 MB cell (the real report with one 落实情况 cell grown to that size) reads in well under a second; its
+    parsing (cleaning, metrics) takes seconds, and it now runs in the child within the time limit.
+    """
+    lines = REAL_TEXT_DUMP.read_text(encoding="utf-8").split("\n")
+    cells = lines[6].split("\t")
+    cells[8] = "1.推进<br>" * 420_000
+    lines[6] = "\t".join(cells)
+    path = tmp_path / "huge_cell.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    error, seconds = rejected(path, ExtractLimits(max_extract_seconds=2))
+    assert "time limit of 2 s (max_extract_seconds, ETL_MAX_EXTRACT_SECONDS)" in str(error)
+    assert seconds < 20
 
 
 def test_a_child_killed_by_a_limit_is_replaced_and_the_next_file_is_read() -> None:

@@ -7,12 +7,16 @@ name themselves in the error when hit (settings, overridable by ETL_* variables)
 - ``max_pages`` (ETL_MAX_PAGES, 1000): a PDF's page count, counted by PDFium before any page is read;
 - ``max_extract_memory_mb`` (ETL_MAX_EXTRACT_MEMORY_MB, 2048): the address space (RLIMIT_AS) of the process
   that extracts a PDF;
-- ``max_extract_seconds`` (ETL_MAX_EXTRACT_SECONDS, 300): wall-clock time for one PDF; the process is killed.
+- ``max_extract_seconds`` (ETL_MAX_EXTRACT_SECONDS, 300): wall-clock time for one file (reading and parsing it);
+  the process is killed.
 
-Text dumps are small and read with plain Python, so only the size limit applies and they are read in-process.
-A PDF is read in a child process (etl.extract.guarded_child): parsing it runs C code (PDFium) and pure-Python
-code (pdfminer) on untrusted bytes, and only a separate process can be stopped when it runs too long, capped in
-memory without capping the caller, and lost when it crashes. The page count is taken in the child too, so not
+Every file, whatever its format, is read in a child process, and the child then runs the parse step on what it
+read (guarded_child.FOLLOW_UP), so the limits bound all of a file's work: before issue 16 a text dump was read
+in-process without a time bound, and a PDF's cells were cleaned after the extraction limit (a cell that cleaning
+took minutes over held the writer lock). Reading a PDF runs C code (PDFium) and pure-Python code (pdfminer) on
+untrusted bytes, a Word or Excel file is a ZIP package (a decompression bomb is possible), and only a separate
+process can be stopped when it runs too long, capped in memory without capping the caller, and lost when it
+crashes. The page count is taken in the child too, so not
 even PDFium's page-tree parser sees a hostile file in the caller.
 
 A child is a fresh interpreter (``python -m etl.extract.guarded_child``) started with subprocess: the fork and
@@ -61,8 +65,6 @@ from pathlib import Path
 from typing import Any
 
 from etl.errors import ReportError
-from etl.extract.source import OLE2_MAGIC, ZIP_MAGIC, looks_like_pdf, read_source
-from etl.extract.template import load_templates
 from etl.models import RawReport
 from etl.settings import Settings, get_settings
 
@@ -134,11 +136,10 @@ def read_source_guarded_with_stats(path: Path, limits: ExtractLimits | None = No
             f"the file is {size / MB:.1f} MB, more than the limit of {limits.max_file_mb:g} MB "
             "(max_file_mb, ETL_MAX_FILE_MB)",
         )
-    # Word and Excel files are ZIP packages (a decompression bomb is possible): they go to the child like PDFs.
-    if not looks_like_pdf(head) and not head.startswith((ZIP_MAGIC, OLE2_MAGIC)):
-        # a text dump (or an empty or misnamed file): plain Python on a bounded size
-        raw = read_source(path, load_templates(limits.templates_file))
-        return raw, ExtractStats(in_child=False, seconds=time.perf_counter() - started)
+    if not head.strip():
+        raise ReportError.single(path.name, "the file is empty")
+    # Every format is read in the child (issue 16): a text dump's reading and parsing had no time bound, and the
+    # child also runs the parse step (guarded_child.FOLLOW_UP), so its limits bound all of a file's work.
     return default_pool().extract(path, limits, started)
 
 
@@ -262,8 +263,9 @@ class ExtractorPool:
             except _ChildTimedOut:
                 raise ReportError.single(
                     path.name,
-                    f"extraction did not finish within the time limit of {limits.max_extract_seconds:g} s "
-                    "(max_extract_seconds, ETL_MAX_EXTRACT_SECONDS); the extraction process was stopped",
+                    f"reading and parsing the file did not finish within the time limit of "
+                    f"{limits.max_extract_seconds:g} s (max_extract_seconds, ETL_MAX_EXTRACT_SECONDS); the extraction "
+                    "process was stopped",
                 ) from None
             except _ChildDied as died:
                 raise ReportError.single(path.name, _death_message(died.exitcode, limits)) from None

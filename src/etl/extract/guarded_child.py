@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import faulthandler
 import importlib
+import logging
 import os
 import resource
 import signal
@@ -32,6 +33,8 @@ from etl.extract.source import read_source
 from etl.extract.template import load_templates
 from etl.models import RawReport
 
+log = logging.getLogger(__name__)
+
 # Imported when the child starts, so that reading a file does not pay for it.
 PRELOAD: tuple[str, ...] = (
     "pypdfium2",
@@ -46,7 +49,7 @@ def serve(conn: Connection) -> None:
     """Answer jobs until told to stop (None), the caller goes away, or memory ran out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle; it stops its children
     faulthandler.enable()  # a crash in C code prints the Python stack to stderr before the child dies
-    for module in PRELOAD:
+    for module in (*PRELOAD, FOLLOW_UP.split(":")[0]):
         importlib.import_module(module)
     as_soft, as_hard = resource.getrlimit(resource.RLIMIT_AS)
     cpu_soft, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
@@ -65,7 +68,9 @@ def serve(conn: Connection) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (_capped(memory_bytes, as_hard), as_hard))
         resource.setrlimit(resource.RLIMIT_CPU, (_capped(int(_cpu_used() + cpu_seconds) + 1, cpu_hard), cpu_hard))
         try:
-            reply: tuple[Any, ...] = ("ok", extract(Path(path), max_pages, pages, templates_file))
+            raw = extract(Path(path), max_pages, pages, templates_file)
+            follow_up(raw)
+            reply: tuple[Any, ...] = ("ok", raw)
         except ReportError as exc:
             reply = ("report_error", exc.file_name, exc.problems)
         except MemoryError:
@@ -82,6 +87,26 @@ def serve(conn: Connection) -> None:
         conn.send((*reply, stats))
         if reply[0] == "memory":
             return  # what was half-built when memory ran out is not worth keeping: the caller starts a new child
+
+
+# The rest of a file's work, run here after reading so that the child's time and memory limits bound it too (a
+# cell that took minutes to clean held the writer lock in the caller). It is named, not imported: extract does not
+# depend on parse. Its result is not sent back: the caller parses the RawReport again (a deterministic step that
+# has just finished here within the limits), and a ReportError it raises is reported there, in the parse step.
+FOLLOW_UP = "etl.parse.report:parse_report"
+
+
+def follow_up(raw: RawReport) -> None:
+    """Run FOLLOW_UP on the report just read; its ReportError (a bad row) is the caller's to report, not the file's
+    reading's, and any other exception the caller's parse step meets again."""
+    module_name, function_name = FOLLOW_UP.split(":")
+    function = getattr(importlib.import_module(module_name), function_name)
+    try:
+        function(raw)
+    except (MemoryError, RecursionError):
+        raise
+    except Exception:
+        log.debug("%s: the parse step fails here too; the caller reports it", raw.source_file, exc_info=True)
 
 
 def extract(path: Path, max_pages: int, pages: list[int | None], templates_file: str | None = None) -> RawReport:
