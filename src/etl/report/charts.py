@@ -245,4 +245,4 @@ def target_chart(rows: list[Target]) -> go.Figure:
         type="category", categoryorder="array", categoryarray=categories, autorange="reversed", automargin=True
     )
     fig.update_layout(barmode="overlay", bargap=0.35)
-    return _layout(fig, f"{quarter_label(year, quarter)} 各项目标完成情况（每项目标一行）", height=180 + 34 * len(rows))
+    return _layout(fig, f"{quarter_label(year, quarter)} 各项目标完成情况（每项目标一行）", height=170 + 30 * len(rows))

@@ -64,6 +64,7 @@ td.nowrap { white-space: nowrap; } .row-kind { color: #57606a; font-weight: bold
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   section { break-before: page; } section#latest { break-before: auto; }
   h2, h3 { break-after: avoid; } .chart, tr, .card { break-inside: avoid; }
+  .chart { zoom: .85; }  /* a tall chart (one row per target) still fits one page */
   thead { display: table-header-group; }
 }
 """.strip()
