@@ -355,7 +355,7 @@ def backfill(
     )
     summary.warehouse = str(settings.warehouse)
     summary.data_docs = str(gate.build_data_docs() or "")
-    summary.report = str(write_report(settings.warehouse, settings.report_file).path)
+    summary.report = str(write_report(settings.warehouse, settings.report_file, sql_dir=settings.sql_dir).path)
     summary.total_seconds = round(time.perf_counter() - started, 3)
     _publish(summary)
     logger.info(

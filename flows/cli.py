@@ -348,7 +348,7 @@ def report(
 
     settings = get_settings(warehouse=warehouse, report_file=out)
     try:
-        result = write_report(settings.warehouse, settings.report_file)
+        result = write_report(settings.warehouse, settings.report_file, sql_dir=settings.sql_dir)
     except FileNotFoundError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc

@@ -280,7 +280,7 @@ def _ingest_files(files: list[Path], warehouse: Path | None, *, lock_held: bool 
         summary = summarize_warehouse(staging, run_id, outcomes)
     summary.warehouse = str(settings.warehouse)
     summary.data_docs = str(gate.build_data_docs() or "")
-    summary.report = str(write_report(settings.warehouse, settings.report_file).path)
+    summary.report = str(write_report(settings.warehouse, settings.report_file, sql_dir=settings.sql_dir).path)
     publish_run_artifacts(summary)
     return summary
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl.report import write_report
 from etl.report.queries import ReportQueryError, load_query, run_query
 from tests.conftest import PROJECT_ROOT, SQL_DIR
 
@@ -74,3 +75,15 @@ def test_a_parameter_not_given_is_an_error_naming_the_file(sample_warehouse: Pat
         pytest.raises(ReportQueryError, match=r"open_tasks\.sql: .*parameters: (year|quarter)"),
     ):
         run_query(conn, SQL_DIR, "open_tasks", {"year": 2024})
+
+
+def test_the_report_reads_its_queries_from_the_sql_dir_it_is_given(sample_warehouse: Path, tmp_path: Path) -> None:
+    """write_report(sql_dir=…) is settings.sql_dir (ETL_SQL_DIR) in the flows and the CLI: the queries come from it."""
+    shutil.copytree(SQL_DIR, tmp_path / "sql")
+    latest = tmp_path / "sql" / "report" / "latest_quarter.sql"
+    text = latest.read_text(encoding="utf-8")
+    latest.write_text(text.replace("where is_current", "where is_current and quarter = 3"), encoding="utf-8")
+    page = write_report(sample_warehouse, tmp_path / "report.html", sql_dir=tmp_path / "sql").path.read_text("utf-8")
+    assert "政府工作报告任务完成情况 · 2024年Q3</h1>" in page
+    default = write_report(sample_warehouse, tmp_path / "default.html").path.read_text("utf-8")
+    assert "政府工作报告任务完成情况 · 2024年Q4</h1>" in default
