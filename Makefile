@@ -6,8 +6,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 # Debian packages the tests need: Chromium (the report is tested in a real headless browser) and CJK fonts (so
-# Chinese labels render). system-deps installs only what is missing: with both present it does nothing.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk
+# Chinese labels render); libgl1 and libglib2.0-0 for OpenCV, which the OCR engine (rapidocr-onnxruntime) needs.
+# system-deps installs only what is missing: with all present it does nothing.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libgl1 libglib2.0-0
 
 .PHONY: install system-deps run test lint typecheck pytest samples clean
 

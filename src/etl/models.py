@@ -13,7 +13,8 @@ COLUMNS: tuple[tuple[str, str], ...] = TASK_COLUMNS
 COLUMN_NAMES: tuple[str, ...] = TASK_COLUMN_NAMES
 COLUMN_LABELS: dict[str, str] = TASK_COLUMN_LABELS
 
-SourceFormat = Literal["text", "pdf", "docx", "xlsx"]
+# scan: page images (an image-only PDF, or PNG/JPEG/TIFF files) read by OCR (etl.extract.ocr).
+SourceFormat = Literal["text", "pdf", "docx", "xlsx", "scan"]
 __all__ = ["COLUMNS", "COLUMN_LABELS", "COLUMN_NAMES", "MetricKind", "PlanType", "SourceFormat", "Status"]
 
 
@@ -30,6 +31,11 @@ class RawRow(BaseModel):
     cells: tuple[str, ...]
     extra: tuple[str, ...] = Field(
         default=(), description="The cells of the extra columns (RawReport.extra_headers), in their order"
+    )
+    confidence: tuple[float | None, ...] | None = Field(
+        default=None,
+        description="Per cell, the lowest recognition confidence (0-1) of the OCR text in it (None: nothing "
+        "recognised there); None for formats that are not read by OCR",
     )
 
     def cell(self, name: str) -> str:

@@ -51,6 +51,8 @@ MARK_SETS: dict[str, MarkSet] = {
     ),
     # What an extractor reads when the mark's glyph has no Unicode mapping: a check mark decided by the cell.
     "unmapped": MarkSet("✓ for every mark (an undecodable mark read as ✓); words in 未完成", {"√": "✓"}, "not_done"),
+    # What OCR reads from a scan of a "source" layout: a mark decided by the ink in its cell is ✓ (√ and ✓ alike).
+    "scan": MarkSet("as in the text dump, read by OCR: every mark ✓, words in 已完成", {"√": "✓"}),
 }
 
 

@@ -68,6 +68,8 @@ class Char:
     bottom: float
     size: float
     unmapped: bool = False
+    # Recognition confidence (0–1) of text read by OCR from a scan; None for text drawn in a PDF.
+    confidence: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,7 @@ class GridCell:
     row_end: int
     col_end: int
     text: str
+    confidence: float | None = None  # the lowest of its characters' (OCR only)
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ class PageRow:
     cells: tuple[str, ...]
     starts: tuple[bool, ...]
     extra: tuple[str, ...] = ()
+    confidence: tuple[float | None, ...] = ()  # per column, extra columns after the nine (OCR only)
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,10 @@ class PageContext:
         return ReportError.single(self.file_name, message, page=self.page, column=column)
 
 
+class ScanNeedsOcr(ReportError):
+    """A PDF whose pages are images without a text layer: etl.extract.source sends it to OCR instead."""
+
+
 class PageScan:
     """Which pages had text and which only an image: a file with image-only pages is a scan that needs OCR."""
 
@@ -157,13 +165,13 @@ class PageScan:
         """Raise for a scan; ``page_count`` is None when only some pages were read (the rest had text)."""
         if self.image_pages:
             scanned = ", ".join(map(str, self.image_pages))
-            raise ReportError.single(
+            raise ScanNeedsOcr.single(
                 file_name,
                 f"no text layer on page(s) {scanned}, only an image: a scanned PDF needs OCR first",
                 page=self.image_pages[0],
             )
         if page_count is not None and self.text_pages == 0:
-            raise ReportError.single(
+            raise ScanNeedsOcr.single(
                 file_name, f"no text layer on any of the {page_count} page(s): the PDF needs OCR first", page=1
             )
 
@@ -429,7 +437,9 @@ def _grid_cells(
     cells = []
     for number, (r0, c0, r1, c1) in enumerate(placed):
         text = _cell_text(inside[number], r0, c0, context, undecoded)
-        cells.append(GridCell(row=r0, col=c0, row_end=r1, col_end=c1, text=text))
+        scores = [ch.confidence for ch in inside[number] if ch.confidence is not None]
+        confidence = min(scores) if scores else None
+        cells.append(GridCell(row=r0, col=c0, row_end=r1, col_end=c1, text=text, confidence=confidence))
     cells.sort(key=lambda c: (c.row, c.col))
     return cells, len(ys) - 1, len(xs) - 1
 
@@ -505,11 +515,13 @@ def _body_rows(cells: list[GridCell], first: int, n_rows: int, n_cols: int) -> l
     for row in range(first, n_rows):
         texts = [""] * n_cols
         starts = [False] * n_cols
+        confidence: list[float | None] = [None] * n_cols
         for cell in by_row.get(row, []):
             texts[cell.col] = cell.text
+            confidence[cell.col] = cell.confidence
             for col in range(cell.col, cell.col_end):
                 starts[col] = True
-        rows.append(PageRow(cells=tuple(texts), starts=tuple(starts)))
+        rows.append(PageRow(cells=tuple(texts), starts=tuple(starts), confidence=tuple(confidence)))
     return rows
 
 
@@ -524,12 +536,23 @@ class _RowBuilder:
     width: int = len(COLUMN_NAMES)
     parts: list[list[str]] = field(default_factory=list)
 
+    scores: list[list[float]] = field(default_factory=list)
+
     def __post_init__(self) -> None:
         self.parts = self.parts or [[] for _ in range(self.width)]
+        self.scores = self.scores or [[] for _ in range(self.width)]
 
-    def add(self, column: int, text: str) -> None:
+    def add(self, column: int, text: str, confidence: float | None = None) -> None:
         if text:
             self.parts[column].append(text)
+        if confidence is not None:
+            self.scores[column].append(confidence)
+
+    def confidence(self) -> tuple[float | None, ...] | None:
+        """Each column's lowest OCR confidence over its fragments; None when nothing was recognised by OCR."""
+        if not any(self.scores):
+            return None
+        return tuple(min(s) if s else None for s in self.scores)
 
     def add_page(self, page: int) -> None:
         if page not in self.pages:
@@ -569,7 +592,7 @@ def join_pages(tables: Sequence[PageTable]) -> list[RawRow]:
                 rows.append(row)
             for column, text in enumerate((*page_row.cells, *page_row.extra)):
                 if column not in TASK_COLUMNS:
-                    row.add(column, text)
+                    row.add(column, text, _score(page_row, column))
             task_row = _place_task_cells(page_row, row, task_row, page_top, continues_row, table.page)
     return [
         RawRow(
@@ -577,9 +600,14 @@ def join_pages(tables: Sequence[PageTable]) -> list[RawRow]:
             line=number,
             cells=tuple(row.text(c) for c in range(len(COLUMN_NAMES))),
             extra=tuple(row.text(c) for c in range(len(COLUMN_NAMES), width)),
+            confidence=row.confidence(),
         )
         for number, row in enumerate(rows, start=1)
     ]
+
+
+def _score(page_row: PageRow, column: int) -> float | None:
+    return page_row.confidence[column] if column < len(page_row.confidence) else None
 
 
 def _place_task_cells(
@@ -609,11 +637,11 @@ def _place_task_cells(
         number_missing = not _label(page_row.cells[TASK_COLUMNS[0]]) or not _label(task_row.text(TASK_COLUMNS[0]))
         if continues_row or number_missing:
             for column in TASK_COLUMNS:
-                task_row.add(column, page_row.cells[column])
+                task_row.add(column, page_row.cells[column], _score(page_row, column))
             task_row.add_page(page)
             return task_row
     for column in TASK_COLUMNS:
-        row.add(column, page_row.cells[column])
+        row.add(column, page_row.cells[column], _score(page_row, column))
     return row
 
 
@@ -665,6 +693,25 @@ def build_report(
     )
 
 
+def _mapped_confidence(
+    column_map: ColumnMap, cells: Sequence[str], scores: Sequence[float | None]
+) -> tuple[float | None, ...]:
+    """OCR confidences (source column order) in the order of the mapped row: nine canonical columns, then the
+    extra columns; a one-column status goes where its text went (done or not_done). () when there are none."""
+    if all(score is None for score in scores):
+        return ()
+    canonical = column_map.canonical(cells)
+    out: list[float | None] = [None] * len(COLUMN_NAMES)
+    for position, name in enumerate(column_map.fields):
+        if name is None or position >= len(scores):
+            continue
+        if name == "status":
+            name = "not_done" if canonical[COLUMN_NAMES.index("not_done")] else "done"
+        out[COLUMN_NAMES.index(name)] = scores[position]
+    extras = [scores[i] if i < len(scores) else None for i in column_map.extra_positions]
+    return (*out, *extras)
+
+
 def _mapped_table(
     table: PageTable, column_map: ColumnMap, templates: TemplateSet, file_name: str, notes: list[str]
 ) -> PageTable:
@@ -709,6 +756,7 @@ def _mapped_table(
                 cells=column_map.canonical(cells),
                 starts=column_map.canonical_flags(row.starts),
                 extra=column_map.extras(cells),
+                confidence=_mapped_confidence(column_map, cells, row.confidence),
             )
             for cells, row in zip(rows, table.rows, strict=True)
         ),

@@ -1,5 +1,6 @@
 """Pick the extractor for a source file by its content, not its name: PDFs start with %PDF, Word and Excel files
-are ZIP packages holding word/document.xml or xl/workbook.xml, legacy .doc/.xls are OLE2 compound files."""
+are ZIP packages holding word/document.xml or xl/workbook.xml, legacy .doc/.xls are OLE2 compound files, images
+(PNG, JPEG, TIFF) have their signature; a PDF without a text layer (a scan) and an image are read by OCR."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from etl.errors import ReportError
 from etl.extract.template import TemplateSet, load_templates
 from etl.models import RawReport
 
-SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".pdf", ".txt", ".tsv", ".docx", ".xlsx", ".doc", ".xls"})
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
+    {".pdf", ".txt", ".tsv", ".docx", ".xlsx", ".doc", ".xls", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+)
 # The first bytes of a ZIP archive (.docx, .xlsx) and of an OLE2 compound file (.doc, .xls, .ppt).
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+IMAGE_SIGNATURES: tuple[bytes, ...] = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 
 
 def is_report_file(path: Path) -> bool:
@@ -34,6 +38,11 @@ def looks_like_pdf(head: bytes) -> bool:
     few bytes before it; a text dump never contains "%PDF-" at its start.
     """
     return b"%PDF-" in head[:1024]
+
+
+def looks_like_image(head: bytes) -> bool:
+    """Whether a file's first bytes are a PNG, JPEG or TIFF image (a scanned page, read by OCR)."""
+    return head.startswith(IMAGE_SIGNATURES)
 
 
 def office_kind(path: Path, head: bytes) -> str | None:
@@ -66,7 +75,8 @@ def _legacy_message(path: Path) -> str:
 
 
 def read_source(path: Path, templates: TemplateSet | None = None) -> RawReport:
-    """Extract the report table of a text dump, PDF, Word or Excel file; ReportError for anything unreadable."""
+    """Extract the report table of a text dump, PDF, Word or Excel file, or a scan (OCR); ReportError for anything
+    unreadable."""
     try:
         head = path.open("rb").read(1024)
     except OSError as exc:
@@ -75,9 +85,19 @@ def read_source(path: Path, templates: TemplateSet | None = None) -> RawReport:
         raise ReportError.single(path.name, "the file is empty")
     templates = templates if templates is not None else load_templates()
     if looks_like_pdf(head):
+        from etl.extract.grid import ScanNeedsOcr
         from etl.extract.pdf import read_pdf  # pdfplumber is only imported when a PDF arrives
 
-        return read_pdf(path, templates)
+        try:
+            return read_pdf(path, templates)
+        except ScanNeedsOcr:
+            from etl.extract.ocr import read_scan_pdf  # the OCR engine is only loaded when a scan arrives
+
+            return read_scan_pdf(path.read_bytes(), path.name, templates)
+    if looks_like_image(head):
+        from etl.extract.ocr import read_scan_image
+
+        return read_scan_image(path, templates)
     if path.suffix.lower() == ".pdf":
         raise ReportError.single(path.name, "named .pdf but is not a PDF (no %PDF header)")
     kind = office_kind(path, head)

@@ -1,0 +1,159 @@
+"""Image helpers for OCR: a scanned page to greyscale without the seal, deskewed, and its table's ruling lines.
+
+Pure numpy and Pillow, no OpenCV calls, so what these do is visible here:
+
+- ``to_grey``: the red channel of a colour scan. A red seal (公章) is light in red and dark text stays dark in
+  every channel, so the seal all but disappears while the text it covers stays readable;
+- ``ink_mask``: dark pixels, with the threshold chosen per page by Otsu's method (scans differ in paper and toner);
+- ``skew_angle`` / ``deskew``: the rotation that makes the ruling lines and text rows horizontal: the angle whose
+  shear gives the sharpest row profile of the ink (the sum of squared row counts is largest when rows line up),
+  searched coarse then fine; the page is then rotated back;
+- ``ruling_lines``: horizontal and vertical runs of ink much longer than a character, after closing pinholes
+  that noise and JPEG leave in a printed line; they become grid.Ruling segments in points, so that
+  grid.cells_from_rulings finds the cell boxes of a scan exactly as it does for a PDF's drawn lines.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
+from etl.extract.grid import Ruling
+
+Grey = NDArray[np.uint8]
+Mask = NDArray[np.bool_]
+
+# A ruling line is an ink run at least this long (points): longer than any character's stroke (a 12 pt 一 is
+# under 12 pt), shorter than the narrowest cell border (a status column is about 40 pt wide).
+MIN_RULING_PT = 20.0
+# Gaps in a printed line up to this long (points) are closed before runs are measured (noise, JPEG).
+LINE_GAP_PT = 1.2
+# The skew search: up to this many degrees either way, first in coarse steps, then fine around the best.
+MAX_SKEW_DEGREES = 3.0
+COARSE_STEP, FINE_STEP = 0.1, 0.01
+# At most this many ink pixels take part in the skew estimate (a random sample of the page's, for speed).
+SKEW_SAMPLE = 400_000
+
+
+def to_grey(image: Image.Image) -> Grey:
+    """A page image as greyscale without its red seal: the red channel of a colour image, else its levels.
+
+    Red ink multiplied over the page keeps the red channel nearly as it was (text under the seal stays dark,
+    ruling lines under it stay whole), while the seal itself turns light. (Whitening "reddish" pixels instead
+    was measured worse: thin lines and strokes under the seal are reddish too, and the grid broke.)
+    """
+    if image.mode in ("RGB", "RGBA", "CMYK", "P", "YCbCr", "LA", "PA"):
+        return np.asarray(image.convert("RGB"), dtype=np.uint8)[:, :, 0].copy()
+    return np.asarray(image.convert("L"), dtype=np.uint8).copy()
+
+
+def otsu_threshold(grey: Grey) -> int:
+    """The grey level that best separates ink from paper (Otsu: the largest between-class variance)."""
+    histogram = np.bincount(grey.ravel(), minlength=256).astype(np.float64)
+    total = histogram.sum()
+    levels = np.arange(256, dtype=np.float64)
+    weight = np.cumsum(histogram)
+    mean = np.cumsum(histogram * levels)
+    between = (mean[-1] * weight - mean * total) ** 2 / np.maximum(weight * (total - weight), 1e-9)
+    return int(np.argmax(between[:-1]))
+
+
+def ink_mask(grey: Grey) -> Mask:
+    return np.asarray(grey <= otsu_threshold(grey))
+
+
+def skew_angle(ink: Mask, seed: int = 0) -> float:
+    """The angle (degrees, counter-clockwise positive in image view) by which the page's rows are tilted."""
+    ys, xs = np.nonzero(ink)
+    if len(ys) < 100:
+        return 0.0
+    if len(ys) > SKEW_SAMPLE:
+        pick = np.random.default_rng(seed).choice(len(ys), SKEW_SAMPLE, replace=False)
+        ys, xs = ys[pick], xs[pick]
+    y = ys.astype(np.float64)
+    x = xs.astype(np.float64)
+
+    def sharpness(angle: float) -> float:
+        projected = y + x * np.tan(np.radians(angle))
+        counts = np.bincount((projected - projected.min()).astype(np.int64))
+        return float(np.dot(counts, counts))
+
+    coarse = np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + COARSE_STEP / 2, COARSE_STEP)
+    best = float(max(coarse, key=sharpness))
+    fine = np.arange(best - COARSE_STEP, best + COARSE_STEP + FINE_STEP / 2, FINE_STEP)
+    return float(max(fine, key=sharpness))
+
+
+def deskew(grey: Grey, angle: float) -> Grey:
+    """The page with a tilt of ``angle`` degrees (as skew_angle gives it) undone, corners filled with paper white."""
+    if abs(angle) < FINE_STEP / 2:
+        return grey
+    rotated = Image.fromarray(grey).rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    return np.asarray(rotated, dtype=np.uint8).copy()
+
+
+def _runs(mask: Mask, min_length: int, gap: int) -> list[tuple[int, int, int]]:
+    """Runs of ink along each row, gaps of up to ``gap`` pixels bridged (noise and JPEG leave pinholes in a
+    printed line), at least ``min_length`` long: (row, start, end), end exclusive."""
+    padded = np.pad(mask, ((0, 0), (1, 1))).astype(np.int8)
+    steps = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(steps == 1)
+    _rows, ends = np.nonzero(steps == -1)  # row-major order: the k-th end closes the k-th start
+    if len(rows) == 0:
+        return []
+    new = np.ones(len(rows), dtype=bool)
+    new[1:] = (rows[1:] != rows[:-1]) | (starts[1:] - ends[:-1] > gap)
+    first = np.flatnonzero(new)
+    last = np.append(first[1:], len(rows)) - 1
+    run_rows, run_starts, run_ends = rows[first], starts[first], ends[last]
+    keep = run_ends - run_starts >= min_length
+    return list(zip(run_rows[keep].tolist(), run_starts[keep].tolist(), run_ends[keep].tolist(), strict=True))
+
+
+def ruling_lines(ink: Mask, dpi: float) -> list[Ruling]:
+    """The page's horizontal and vertical ruling lines as grid.Ruling segments in points (top-left origin)."""
+    to_pt = 72.0 / dpi
+    min_length = max(8, round(MIN_RULING_PT / to_pt))
+    gap = max(1, round(LINE_GAP_PT / to_pt))
+    rulings: list[Ruling] = []
+    for row, start, end in _runs(ink, min_length, gap):
+        rulings.append(Ruling(True, (row + 0.5) * to_pt, start * to_pt, end * to_pt))
+    for column, start, end in _runs(np.ascontiguousarray(ink.T), min_length, gap):
+        rulings.append(Ruling(False, (column + 0.5) * to_pt, start * to_pt, end * to_pt))
+    return rulings
+
+
+def densest_ink(ink: Mask, box: tuple[int, int, int, int], window: int) -> tuple[int, tuple[float, float] | None]:
+    """The most ink pixels in any ``window`` × ``window`` square inside a pixel box (x0, y0, x1, y1), and that
+    square's centre. A mark is dense ink in one place; scanner noise is thin specks spread over the cell, which
+    a count over the whole cell would add up."""
+    x0, y0, x1, y1 = (max(0, v) for v in box)
+    part = ink[y0:y1, x0:x1]
+    if part.size == 0:
+        return 0, None
+    w = max(1, min(window, part.shape[0], part.shape[1]))
+    table = np.pad(np.cumsum(np.cumsum(part.astype(np.int32), axis=0), axis=1), ((1, 0), (1, 0)))
+    sums = table[w:, w:] - table[:-w, w:] - table[w:, :-w] + table[:-w, :-w]
+    best = int(sums.max())
+    if best == 0:
+        return 0, None
+    row, column = np.unravel_index(int(np.argmax(sums)), sums.shape)
+    return best, (x0 + float(column) + w / 2, y0 + float(row) + w / 2)
+
+
+def clean_for_recognition(grey: Grey, threshold: int, margin: int = 12, speck_px: int = 4) -> Grey:
+    """The page as the text detector and recogniser get it: paper-light pixels (lighter than the ink threshold
+    plus ``margin``: what is left of a red seal in the red channel, grey scanner noise) set to white, and specks
+    (ink blobs of at most ``speck_px`` pixels, which the recogniser reads as · or . beside a line) erased."""
+    import cv2  # OpenCV comes with rapidocr-onnxruntime; only its connected components are used here
+
+    cleaned = np.where(grey > threshold + margin, np.uint8(255), grey).astype(np.uint8)
+    ink = (cleaned <= threshold).astype(np.uint8)
+    count, labels, stats, _centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] <= speck_px)
+    small = small[small > 0]  # label 0 is the background
+    if len(small):
+        cleaned[np.isin(labels, small)] = 255
+    del count
+    return cleaned
