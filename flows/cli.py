@@ -145,6 +145,8 @@ def check(path: Annotated[Path, typer.Argument(help="A report file to check with
     from etl.extract.guarded import read_source_guarded
     from etl.extract.template import describe_columns
     from etl.parse.report import parse_report
+    from etl.validate.frames import low_confidence_cells
+    from etl.validate.suites import OCR_MIN_CONFIDENCE
 
     try:
         report = parse_report(read_source_guarded(path))
@@ -168,6 +170,10 @@ def check(path: Annotated[Path, typer.Argument(help="A report file to check with
             row.task_title[:40],
         )
     console.print(table)
+    low = low_confidence_cells(report, OCR_MIN_CONFIDENCE)
+    if low:
+        console.print(f"[yellow]warning:[/yellow] {len(low)} OCR cell(s) below {OCR_MIN_CONFIDENCE} confidence:")
+        console.print("\n".join(low), markup=False)
 
 
 @app.command()

@@ -160,14 +160,15 @@ def _insert_raw(conn: duckdb.DuckDBPyConnection, report: Report, now: datetime, 
     )
     conn.executemany(
         "insert into raw.extracted_cell (source_sha256, row_no, pages, column_index, column_name, column_label, "
-        "cell_text, source_column, source_header) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "cell_text, source_column, source_header, ocr_confidence) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         _raw_cells(raw),
     )
 
 
 def _raw_cells(raw: RawReport) -> list[list[Any]]:
     """raw.extracted_cell's rows: the nine canonical cells with the source column each came from (the template's
-    mapping; a one-column status fills 已完成 and 未完成 from one column), then the extra columns' cells."""
+    mapping; a one-column status fills 已完成 and 未完成 from one column), then the extra columns' cells; each with
+    its OCR confidence when the file was a scan (RawRow.confidence: the nine columns, then the extra ones)."""
     source: dict[str, tuple[int, str]] = {}
     extras: list[tuple[int, str]] = []
     for column in raw.columns:
@@ -179,14 +180,17 @@ def _raw_cells(raw: RawReport) -> list[list[Any]]:
     out: list[list[Any]] = []
     for row in raw.rows:
         pages = list(row.pages)
+        scores = row.confidence or ()
         for index, name in enumerate(COLUMN_NAMES):
             position, header = source.get(name, (None, None))
+            score = scores[index] if index < len(scores) else None
             out.append([raw.source_sha256, row.line, pages, index, name, COLUMN_LABELS[name], row.cells[index],
-                        position, header])  # fmt: skip
+                        position, header, score])  # fmt: skip
         for k, text in enumerate(row.extra):
             position, header = extras[k] if k < len(extras) else (None, raw.extra_headers[k])
+            score = scores[len(COLUMN_NAMES) + k] if len(COLUMN_NAMES) + k < len(scores) else None
             out.append([raw.source_sha256, row.line, pages, len(COLUMN_NAMES) + k, "extra", header, text,
-                        position, header])  # fmt: skip
+                        position, header, score])  # fmt: skip
     return out
 
 

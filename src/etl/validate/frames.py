@@ -5,6 +5,7 @@ Great Expectations validates DataFrames, not our models, so every check needs it
 - ``rows_frame``: one row per TaskRow, with the report's issuer, year and quarter.
 - ``tasks_frame``: one row per task (序号) with the plan types it has, e.g. ``roadmap,schedule``.
 - ``report_frame``: one row for the report: issuer, year, quarter, task_count.
+- ``cells_frame``: one row per cell of a scan that OCR read text in: page, row, column, confidence, text.
 - ``title_history_frame``: one row per task of the report × neighbouring current report of the same issuer and
   year that has the task, with both titles side by side (from a warehouse query, see etl.validate.gate).
 - ``task_count_change_frame``: zero or one row comparing the report's task count with the previous quarter's.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
 
-from etl.models import Report, TaskRow
+from etl.models import COLUMN_LABELS, COLUMN_NAMES, Report, TaskRow
 
 ROW_COLUMNS: tuple[str, ...] = (
     "issuer",
@@ -37,6 +38,7 @@ ROW_COLUMNS: tuple[str, ...] = (
 )
 TASK_COLUMNS: tuple[str, ...] = ("task_no", "task_title", "row_count", "plan_types")
 REPORT_COLUMNS: tuple[str, ...] = ("issuer", "year", "quarter", "task_count")
+CELL_COLUMNS: tuple[str, ...] = ("page", "row_no", "column_label", "ocr_confidence", "cell_text")
 TITLE_HISTORY_COLUMNS: tuple[str, ...] = ("task_no", "task_title", "other_quarter", "other_title", "other_report_id")
 TASK_COUNT_CHANGE_COLUMNS: tuple[str, ...] = (
     "issuer",
@@ -82,6 +84,35 @@ def report_frame(report: Report) -> pd.DataFrame:
     meta = report.meta
     record = {"issuer": meta.issuer, "year": meta.year, "quarter": meta.quarter, "task_count": report.task_count}
     return pd.DataFrame.from_records([record], columns=list(REPORT_COLUMNS))
+
+
+def cells_frame(report: Report) -> pd.DataFrame:
+    """The cells OCR recognised text in (none for other formats), with where they are: the page the row starts
+    on (a row split by a page break also lists the next), the document row and the column header."""
+    records = []
+    for row in report.raw.rows:
+        if row.confidence is None:
+            continue
+        pages = "-".join(str(page) for page in row.pages)
+        for index, score in enumerate(row.confidence[: len(COLUMN_NAMES)]):
+            if score is None:
+                continue
+            label = COLUMN_LABELS[COLUMN_NAMES[index]]
+            text = row.cells[index].replace("\n", " ")
+            records.append({"page": pages, "row_no": row.line, "column_label": label, "ocr_confidence": score,
+                            "cell_text": text[:30]})  # fmt: skip
+    return pd.DataFrame.from_records(records, columns=list(CELL_COLUMNS))
+
+
+def low_confidence_cells(report: Report, threshold: float) -> list[str]:
+    """The cells of a scan whose OCR confidence is below ``threshold``, one line each (for `etl check`)."""
+    frame = cells_frame(report)
+    low = frame[frame["ocr_confidence"] < threshold]
+    return [
+        f"page {r.page}, row {r.row_no}, column {r.column_label}: OCR confidence {r.ocr_confidence:.2f} "
+        f"'{r.cell_text}'"
+        for r in low.itertuples()
+    ]
 
 
 def title_history_frame(report: Report, other_titles: pd.DataFrame) -> pd.DataFrame:

@@ -42,6 +42,7 @@ from etl.validate.suites import (
     HISTORY_TITLES,
     PUBLISHED_ROWS,
     PUBLISHED_VERSIONS,
+    REPORT_CELLS,
     REPORT_HEADER,
     REPORT_ROWS,
     REPORT_TASKS,
@@ -182,15 +183,15 @@ class QualityGate:
         return None if self.data_docs_dir is None else self.data_docs_dir / "index.html"
 
     def validate_report(self, report: Report) -> ValidationOutcome:
-        """The report_* suites on the parsed report: its rows, its tasks and its header."""
-        return self._validate(
-            {
-                REPORT_ROWS: frames.rows_frame(report),
-                REPORT_TASKS: frames.tasks_frame(report),
-                REPORT_HEADER: frames.report_frame(report),
-            },
-            run_name=report.raw.source_file,
-        )
+        """The report_* suites on the parsed report: its rows, its tasks, its header and (a scan) its OCR cells."""
+        suite_frames = {
+            REPORT_ROWS: frames.rows_frame(report),
+            REPORT_TASKS: frames.tasks_frame(report),
+            REPORT_HEADER: frames.report_frame(report),
+        }
+        if any(row.confidence is not None for row in report.raw.rows):  # a scan read by OCR
+            suite_frames[REPORT_CELLS] = frames.cells_frame(report)
+        return self._validate(suite_frames, run_name=report.raw.source_file)
 
     def validate_warehouse(self, conn: duckdb.DuckDBPyConnection, report: Report) -> ValidationOutcome:
         """The history_* suites: the report against the current reports of its issuer and year, before loading it.

@@ -25,6 +25,7 @@ report_header       critical  column_values_to_be_between       year: 2000 … n
 report_header       critical  column_values_to_be_between       quarter: 1 … 4                                     pre
 report_header       critical  column_values_to_be_between       task_count: 1 … 200                                pre
 report_header       warning   column_values_to_be_between       task_count: 3 … 100                                pre
+report_cells        warning   column_values_to_be_between       ocr_confidence: >= 0.9 (scans read by OCR only)    pre
 history_task_count  warning   column_values_to_be_between       task_count_ratio to previous quarter: >= 0.5       pre
 history_titles      warning   column_pair_values_to_be_equal    task_title, other_title (neighbouring quarters)     pre
 published_versions  critical  compound_columns_to_be_unique     issuer, year, quarter of staging.current_report    post
@@ -57,6 +58,7 @@ WARNING: Severity = "warning"
 REPORT_ROWS = "report_rows"
 REPORT_TASKS = "report_tasks"
 REPORT_HEADER = "report_header"
+REPORT_CELLS = "report_cells"
 HISTORY_TASK_COUNT = "history_task_count"
 HISTORY_TITLES = "history_titles"
 PUBLISHED_VERSIONS = "published_versions"
@@ -71,6 +73,9 @@ MIN_TASKS, MAX_TASKS = 1, 200
 TYPICAL_MIN_TASKS, TYPICAL_MAX_TASKS = 3, 100
 MIN_TASK_COUNT_RATIO = 0.5
 FIRST_YEAR = 2000
+# A cell of a scan whose OCR confidence is below this is worth checking against the paper (benchmarks/ocr.py
+# measured the confidence of the cells the engine got wrong on the sample scan).
+OCR_MIN_CONFIDENCE = 0.9
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,17 @@ def report_header_expectations() -> list[Any]:
     ]
 
 
+def report_cells_expectations() -> list[Any]:
+    gxe = _gx_expectations()
+    return [
+        gxe.ExpectColumnValuesToBeBetween(
+            column="ocr_confidence",
+            min_value=OCR_MIN_CONFIDENCE,
+            **tag(WARNING, f"OCR confidence of every cell at least {OCR_MIN_CONFIDENCE}"),
+        ),
+    ]
+
+
 def history_task_count_expectations() -> list[Any]:
     gxe = _gx_expectations()
     return [
@@ -205,6 +221,7 @@ SUITES: dict[str, SuiteSpec] = {
         SuiteSpec(REPORT_ROWS, ("task_no", "plan_type"), report_rows_expectations),
         SuiteSpec(REPORT_TASKS, ("task_no",), report_tasks_expectations),
         SuiteSpec(REPORT_HEADER, (), report_header_expectations),
+        SuiteSpec(REPORT_CELLS, ("page", "row_no", "column_label"), report_cells_expectations),
         SuiteSpec(
             HISTORY_TASK_COUNT,
             ("previous_quarter", "previous_task_count", "task_count"),
