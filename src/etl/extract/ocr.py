@@ -33,7 +33,7 @@ import io
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +71,10 @@ from etl.models import RawReport
 
 # Resolution a PDF page is rendered at for OCR (chosen by measurement: benchmarks/results/ocr.md).
 RENDER_DPI = 150.0
+# Text lines are detected on the page scaled down to at most this resolution (recognised at full resolution):
+# detection's memory and time grow with the pixels, but at 100 dpi it lost lone task numbers (4, 5) and marks,
+# and accuracy fell from 99.7 % to 95 % of characters (benchmarks/results/ocr.md).
+DETECT_DPI = float(os.environ.get("ETL_OCR_DETECT_DPI", "150"))
 # Pages recognised at the same time.
 OCR_THREADS = max(1, min(2, os.cpu_count() or 1))
 # A table must have at least this many cells and span this share of the page width to be the report's grid.
@@ -134,18 +138,24 @@ class OcrStats:
 
 # --- Engine ---------------------------------------------------------------------------------------------------
 
-_engines = threading.local()
+_engine_lock = threading.Lock()
+_engine_instance: Any = None
+# Detection runs one page at a time: its activations at page resolution are the largest allocation (about
+# 0.4 GB for an A4 page at 150 dpi), and the guarded child's address space is bounded; recognition, the larger
+# share of the time, runs for two pages at once.
+_detect_lock = threading.Lock()
 
 
 def _engine() -> Any:
-    """This thread's RapidOCR: the models of the wheel, one intra-op thread (parallelism is by page)."""
-    engine = getattr(_engines, "engine", None)
-    if engine is None:
-        from rapidocr_onnxruntime import RapidOCR
+    """The process's RapidOCR (the wheel's models, loaded once; ONNX Runtime sessions are safe to run from
+    several threads), one intra-op thread per run: the parallelism is by page."""
+    global _engine_instance
+    with _engine_lock:
+        if _engine_instance is None:
+            from rapidocr_onnxruntime import RapidOCR
 
-        engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_batch_num=12)
-        _engines.engine = engine
-    return engine
+            _engine_instance = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_batch_num=12)
+        return _engine_instance
 
 
 # --- Pages ----------------------------------------------------------------------------------------------------
@@ -167,7 +177,7 @@ def read_scan_pdf(data: bytes, file_name: str, templates: TemplateSet | None = N
             greys.append((to_grey(picture), RENDER_DPI))
     finally:
         doc.close()
-    return _read_pages(data, file_name, greys, templates)
+    return read_page_images(data, file_name, greys, templates)
 
 
 def read_scan_image(path: Path, templates: TemplateSet | None = None) -> RawReport:
@@ -188,7 +198,7 @@ def parse_scan_image(data: bytes, file_name: str, templates: TemplateSet | None 
         raise ReportError.single(file_name, f"the image is too large to read safely ({exc})") from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise ReportError.single(file_name, f"not a readable image ({exc})") from exc
-    return _read_pages(data, file_name, greys, templates)
+    return read_page_images(data, file_name, greys, templates)
 
 
 def _image_dpi(image: Image.Image) -> float:
@@ -232,10 +242,20 @@ def recognise(page: ScanPage) -> list[OcrLine]:
     engine = _engine()
     to_pt = 72.0 / page.dpi
     rgb = np.ascontiguousarray(np.repeat(page.grey[:, :, None], 3, axis=2))
-    boxes, _elapsed = engine.text_det(rgb)
+    scale = min(1.0, DETECT_DPI / page.dpi)
+    with _detect_lock:
+        if scale < 1.0:
+            import cv2
+
+            small = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+            boxes, _elapsed = engine.text_det(small)
+            if boxes is not None and len(boxes):
+                boxes = [np.asarray(box, dtype=np.float32) / scale for box in boxes]
+        else:
+            boxes, _elapsed = engine.text_det(rgb)
     if boxes is None or len(boxes) == 0:
         return []
-    boxes = engine.sorted_boxes(boxes)
+    boxes = engine.sorted_boxes(np.asarray(boxes, dtype=np.float32))
     crops = engine.get_crop_img_list(rgb, boxes)
     results, _elapsed = engine.text_rec(crops, True)
     lines = []
@@ -401,9 +421,17 @@ def page_chars(page: ScanPage, lines: list[OcrLine], status: _StatusColumns, sta
     return chars
 
 
-def _read_pages(
-    data: bytes, file_name: str, greys: list[tuple[Grey, float]], templates: TemplateSet | None
+def read_page_images(
+    data: bytes,
+    file_name: str,
+    greys: list[tuple[Grey, float]],
+    templates: TemplateSet | None,
+    recognise_page: Callable[[ScanPage], list[OcrLine]] | None = None,
 ) -> RawReport:
+    """The RawReport of page images (grey, dpi): grids first (an error naming every page without one), then
+    OCR in parallel, then the shared table reading. ``recognise_page`` replaces the engine (benchmarks/ocr.py
+    compares engines on the same grids)."""
+    recognise_page = recognise_page or recognise
     templates = templates if templates is not None else load_templates()
     if not greys:
         raise ReportError.single(file_name, "no page in the file")
@@ -413,7 +441,7 @@ def _read_pages(
         raise ReportError(file_name, problems)
     pages = [p for p in prepared if isinstance(p, ScanPage)]
     with ThreadPoolExecutor(max_workers=min(OCR_THREADS, len(pages)), thread_name_prefix="ocr") as pool:
-        recognised = list(pool.map(recognise, pages))
+        recognised = list(pool.map(recognise_page, pages))
     stats = OcrStats(pages=len(pages), skews=[p.skew for p in pages])
     status = _StatusColumns(headers=_status_headers(templates))
     tables: list[PageTable] = []

@@ -1,0 +1,103 @@
+"""How faithfully OCR read a scan: the measures issue 14 asks of a scan of the real report.
+
+Shared by the OCR tests (tests/etl/extract/test_ocr.py) and the benchmarks (benchmarks/fidelity.py, ocr.py):
+
+- *records*: every task number, row kind (plan type) and status of the parsed report equal the text dump's;
+- *character accuracy* over the text cells (every column but the two status columns, canonical text with
+  whitespace removed, task columns forward-filled as in etl.extract.fidelity): 1 − edit operations / expected
+  characters, the edit operations of difflib's opcodes (a replacement of n by m characters counts max(n, m));
+- *cells exact*: the share of text cells equal to the dump's, whitespace-insensitive;
+- the differing cells, each with its expected and read text, for the closing note's list of remaining errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from etl.errors import ReportError
+from etl.extract.fidelity import DONE, NOT_DONE, canonical_cells
+from etl.models import COLUMN_NAMES, RawReport, RawRow
+from etl.normalize.text import comparable
+from etl.parse.report import parse_report
+
+TEXT_COLUMNS: tuple[int, ...] = tuple(c for c in range(len(COLUMN_NAMES)) if c not in (DONE, NOT_DONE))
+
+
+@dataclass
+class ScanScore:
+    """OCR against the text dump: records, characters and cells (see the module docstring)."""
+
+    rows_expected: int = 0
+    rows_read: int = 0
+    record_differences: list[str] = field(default_factory=list)
+    characters: int = 0
+    character_errors: int = 0
+    text_cells: int = 0
+    cells_exact: int = 0
+    differences: list[str] = field(default_factory=list)
+
+    @property
+    def records_exact(self) -> bool:
+        return self.rows_expected == self.rows_read and not self.record_differences
+
+    @property
+    def character_accuracy(self) -> float:
+        return 1 - self.character_errors / self.characters if self.characters else 0.0
+
+    @property
+    def cells_exact_share(self) -> float:
+        return self.cells_exact / self.text_cells if self.text_cells else 0.0
+
+
+def edit_operations(expected: str, actual: str) -> tuple[int, list[tuple[str, str]]]:
+    """How many characters differ and the differing pieces (expected, read)."""
+    matcher = difflib.SequenceMatcher(None, expected, actual, autojunk=False)
+    pieces = [(expected[i1:i2], actual[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    return sum(max(len(a), len(b)) for a, b in pieces), pieces
+
+
+def score_scan(expected: RawReport, actual: RawReport, rows: Sequence[int] | None = None) -> ScanScore:
+    """Compare a scan's RawReport with the dump's (with the scan mark set applied), over ``rows`` (0-based
+    document rows; all when None). Records are compared for the whole report when ``rows`` is None."""
+    score = ScanScore(rows_expected=len(expected.rows), rows_read=len(actual.rows))
+    want, got = canonical_cells(expected.rows), canonical_cells(actual.rows)
+    indexes = list(rows) if rows is not None else list(range(max(len(want), len(got))))
+    for index in indexes:
+        left = want[index] if index < len(want) else ("",) * len(COLUMN_NAMES)
+        right = got[index] if index < len(got) else ("",) * len(COLUMN_NAMES)
+        for column in TEXT_COLUMNS:
+            a, b = comparable(left[column]), comparable(right[column])
+            score.text_cells += 1
+            score.characters += len(a)
+            if a == b:
+                score.cells_exact += 1
+                continue
+            errors, pieces = edit_operations(a, b)
+            score.character_errors += errors
+            shown = ", ".join(f"{x or '∅'}→{y or '∅'}" for x, y in pieces)
+            score.differences.append(f"row {index + 1} {COLUMN_NAMES[column]}: {shown}")
+    if rows is None:
+        score.record_differences = _record_differences(expected, actual)
+    return score
+
+
+def _record_differences(expected: RawReport, actual: RawReport) -> list[str]:
+    try:
+        want, got = parse_report(expected), parse_report(actual)
+    except ReportError as exc:
+        return [f"the scan does not parse: {exc}"]
+    keys_want = [(r.task_no, r.plan_type, r.status) for r in want.rows]
+    keys_got = [(r.task_no, r.plan_type, r.status) for r in got.rows]
+    if len(keys_want) != len(keys_got):
+        return [f"{len(keys_want)} rows expected, {len(keys_got)} read"]
+    return [
+        f"row {i + 1}: expected {a}, read {b}"
+        for i, (a, b) in enumerate(zip(keys_want, keys_got, strict=True)) if a != b
+    ]
+
+
+def rows_on_pages(rows: Sequence[RawRow], pages: set[int]) -> list[int]:
+    """The 0-based indexes of the rows printed only on the given pages."""
+    return [i for i, row in enumerate(rows) if set(row.pages) <= pages]

@@ -1,0 +1,186 @@
+"""OCR of scans (etl.extract.ocr): the image steps, one and two real scanned pages, and a page without a grid.
+
+The scans are tests/fixtures/scans/ (scripts/make_scans.py: the sample PDF rendered at 150 dpi, skewed, blurred,
+noisy, JPEG quality 50–60, a red seal over text). OCR is slow (seconds per page), so these tests read three pages
+in all; the whole 12-page scan is measured by benchmarks/fidelity.py and benchmarks/ocr.py.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image, ImageDraw
+
+from etl.errors import ReportError
+from etl.extract.fidelity import apply_mark_set, canonical_cells
+from etl.extract.grid import cells_from_rulings
+from etl.extract.guarded import read_source_guarded
+from etl.extract.ocr import DECIDED_MARK, _punctuation_width
+from etl.extract.ocr_fidelity import score_scan
+from etl.extract.ocr_image import densest_ink, deskew, ink_mask, ruling_lines, skew_angle
+from etl.extract.source import read_source
+from etl.extract.text_dump import read_text_dump
+from etl.load.warehouse import connect
+from etl.models import COLUMN_NAMES, RawReport
+from etl.parse.report import parse_report
+from etl.validate.frames import cells_frame, low_confidence_cells
+from tests.conftest import PROJECT_ROOT, REAL_TEXT_DUMP, SYNTHETIC
+
+SCANS = PROJECT_ROOT / "tests" / "fixtures" / "scans"
+SCAN_PDF = SCANS / "sample_scan.pdf"
+SCAN_PAGE_1 = SCANS / "sample_scan_p1.jpg"
+COVER_LETTER = SCANS / "cover_letter_no_grid.png"
+DONE, NOT_DONE = COLUMN_NAMES.index("done"), COLUMN_NAMES.index("not_done")
+
+
+def ruled_page(angle: float) -> np.ndarray:
+    """A white page at 100 dpi with a 3 × 4 ruled table and some text-like blobs, rotated by ``angle``."""
+    image = Image.new("L", (1169, 827), 255)
+    draw = ImageDraw.Draw(image)
+    xs, ys = [100, 400, 700, 1000], [150, 300, 450, 600, 750]
+    for x in xs:
+        draw.line([(x, ys[0]), (x, ys[-1])], fill=0, width=2)
+    for y in ys:
+        draw.line([(xs[0], y), (xs[-1], y)], fill=0, width=2)
+    for y in ys[:-1]:
+        draw.rectangle([(120, y + 20), (160, y + 34)], fill=0)  # a short blob: text, not a line
+    return np.asarray(image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255))
+
+
+def test_a_skewed_ruled_page_is_deskewed_and_its_grid_found() -> None:
+    page = ruled_page(1.2)
+    angle = skew_angle(ink_mask(page))
+    assert angle == pytest.approx(1.2, abs=0.05)
+    straight = deskew(page, angle)
+    assert skew_angle(ink_mask(straight)) == pytest.approx(0.0, abs=0.05)
+    boxes = cells_from_rulings(ruling_lines(ink_mask(straight), dpi=100))
+    assert len(boxes) == 12  # 3 columns × 4 rows; the blobs made no lines
+
+
+def test_a_mark_is_dense_ink_and_scanner_specks_are_not() -> None:
+    ink = np.zeros((200, 200), dtype=bool)
+    rng = np.random.default_rng(1)
+    ink[rng.random((200, 200)) < 0.002] = True  # specks spread over the cell
+    specks, _ = densest_ink(ink, (0, 0, 200, 200), 29)
+    ink[100:128, 90:93] = True  # a stroke of a mark
+    ink[120:123, 80:100] = True
+    mark, centre = densest_ink(ink, (0, 0, 200, 200), 29)
+    assert specks < 10 <= 30 < mark
+    assert centre is not None and 80 <= centre[0] <= 110
+
+
+def test_punctuation_width_follows_the_space_it_takes() -> None:
+    # 专项监察，规范 with CJK characters 10 pt apart: a comma taking a whole em (two advances between its
+    # neighbours) is full-width, one taking 0.4 em is half-width, whatever the recogniser wrote.
+    full = [0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0]
+    half = [0.0, 10.0, 20.0, 30.0, 36.0, 44.0, 54.0]
+    assert _punctuation_width("专项监察，规范", full) == "专项监察，规范"
+    assert _punctuation_width("专项监察，规范", half) == "专项监察,规范"
+    assert _punctuation_width("专项监察,规范", full) == "专项监察，规范"
+    assert _punctuation_width("专项监察，规范", None) == "专项监察，规范"  # positions unknown: as recognised
+
+
+def _expected() -> RawReport:
+    return apply_mark_set(read_text_dump(REAL_TEXT_DUMP), "scan")
+
+
+def test_a_scanned_jpeg_page_reads_like_the_text_dump() -> None:
+    """Page 1 of the real report as a JPEG scan (skewed 0.86°, seal over the title and over text)."""
+    raw = read_source(SCAN_PAGE_1)
+    assert raw.source_format == "scan"
+    assert raw.title.replace(" ", "") == "市工信局2024年政府工作报告任务三季度完成情况"
+    assert raw.quarter_header == "第三季度"
+    assert [row.pages for row in raw.rows] == [(1,)] * 4
+    expected, got = canonical_cells(_expected().rows[:4]), canonical_cells(list(raw.rows))
+    # Status marks by the ink in their cells: every status exact.
+    assert [(row[DONE], row[NOT_DONE]) for row in got] == [(row[DONE], row[NOT_DONE]) for row in expected]
+    assert {row[DONE] for row in got} == {DECIDED_MARK}
+    # Rows 1-3 are whole on page 1 (row 4 continues on page 2).
+    score = score_scan(_expected(), raw, rows=[0, 1, 2])
+    assert score.character_accuracy >= 0.99, score.differences
+    assert all(row.confidence is not None for row in raw.rows)
+    assert any("read by the ink" in note for note in raw.notes)
+
+
+def _first_pages(count: int, target: Path, extra_image: Path | None = None) -> Path:
+    """The first ``count`` pages of the sample scan as a PDF, optionally followed by an image as a page."""
+    source = pdfium.PdfDocument(SCAN_PDF)
+    out = pdfium.PdfDocument.new()
+    out.import_pages(source, list(range(count)))
+    if extra_image is not None:
+        buffer = io.BytesIO()
+        Image.open(extra_image).convert("RGB").save(buffer, format="JPEG", quality=60)
+        buffer.seek(0)
+        page = out.new_page(595, 842)
+        image = pdfium.PdfImage.new(out)
+        image.load_jpeg(buffer, inline=True)
+        image.set_matrix(pdfium.PdfMatrix().scale(595, 842))
+        page.insert_obj(image)
+        page.gen_content()
+    out.save(target)
+    return target
+
+
+def test_a_scanned_pdf_is_read_by_ocr_in_the_guarded_child_and_rows_split_by_the_page_break_are_joined(
+    tmp_path: Path,
+) -> None:
+    path = _first_pages(2, tmp_path / "scan_p1-2.pdf")
+    raw = read_source_guarded(path)
+    report = parse_report(raw)
+    assert raw.source_format == "scan" and raw.page_count == 2
+    expected = parse_report(_expected())
+    # Task 4's roadmap row starts on page 1 and ends on page 2: one row, both pages, as in the PDF path.
+    assert [row.pages for row in raw.rows][3] == (1, 2)
+    whole = [row for row in report.rows if row.task_no in (1, 4)]
+    assert [(r.task_no, r.plan_type, r.status) for r in whole] == [
+        (r.task_no, r.plan_type, r.status) for r in expected.rows if r.task_no in (1, 4)
+    ]
+    # Low-confidence cells, if any, are named by page, row and column (what the gate and `etl check` show).
+    frame = cells_frame(report)
+    assert len(frame) > 30 and set(frame["page"]) <= {"1", "2", "1-2"}
+    assert all(line.startswith("page ") for line in low_confidence_cells(report, 1.01))
+
+
+def test_a_scan_page_without_a_grid_is_an_error_naming_the_page(tmp_path: Path) -> None:
+    path = _first_pages(1, tmp_path / "with_cover.pdf", extra_image=COVER_LETTER)
+    with pytest.raises(ReportError, match=r"with_cover\.pdf: page 2: no table grid found in the scanned page"):
+        read_source(path)
+    with pytest.raises(ReportError, match=r"cover_letter_no_grid\.png: page 1: no table grid found"):
+        read_source(COVER_LETTER)
+
+
+@pytest.mark.prefect
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_scan_without_a_grid_is_refused_the_rest_of_the_batch_loads_and_the_warehouse_keeps_its_data(
+    tmp_path: Path,
+) -> None:
+    from flows.ingest import ingest_report, ingest_reports
+
+    warehouse = tmp_path / "w.duckdb"
+    ingest_report(str(REAL_TEXT_DUMP), str(warehouse))
+    with connect(warehouse, read_only=True) as conn:
+        before = conn.execute("select * from raw.extracted_cell order by all").fetchall()
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _first_pages(1, inbox / "scan_with_cover.pdf", extra_image=COVER_LETTER)
+    other = next(p for p in SYNTHETIC if "2024Q2" in p.name)
+    shutil.copy(other, inbox / other.name)
+    summary = ingest_reports([str(inbox)], str(warehouse))
+    outcomes = {f.file: f.outcome for f in summary.files}
+    assert outcomes == {"scan_with_cover.pdf": "failed", other.name: "loaded"}
+    message = next(f.message for f in summary.failed)
+    assert "scan_with_cover.pdf: page 2: no table grid found" in (message or "")
+    with connect(warehouse, read_only=True) as conn:
+        assert conn.execute("select count(*) from core.report").fetchone() == (2,)
+        assert conn.execute("select count(*) from raw.source_file where file_name like 'scan%'").fetchone() == (0,)
+        kept = conn.execute(
+            "select * from raw.extracted_cell where source_sha256 in "
+            "(select source_sha256 from raw.source_file where file_name = ?) order by all",
+            [REAL_TEXT_DUMP.name],
+        ).fetchall()
+        assert kept == before
