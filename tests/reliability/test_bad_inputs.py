@@ -45,7 +45,7 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     with pikepdf.open(REAL_PDF) as document:
         document.save(folder / "encrypted.pdf", encryption=pikepdf.Encryption(owner="o", user="secret"))
     expected["encrypted.pdf"] = "encrypted"
-    put("scan.pdf", (LAYOUTS / "hostile_scan.pdf").read_bytes(), "needs OCR")
+    put("scan.pdf", (LAYOUTS / "hostile_scan.pdf").read_bytes(), "too coarse to read by OCR")
     put("other_table.pdf", (LAYOUTS / "hostile_other_table.pdf").read_bytes(), "found columns [序号, 项目名称")
     lines = REAL_TEXT_DUMP.read_text(encoding="utf-8").split("\n")
     lines[6] = "\t".join(lines[6].split("\t")[:8])

@@ -69,8 +69,12 @@ from etl.extract.ocr_image import (
 from etl.extract.template import TemplateSet, load_templates
 from etl.models import RawReport
 
-# Resolution a PDF page is rendered at for OCR (chosen by measurement: benchmarks/results/ocr.md).
+# A scanned PDF page is rendered at the resolution of its image, within this range (a finer scan is not read
+# better, only slower); RENDER_DPI when the image cannot be measured. Below MIN_SCAN_DPI a page is refused: at
+# 60 dpi a 10.5 pt character is 9 pixels high and the recogniser reads the header wrong.
 RENDER_DPI = 150.0
+RENDER_DPI_RANGE = (100.0, 300.0)
+MIN_SCAN_DPI = 100.0
 # Text lines are detected on the page scaled down to at most this resolution (recognised at full resolution):
 # detection's memory and time grow with the pixels, but at 100 dpi it lost lone task numbers (4, 5) and marks,
 # and accuracy fell from 99.7 % to 95 % of characters (benchmarks/results/ocr.md).
@@ -162,22 +166,52 @@ def _engine() -> Any:
 
 
 def read_scan_pdf(data: bytes, file_name: str, templates: TemplateSet | None = None) -> RawReport:
-    """An image-only PDF by OCR: every page rendered at RENDER_DPI."""
+    """An image-only PDF by OCR: each page rendered at its scan's own resolution (within RENDER_DPI_RANGE);
+    a page scanned below MIN_SCAN_DPI is an error naming the page and its resolution."""
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     doc = pdfium.PdfDocument(data)
+    greys: list[tuple[Grey, float]] = []
+    problems: list[Problem] = []
     try:
-        greys = []
         for index in range(len(doc)):
             page = doc[index]
             try:
-                picture = page.render(scale=RENDER_DPI / 72).to_pil()
+                images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+                native = max((_image_object_dpi(image) for image in images), default=RENDER_DPI)
+                if native < MIN_SCAN_DPI:
+                    problems.append(_low_resolution(native, index + 1))
+                    continue
+                dpi = min(max(native, RENDER_DPI_RANGE[0]), RENDER_DPI_RANGE[1])
+                picture = page.render(scale=dpi / 72).to_pil()
             finally:
                 page.close()
-            greys.append((to_grey(picture), RENDER_DPI))
+            greys.append((to_grey(picture), dpi))
     finally:
         doc.close()
+    if problems:
+        raise ReportError(file_name, problems)
     return read_page_images(data, file_name, greys, templates)
+
+
+def _image_object_dpi(image: Any) -> float:
+    """The resolution an image is drawn at on its page: its pixel width over its width in inches."""
+    try:
+        width_px, _height_px = image.get_px_size()
+        left, _bottom, right, _top = image.get_bounds()
+    except Exception:  # an image PDFium cannot measure: take the default rendering
+        return RENDER_DPI
+    inches = (right - left) / 72.0
+    return width_px / inches if inches > 0.5 else RENDER_DPI
+
+
+def _low_resolution(dpi: float, page: int) -> Problem:
+    return Problem(
+        f"the scanned page image is only {dpi:.0f} dpi, too coarse to read by OCR (at least {MIN_SCAN_DPI:g} dpi "
+        "is needed; scan at 150-300 dpi)",
+        page=page,
+    )
 
 
 def read_scan_image(path: Path, templates: TemplateSet | None = None) -> RawReport:
@@ -193,7 +227,10 @@ def parse_scan_image(data: bytes, file_name: str, templates: TemplateSet | None 
         for frame in range(getattr(image, "n_frames", 1)):
             image.seek(frame)
             image.load()
-            greys.append((to_grey(image), _image_dpi(image)))
+            dpi = _image_dpi(image)
+            if dpi < MIN_SCAN_DPI:
+                raise ReportError(file_name, [_low_resolution(dpi, frame + 1)])
+            greys.append((to_grey(image), dpi))
     except Image.DecompressionBombError as exc:
         raise ReportError.single(file_name, f"the image is too large to read safely ({exc})") from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:

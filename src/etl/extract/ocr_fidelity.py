@@ -77,10 +77,20 @@ def score_scan(expected: RawReport, actual: RawReport, rows: Sequence[int] | Non
             errors, pieces = edit_operations(a, b)
             score.character_errors += errors
             shown = ", ".join(f"{x or '∅'}→{y or '∅'}" for x, y in pieces)
-            score.differences.append(f"row {index + 1} {COLUMN_NAMES[column]}: {shown}")
+            confidence = _confidence(actual.rows, index, column)
+            score.differences.append(f"row {index + 1} {COLUMN_NAMES[column]}: {shown}{confidence}")
     if rows is None:
         score.record_differences = _record_differences(expected, actual)
     return score
+
+
+def _confidence(rows: Sequence[RawRow], index: int, column: int) -> str:
+    """' (OCR confidence 0.97)' for a cell read by OCR, else ''."""
+    if index >= len(rows) or rows[index].confidence is None:
+        return ""
+    scores = rows[index].confidence or ()
+    value = scores[column] if column < len(scores) else None
+    return "" if value is None else f" (OCR confidence {value:.2f})"
 
 
 def _record_differences(expected: RawReport, actual: RawReport) -> list[str]:

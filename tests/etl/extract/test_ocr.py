@@ -184,3 +184,8 @@ def test_a_scan_without_a_grid_is_refused_the_rest_of_the_batch_loads_and_the_wa
             [REAL_TEXT_DUMP.name],
         ).fetchall()
         assert kept == before
+
+
+def test_a_scan_too_coarse_to_read_is_an_error_naming_its_pages_and_resolution() -> None:
+    with pytest.raises(ReportError, match=r"hostile_scan\.pdf: page 1: the scanned page image is only 60 dpi"):
+        read_source(PROJECT_ROOT / "tests" / "fixtures" / "pdf_layouts" / "hostile_scan.pdf")
