@@ -143,7 +143,7 @@ def _show(value: Any) -> str:
 def check(path: Annotated[Path, typer.Argument(help="A report file to check without loading it")]) -> None:
     """Extract and parse one file and show what would be loaded; exit 1 with the reasons if it is bad."""
     from etl.extract.guarded import read_source_guarded
-    from etl.extract.template import describe_columns
+    from etl.extract.template import describe_source
     from etl.parse.report import parse_report
     from etl.validate.frames import low_confidence_cells
     from etl.validate.suites import OCR_MIN_CONFIDENCE
@@ -158,7 +158,7 @@ def check(path: Annotated[Path, typer.Argument(help="A report file to check with
         f"{path.name}: {meta.issuer} {meta.year} Q{meta.quarter}, {report.task_count} tasks, "
         f"{len(report.rows)} rows, {report.raw.page_count} pages"
     )
-    console.print("\n".join(describe_columns(report.raw.template, report.raw.columns)), markup=False)
+    console.print("\n".join(describe_source(report.raw)), markup=False)
     table = Table("task_no", "plan_type", "status", "lead_office", "units", "title")
     for row in report.rows:
         table.add_row(

@@ -122,6 +122,9 @@ def test_check_says_which_template_matched_and_how_each_column_was_mapped() -> N
     assert "column 2 重点任务 → task_title (目标任务)" in output
     assert "column 4 1-9月 → quarter_plan (第N季度)" in output
     assert "column 10 备注 → extra column (kept in raw.extracted_cell)" in output
+    workbook = CliRunner().invoke(app, ["check", str(EXCEL)])
+    assert workbook.exit_code == 0, workbook.output
+    assert "sheet '完成情况' (the one holding the table)" in flat(workbook.output)
 
 
 @pytest.mark.prefect

@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 import yaml
 
-from etl.models import COLUMN_LABELS, COLUMN_NAMES, ColumnMapping
+from etl.models import COLUMN_LABELS, COLUMN_NAMES, ColumnMapping, RawReport
 
 StatusMode = Literal["two_mark_columns", "one_column_words"]
 STATUS_MODES: tuple[str, ...] = ("two_mark_columns", "one_column_words")
@@ -169,6 +169,12 @@ def describe_columns(template: str | None, columns: Sequence[ColumnMapping]) -> 
         )
         lines.append(f"  column {column.position + 1} {column.header or '(empty)'} → {target}")
     return lines
+
+
+def describe_source(raw: RawReport) -> list[str]:
+    """`etl check`'s account of how a file was read: the sheet (Excel), the template and each column's mapping."""
+    lines = [f"sheet {raw.sheet!r} (the one holding the table)"] if raw.sheet else []
+    return lines + describe_columns(raw.template, raw.columns)
 
 
 def _word(cell: str) -> str:
