@@ -385,6 +385,11 @@ def parse_templates(text: str, source: str) -> TemplateSet:
                 quarters[normalize_header(str(word))] = int(quarter)
         if not headers and not quarters:
             raise TemplateError(f"{source}: field {name} has no headers")
+        if (name == "quarter_plan") != bool(quarters) or (name == "quarter_plan" and headers):
+            raise TemplateError(
+                f"{source}: fields.{name}: the quarter column (quarter_plan) lists quarter_headers by quarter (1-4), "
+                "every other field lists headers"
+            )
         for header in [*headers, *quarters]:
             if header in owner and owner[header] != name:
                 raise TemplateError(f"{source}: header {header!r} names both {owner[header]} and {name}")

@@ -247,6 +247,10 @@ def test_a_header_split_over_two_lines_and_a_group_title_above_a_column() -> Non
         (lambda t: t.replace("status: two_mark_columns", "status: marks", 1), "status must be one of"),
         (lambda t: t.replace("      - 完成进展\n", "      - 完成进展\n      - 序号\n", 1), "header '序号' names both"),
         (lambda t: t.replace("fields:", "fields: [", 1), "not valid YAML"),
+        (
+            lambda t: t.replace("    quarter_headers:\n", "    headers: [季度计划]\n    quarter_headers:\n", 1),
+            "quarter_plan",
+        ),
     ],
 )
 def test_a_malformed_template_file_is_refused(edit: object, message: str) -> None:
