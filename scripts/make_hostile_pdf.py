@@ -312,8 +312,8 @@ def damaged_set(out: Path) -> list[dict[str, object]]:
     )
     reorder_pages(
         footerless,
-        add("page_missing_no_page_numbers.pdf", "sample PDF without footers, without page 10"),
-        [p for p in pages if p != 10],
+        add("page_missing_no_page_numbers.pdf", "sample PDF without footers, without page 5"),
+        [p for p in pages if p != 5],
     )
     footerless.unlink()
     rotated = add("rotated_pages.pdf", "sample PDF, page 2 /Rotate 90, page 3 /Rotate 180")

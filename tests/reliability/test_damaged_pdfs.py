@@ -99,13 +99,55 @@ def test_a_missing_page_is_refused_by_the_printed_page_numbers() -> None:
     assert "page_missing.pdf: page 5: the printed page numbers jump from 4 (page 4) to 6: 1 page(s) missing" in message
 
 
-def test_a_continuation_that_cannot_belong_to_the_row_before_is_refused() -> None:
+def test_a_continuation_that_never_closes_the_quote_the_row_before_left_open_is_refused() -> None:
+    """The issue's case: page 5 missing, no page numbers; task 10's text at the top of page 6 (now 5) would join
+    task 9's, which ends inside “护航新型工业化-工… (closed by 业互联网安全深度行” on the missing page)."""
     message = refused(DAMAGED / "page_missing_no_page_numbers.pdf")
     assert (
-        "page_missing_no_page_numbers.pdf: page 10, column 落实情况: the row continued at the top of this page "
-        "starts its 落实情况 text with item 4. but the row it would continue, at the foot of page 9, ended with "
-        "item 2.: it cannot belong to that row" in message
+        "page_missing_no_page_numbers.pdf: page 5, column 落实情况: the row continued at the top of this page does "
+        "not close the “ left open at the foot of page 4" in message
     )
+    assert "cannot belong to that row" in message
+
+
+def test_a_continuation_whose_numbered_items_do_not_go_on_is_refused() -> None:
+    """Page 10 of the sample left out, its footers ignored: the text continued on page 11 starts at item 4, the row
+    it would join (page 9) ended at item 2."""
+    from etl.extract.pdf import check_page_sequence
+    from etl.extract.pdf_fast import read_fast
+    from etl.extract.template import load_templates
+
+    tables = [table for table in read_fast(REAL_PDF.read_bytes(), "x.pdf").tables if table.page != 10]
+    with pytest.raises(ReportError) as caught:
+        check_page_sequence("x.pdf", tables, {}, load_templates())
+    assert (
+        "x.pdf: page 11, column 落实情况: the row continued at the top of this page starts its 落实情况 text with "
+        "item 4. but the row it would continue, at the foot of page 9, ended with item 2.: it cannot belong to "
+        "that row" in str(caught.value)
+    )
+
+
+def test_the_sample_and_every_layout_pass_the_page_sequence_checks() -> None:
+    """No false alarm: every readable layout of the real report (Word and Calc printouts, 9–12 pt, portrait and
+    landscape) and the 302-page report pass, page numbers or not."""
+    from etl.extract.pdf import check_page_sequence
+    from etl.extract.pdf_fast import read_fast
+    from etl.extract.template import load_templates
+
+    layouts = sorted((PROJECT_ROOT / "tests" / "fixtures" / "pdf_layouts").glob("*.pdf"))
+    long_report = PROJECT_ROOT / "tests" / "fixtures" / "reliability" / "2025Q3_市工信局_synthetic_long.pdf"
+    checked = 0
+    for path in [REAL_PDF, long_report, *layouts]:
+        try:
+            fast = read_fast(path.read_bytes(), path.name)
+        except ReportError:
+            continue  # the hostile layouts that are refused for other reasons
+        if not fast.tables or fast.unreadable:
+            continue
+        check_page_sequence(path.name, fast.tables, {}, load_templates())  # without the printed numbers too
+        check_page_sequence(path.name, fast.tables, fast.printed_numbers, load_templates())
+        checked += 1
+    assert checked >= 14
 
 
 # --- real-world variants that load ----------------------------------------------------------------------------------

@@ -358,8 +358,9 @@ def check_page_sequence(
         for number in numbers:
             if highest is None or number > highest[0]:
                 highest = (number, table.page)
-    for previous, table in itertools.pairwise(tables):
-        problem = _continuation_problem(previous, table, columns)
+    for index, (previous, table) in enumerate(itertools.pairwise(tables)):
+        cut_again = len(table.rows) == 1 and index + 2 < len(tables) and continued[index + 2]
+        problem = _continuation_problem(previous, table, columns, cut_again)
         if problem is not None:
             problems.append(problem)
     if problems:
@@ -390,14 +391,27 @@ def _opened_tasks(table: PageTable, columns: _Columns, *, skip_first: bool, skip
     return numbers
 
 
-def _continuation_problem(previous: PageTable, table: PageTable, columns: _Columns) -> Problem | None:
-    """A row continued at the top of ``table`` whose numbered items do not go on from those of the row before."""
+def _continuation_problem(
+    previous: PageTable, table: PageTable, columns: _Columns, cut_again: bool = False
+) -> Problem | None:
+    """A row continued at the top of ``table`` that cannot go on from the row before: its numbered items do not
+    go on from those of that row, or it never closes a quotation mark or bracket that row left open (unless the
+    continuation is itself continued on the next page, ``cut_again``, where the closing mark may be)."""
     if not previous.rows or not table.rows:
         return None
     last, first = previous.rows[-1], table.rows[0]
     if not _continues(table, columns):
         return None  # a new row, not a continuation
     for column, label in columns.continued:
+        unclosed = [mark for mark in _open_marks(last.cells[column]) if _PAIRED[mark] not in first.cells[column]]
+        if first.cells[column].strip() and unclosed and not cut_again:
+            return Problem(
+                f"the row continued at the top of this page does not close the {unclosed[0]} left open at the foot "
+                f"of page {previous.page} ({_tail(last.cells[column])!r}, then {_head(first.cells[column])!r}): it "
+                "cannot belong to that row (a page missing or out of order)",
+                page=table.page,
+                column=label,
+            )
         before = _items_in_sequence(last.cells[column])
         after = _ITEM_MARKER.search(first.cells[column])
         if before and after is not None and int(after.group(1)) != before + 1:
@@ -410,6 +424,32 @@ def _continuation_problem(previous: PageTable, table: PageTable, columns: _Colum
                 column=label,
             )
     return None
+
+
+# Quotation marks and brackets that open and close: one left open at a page break is closed on the next page.
+_PAIRED: dict[str, str] = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "【": "】", "「": "」"}
+_CLOSING: dict[str, str] = {close: open_ for open_, close in _PAIRED.items()}
+
+
+def _open_marks(text: str) -> list[str]:
+    """The opening marks of ``text`` that it does not close, in the order they were opened."""
+    depth = dict.fromkeys(_PAIRED, 0)
+    order: list[str] = []
+    for ch in text:
+        if ch in _PAIRED:
+            depth[ch] += 1
+            order.append(ch)
+        elif ch in _CLOSING and depth[_CLOSING[ch]] > 0:
+            depth[_CLOSING[ch]] -= 1
+    return [mark for mark in dict.fromkeys(order) if depth[mark] > 0]
+
+
+def _tail(text: str) -> str:
+    return "…" + text.replace("\n", "")[-12:]
+
+
+def _head(text: str) -> str:
+    return text.replace("\n", "")[:12] + "…"
 
 
 def _items_in_sequence(text: str) -> int:
