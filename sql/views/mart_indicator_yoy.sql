@@ -1,6 +1,11 @@
--- Grain: one row per indicator × issuer × year × quarter with an actual figure.
--- value is the largest actual (落实情况) figure of the indicator in that quarter's current report: reports
--- state year-to-date totals, so the largest is the running total when several are given.
+-- Grain: one row per indicator × issuer × year × quarter with a comparable actual figure.
+-- value is the largest actual (落实情况) figure of the indicator in the quarter's current report that measures the
+-- year to date or a level (figure_scope year_to_date / level): one quarter's figures, stocks to date and counts of
+-- applications, diagnoses or assessments are other quantities and are left out (staging_figure_scope.sql).
+-- Changes respect units: for an indicator in % (or pp) the change is in percentage points (18.2 % → 31.3 % is
+-- +13.1 pp, not +71.98 %); for counts and amounts it is relative, in %. change_kind says which.
+-- Reports give year-to-date figures, so the quarter-over-quarter change compares quarters of the same year (Q1 has
+-- none); the year-over-year change compares the same quarter of the previous year.
 create or replace view mart.indicator_yoy as
 with observations as (
     select * from mart.metric_observation
@@ -16,37 +21,72 @@ quarterly as (
         issuer,
         year,
         quarter,
-        max(value_normalized) as value
+        max(value_normalized) as value,
+        arg_max(figure_text, value_normalized) as figure_text,
+        arg_max(clause, value_normalized) as clause
     from observations
-    where kind = 'actual' and indicator is not null
+    where kind = 'actual' and indicator is not null and figure_scope in ('year_to_date', 'level')
     group by indicator, issuer, year, quarter
+),
+
+compared as (
+    select
+        q.*,
+        i.indicator_name,
+        i.unit_normalized as unit,
+        i.measure,
+        case when i.unit_normalized in ('%', 'pp') then 'percentage_points' else 'relative' end as change_kind,
+        y.value as prev_year_value,
+        p.value as prev_quarter_value
+    from quarterly as q
+    inner join indicators as i on i.indicator = q.indicator
+    left join quarterly as y
+        on y.indicator = q.indicator and y.issuer = q.issuer and y.year = q.year - 1 and y.quarter = q.quarter
+    left join quarterly as p
+        on p.indicator = q.indicator and p.issuer = q.issuer and p.year = q.year and p.quarter = q.quarter - 1
 )
 
 select
-    q.indicator,
-    i.unit_normalized as unit,
-    q.issuer,
-    q.year,
-    q.quarter,
-    q.value,
-    p.value as prev_year_value,
-    q.value - p.value as yoy_change,
-    round((q.value - p.value) / nullif(p.value, 0) * 100, 2) as yoy_pct
-from quarterly as q
-inner join indicators as i on i.indicator = q.indicator
-left join quarterly as p
-    on p.indicator = q.indicator
-    and p.issuer = q.issuer
-    and p.year = q.year - 1
-    and p.quarter = q.quarter;
+    indicator,
+    indicator_name,
+    unit,
+    measure,
+    issuer,
+    year,
+    quarter,
+    value,
+    figure_text,
+    clause,
+    change_kind,
+    prev_year_value,
+    round(value - prev_year_value, 4) as yoy_difference,
+    case
+        when change_kind = 'percentage_points' then round(value - prev_year_value, 2)
+        else round((value - prev_year_value) / nullif(prev_year_value, 0) * 100, 2)
+    end as yoy_change,
+    prev_quarter_value,
+    round(value - prev_quarter_value, 4) as qoq_difference,
+    case
+        when change_kind = 'percentage_points' then round(value - prev_quarter_value, 2)
+        else round((value - prev_quarter_value) / nullif(prev_quarter_value, 0) * 100, 2)
+    end as qoq_change
+from compared;
 
-comment on view mart.indicator_yoy is 'Grain: indicator × issuer × year × quarter. Actual value against the same quarter of the previous year.';
-comment on column mart.indicator_yoy.indicator is 'Catalog indicator code.';
-comment on column mart.indicator_yoy.unit is 'Normalized unit of the indicator.';
-comment on column mart.indicator_yoy.issuer is 'Issuing bureau.';
+comment on view mart.indicator_yoy is 'Grain: indicator × issuer × year × quarter. An indicator''s year-to-date (or level) value against the same quarter of the previous year and the previous quarter, in percentage points for rates and relative for counts (change_kind).';
+comment on column mart.indicator_yoy.indicator is 'Catalog indicator code, e.g. new_5g_base_stations.';
+comment on column mart.indicator_yoy.indicator_name is 'Indicator name in Chinese, e.g. 新建5G基站.';
+comment on column mart.indicator_yoy.unit is 'Normalized unit of the indicator (%, pp, 个, 家, 亿元 …).';
+comment on column mart.indicator_yoy.measure is 'cumulative (a year-to-date quantity), level (a level reached) or rate (a rate over the year to date).';
+comment on column mart.indicator_yoy.issuer is 'Issuing bureau, e.g. 市工信局.';
 comment on column mart.indicator_yoy.year is 'Year.';
 comment on column mart.indicator_yoy.quarter is 'Quarter, 1-4.';
-comment on column mart.indicator_yoy.value is 'Largest actual figure of the indicator in the quarter (year-to-date).';
-comment on column mart.indicator_yoy.prev_year_value is 'The same for the same quarter of the previous year; NULL when that year has none.';
-comment on column mart.indicator_yoy.yoy_change is 'value - prev_year_value.';
-comment on column mart.indicator_yoy.yoy_pct is 'yoy_change / prev_year_value × 100, rounded to 2 decimals.';
+comment on column mart.indicator_yoy.value is 'Largest year-to-date or level figure of the indicator in the quarter (one-quarter figures, stocks and application counts excluded).';
+comment on column mart.indicator_yoy.figure_text is 'The figure value came from, as written, e.g. 1152个.';
+comment on column mart.indicator_yoy.clause is 'The clause value came from.';
+comment on column mart.indicator_yoy.change_kind is 'percentage_points (unit % or pp: yoy_change and qoq_change are differences in pp) or relative (yoy_change and qoq_change are relative changes in %).';
+comment on column mart.indicator_yoy.prev_year_value is 'value of the same quarter of the previous year; NULL when that year has none.';
+comment on column mart.indicator_yoy.yoy_difference is 'value - prev_year_value, in unit (for % this is percentage points).';
+comment on column mart.indicator_yoy.yoy_change is 'Year-over-year change: value - prev_year_value in percentage points when change_kind = percentage_points; (value - prev_year_value) / prev_year_value × 100 (%) when relative. 2 decimals.';
+comment on column mart.indicator_yoy.prev_quarter_value is 'value of the previous quarter of the same year (figures are year-to-date, so Q1 has none).';
+comment on column mart.indicator_yoy.qoq_difference is 'value - prev_quarter_value, in unit.';
+comment on column mart.indicator_yoy.qoq_change is 'Quarter-over-quarter change, in percentage points or relative % as change_kind says. 2 decimals.';

@@ -1,11 +1,30 @@
--- Grain: one row per figure of a current report (report × metric_no).
+-- Grain: one row per figure of a current report (issuer × year × quarter × metric_no).
 create or replace view mart.metric_observation as
 with current_reports as (
     select * from staging.current_report
 ),
 
 metrics as (
-    select * from staging.metric_indicator
+    select * from staging.figure_scope
+),
+
+task_rows as (
+    select * from core.task_row
+),
+
+indicators as (
+    select * from core.indicator
+),
+
+tasks as (
+    -- Task columns are the same on both rows of a task; one per report × task.
+    select
+        report_id,
+        task_no,
+        any_value(task_title) as task_title,
+        any_value(lead_office) as lead_office
+    from task_rows
+    group by report_id, task_no
 )
 
 select
@@ -13,9 +32,13 @@ select
     r.year,
     r.quarter,
     m.task_no,
+    t.task_title,
+    t.lead_office,
     m.plan_type,
     m.kind,
+    m.metric_no,
     m.indicator,
+    i.indicator_name,
     m.subject,
     m.value,
     m.unit,
@@ -24,21 +47,28 @@ select
     m.comparator,
     m.direction,
     m.period_text,
-    m.clause as source_text,
-    m.source_text as figure_text,
-    r.source_file,
-    m.metric_no
+    m.clause,
+    m.figure_text,
+    m.figure_scope,
+    m.scope_reason,
+    r.source_file
 from current_reports as r
-inner join metrics as m on m.report_id = r.report_id;
+inner join metrics as m on m.report_id = r.report_id
+left join tasks as t on t.report_id = m.report_id and t.task_no = m.task_no
+left join indicators as i on i.indicator = m.indicator;
 
-comment on view mart.metric_observation is 'Grain: current report × figure. Every figure of the text: targets (目标任务), plans (第N季度), actuals (落实情况), with its indicator.';
-comment on column mart.metric_observation.issuer is 'Issuing bureau.';
+comment on view mart.metric_observation is 'Grain: issuer × year × quarter × metric_no (a figure of a current report). Every figure of the text: targets (目标任务), plans (第N季度), actuals (落实情况), with its indicator and, for actuals, the span it measures.';
+comment on column mart.metric_observation.issuer is 'Issuing bureau, e.g. 市工信局.';
 comment on column mart.metric_observation.year is 'Year of the work report.';
-comment on column mart.metric_observation.quarter is 'Quarter, 1-4.';
+comment on column mart.metric_observation.quarter is 'Quarter reported on, 1-4.';
 comment on column mart.metric_observation.task_no is 'Task number 序号.';
+comment on column mart.metric_observation.task_title is 'Target task 目标任务 the figure belongs to.';
+comment on column mart.metric_observation.lead_office is 'Lead office 【】 of the task, e.g. 信推办.';
 comment on column mart.metric_observation.plan_type is 'schedule (进度安排) or roadmap (施工图); NULL for targets taken from the task title.';
-comment on column mart.metric_observation.kind is 'target, plan or actual.';
+comment on column mart.metric_observation.kind is 'target (目标任务), plan (第N季度) or actual (落实情况).';
+comment on column mart.metric_observation.metric_no is 'Position of the figure in the report, in reading order.';
 comment on column mart.metric_observation.indicator is 'Catalog indicator code (data/indicators.yaml); NULL when unmatched (see etl indicators --unmatched).';
+comment on column mart.metric_observation.indicator_name is 'Indicator name in Chinese, e.g. 新建5G基站; NULL when unmatched.';
 comment on column mart.metric_observation.subject is 'What the figure counts, e.g. 5G基站.';
 comment on column mart.metric_observation.value is 'The number as written.';
 comment on column mart.metric_observation.unit is 'Unit as written.';
@@ -46,8 +76,9 @@ comment on column mart.metric_observation.unit_normalized is 'Normalized unit (�
 comment on column mart.metric_observation.value_normalized is 'Value in the normalized unit.';
 comment on column mart.metric_observation.comparator is '=, >= (以上), <= (以下/以内), ~ (约/左右).';
 comment on column mart.metric_observation.direction is 'increase (增长) or decrease (下降), NULL when not stated.';
-comment on column mart.metric_observation.period_text is 'Period words: 1-8月份, 三季度, 前三季度, 今年以来 …';
-comment on column mart.metric_observation.source_text is 'The clause the figure came from.';
+comment on column mart.metric_observation.period_text is 'Period words of the sentence: 1-8月份, 三季度, 前三季度, 今年以来 …';
+comment on column mart.metric_observation.clause is 'The clause the figure came from (was source_text before issue 15).';
 comment on column mart.metric_observation.figure_text is 'The figure as written, e.g. 260户以上.';
-comment on column mart.metric_observation.source_file is 'Source file name.';
-comment on column mart.metric_observation.metric_no is 'Position of the figure in the report.';
+comment on column mart.metric_observation.figure_scope is 'Actuals only: the span the figure measures — year_to_date, level, one_quarter, stock_to_date, applications, diagnoses, assessments, inspections or unqualified (rules in sql/views/staging_figure_scope.sql). Only year_to_date and level figures can be a target''s actual. NULL for targets and plans.';
+comment on column mart.metric_observation.scope_reason is 'The words that decided figure_scope, e.g. 三季度: one quarter''s figure, not the year to date.';
+comment on column mart.metric_observation.source_file is 'Source file name of the current report version.';

@@ -19,7 +19,8 @@ select
     f.source_format,
     v.loaded_at,
     v.is_current,
-    case when v.is_current then null else v.current_report_id end as superseded_by
+    case when v.is_current then null else v.current_report_id end as superseded_by,
+    f.file_name ilike '%synthetic%' as is_synthetic
 from versions as v
 inner join files as f on f.source_sha256 = v.source_sha256;
 
@@ -35,3 +36,4 @@ comment on column mart.report_versions.source_format is 'text or pdf.';
 comment on column mart.report_versions.loaded_at is 'When the file was loaded.';
 comment on column mart.report_versions.is_current is 'True for the version the marts show.';
 comment on column mart.report_versions.superseded_by is 'report_id of the current version, for a superseded one; NULL when current.';
+comment on column mart.report_versions.is_synthetic is 'True for synthetic demo data (file name contains synthetic; see data/samples/synthetic_manifest.json), false for a real report.';

@@ -10,6 +10,12 @@ task_rows as (
 
 source_files as (
     select * from raw.source_file
+),
+
+latest as (
+    select issuer, max(year * 10 + quarter) as latest_year_quarter
+    from current_reports
+    group by issuer
 )
 
 select
@@ -29,12 +35,14 @@ select
     t.progress_text,
     f.file_name as source_file,
     f.source_sha256,
-    t.source_pages
+    t.source_pages,
+    r.year * 10 + r.quarter = l.latest_year_quarter as is_latest_quarter
 from current_reports as r
 inner join task_rows as t on t.report_id = r.report_id
-inner join source_files as f on f.source_sha256 = r.source_sha256;
+inner join source_files as f on f.source_sha256 = r.source_sha256
+inner join latest as l on l.issuer = r.issuer;
 
-comment on view mart.task_progress is 'Grain: report (issuer, year, quarter; current version) × task × plan_type. Every task row with its plan, status and progress.';
+comment on view mart.task_progress is 'Grain: issuer × year × quarter × task_no × plan_type (current report versions; two rows per task). Every task row with its plan, status and progress.';
 comment on column mart.task_progress.issuer is 'Issuing bureau, e.g. 市工信局.';
 comment on column mart.task_progress.year is 'Year of the work report.';
 comment on column mart.task_progress.quarter is 'Quarter reported on, 1-4.';
@@ -52,3 +60,4 @@ comment on column mart.task_progress.progress_text is 'What was done 落实情�
 comment on column mart.task_progress.source_file is 'Source file name.';
 comment on column mart.task_progress.source_sha256 is 'SHA-256 of the source file.';
 comment on column mart.task_progress.source_pages is 'Page(s) of the source the row was printed on.';
+comment on column mart.task_progress.is_latest_quarter is 'True for the latest year and quarter loaded for the issuer: "this quarter".';
