@@ -186,7 +186,7 @@ def indicators(
     if unmatched:
         query = (
             "select subject, unit_normalized, kind, count(*) as metrics, any_value(figure_text) as example, "
-            "any_value(source_text) as clause from mart.metric_observation where indicator is null "
+            "any_value(clause) as clause from mart.metric_observation where indicator is null "
             "group by subject, unit_normalized, kind order by metrics desc, subject"
         )
     else:

@@ -96,6 +96,7 @@ source_figures as (
         s.source_indicator,
         count(a.metric_no) as figures,
         max(a.value_normalized) filter (where a.is_usable) as value,
+        arg_max(a.metric_no, a.value_normalized) filter (where a.is_usable) as metric_no,
         arg_max(a.direction, a.value_normalized) filter (where a.is_usable) as direction,
         arg_max(a.figure_text, a.value_normalized) filter (where a.is_usable) as figure_text,
         arg_max(a.clause, a.value_normalized) filter (where a.is_usable) as clause,
@@ -124,8 +125,8 @@ matched as (
         sum(figures) as figures,
         sum(value * case when direction = 'decrease' then -1 else 1 end) as signed_actual,
         sum(value) as actual_value,
-        string_agg(figure_text, ' + ' order by source_indicator) as actual_text,
-        string_agg(clause, '; ' order by source_indicator) as actual_clause,
+        string_agg(figure_text, ' + ' order by metric_no) as actual_text,
+        string_agg(clause, '; ' order by metric_no) as actual_clause,
         string_agg(distinct period_text, ', ') as actual_period_text,
         string_agg(rejected, '; ' order by source_indicator) as rejected
     from source_figures

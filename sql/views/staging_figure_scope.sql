@@ -8,12 +8,12 @@
 --   2. diagnoses     诊断: firms diagnosed, not transformed (开展500家企业数字化诊断工作)
 --   3. assessments   测评 / 评估: firms assessed (企业开展数字化转型测评达2003家)
 --   4. inspections   监察 / 检查 / 核查 / 督查: firms inspected (11家企业开展…能效专项监察)
---   5. one_quarter   period 三季度 / 第N季度 / a single month: one quarter's figure is not the year to date
---                    (三季度，月度项目入规企业20户)
+--   5. one_quarter   period 二/三/四季度 or a single month: one quarter's figure is not the year to date
+--                    (三季度，月度项目入规企业20户); 一季度 is the first quarter, i.e. the year to date in Q1
 --   6. stock_to_date 累计 / 已培育 / 总数 in the clause, or the period 截至/截止目前: a stock to date, not this year's new
 --                    quantity (全市累计建成…等4个省级中小企业特色产业集群; 全市已培育省级智能工厂20家)
 --   7. level         a % (or pp) figure with no 增长/下降: a level as of the report (行政村5G通达率已达98%)
---   8. year_to_date  a year-to-date period (前三季度, 1-8月份, 今年以来, 上半年 …) or a this-year word in the clause
+--   8. year_to_date  a year-to-date period (前三季度, 1-8月份, 今年以来, 上半年, 一季度 …) or a this-year word in the clause
 --                    (新增, 新建, 今年, 入选, 认定, 推动实施): this year's quantity to date (2024年已新建5G基站1152个)
 --   9. unqualified   nothing says the span: not used as an actual (已清偿企业账款1.23亿元 — since when?)
 -- Targets and plans have no scope (NULL).
@@ -28,10 +28,10 @@ patterns as (
         '诊断' as diagnoses,
         '测评|评估' as assessments,
         '监察|检查|核查|督查' as inspections,
-        '^(第?[一二三四1-4]季度|[0-9]{1,2}月份?)$' as one_quarter_period,
+        '^(第?[二三四2-4]季度|[0-9]{1,2}月份?)$' as one_quarter_period,
         '累计|已培育|总数' as stock_words,
         '截至|截止' as stock_period,
-        '前[一二三四]季度|[0-9]{1,2}-[0-9]{1,2}月|今年以来|年初以来|全年|上半年|下半年' as year_to_date_period,
+        '前[一二三四]季度|^第?一季度$|[0-9]{1,2}-[0-9]{1,2}月|今年以来|年初以来|全年|上半年|下半年' as year_to_date_period,
         '新增|新建|今年|本年|入选|认定|推动实施' as year_to_date_words
 ),
 
@@ -71,10 +71,10 @@ select
         when 'stock_to_date' then coalesce(nullif(regexp_extract(clause, stock_words), ''), period_text)
             || ': a stock to date, not this year''s new quantity'
         when 'level' then 'a level (' || unit_normalized || ') as of the report'
-        when 'year_to_date' then coalesce(
-            nullif(regexp_extract(coalesce(period_text, ''), year_to_date_period), ''),
-            regexp_extract(clause, year_to_date_words)
-        ) || ': this year''s quantity to date'
+        when 'year_to_date' then case
+            when regexp_matches(coalesce(period_text, ''), year_to_date_period) then period_text
+            else regexp_extract(clause, year_to_date_words)
+        end || ': this year''s quantity to date'
         when 'unqualified' then 'no period or 新增/今年 word says the figure is this year''s to date'
     end as scope_reason
 from classified;
