@@ -51,6 +51,7 @@ def write_dump(tmp_path: Path, lines: list[str], name: str = "report.txt") -> Pa
 TREND_MARTS = (
     "task_progress",
     "quarterly_completion",
+    "office_quarterly_completion",
     "task_history",
     "metric_observation",
     "indicator_yoy",

@@ -1,10 +1,11 @@
--- Completion rate by lead office over the quarters of each year (NULL office = all offices).
+-- Completion by lead office over the quarters of a year (here 2024).
 select
-    year,
+    issuer,
+    lead_office,
     quarter,
-    coalesce(lead_office, '(all offices)') as office,
     tasks,
     tasks_completed,
     completion_rate
-from mart.quarterly_completion
-order by year, quarter, lead_office nulls first;
+from mart.office_quarterly_completion
+where year = 2024
+order by issuer, lead_office, quarter;

@@ -43,7 +43,7 @@ select
 from current_reports as r
 inner join open_warnings as w on w.report_id = r.report_id;
 
-comment on view mart.open_warnings is 'Grain: current report (issuer, year, quarter) × failed warning-severity expectation of its latest validation. Loaded data that a person should look at.';
+comment on view mart.open_warnings is 'Grain: report_id × suite × expectation × column_name (a failed warning-severity expectation of the latest validation of a current report). Loaded data that a person should look at.';
 comment on column mart.open_warnings.issuer is 'Issuing bureau, e.g. 市工信局.';
 comment on column mart.open_warnings.year is 'Year of the work report.';
 comment on column mart.open_warnings.quarter is 'Quarter reported on, 1-4.';

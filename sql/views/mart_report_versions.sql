@@ -24,7 +24,7 @@ select
 from versions as v
 inner join files as f on f.source_sha256 = v.source_sha256;
 
-comment on view mart.report_versions is 'Grain: report file. Lineage of every version of each issuer × year × quarter: which is current, which superseded which.';
+comment on view mart.report_versions is 'Grain: report_id (one row per loaded report file, current or superseded). Lineage of every version of each issuer × year × quarter: which is current, which superseded which.';
 comment on column mart.report_versions.issuer is 'Issuing bureau.';
 comment on column mart.report_versions.year is 'Year of the work report.';
 comment on column mart.report_versions.quarter is 'Quarter, 1-4.';

@@ -80,3 +80,22 @@ select
 from classified;
 
 comment on view staging.figure_scope is 'Grain: metric. staging.metric_indicator with the span an actual figure measures (figure_scope) and why (scope_reason); rules in sql/views/staging_figure_scope.sql.';
+comment on column staging.figure_scope.report_id is 'Report (core.report.report_id).';
+comment on column staging.figure_scope.metric_no is 'Position of the figure in the report, in reading order.';
+comment on column staging.figure_scope.task_no is 'Task number 序号 the figure belongs to.';
+comment on column staging.figure_scope.plan_type is 'schedule (进度安排) or roadmap (施工图) row it was found in; NULL for targets from the task title.';
+comment on column staging.figure_scope.kind is 'target (目标任务), plan (第N季度) or actual (落实情况).';
+comment on column staging.figure_scope.value is 'The number as written.';
+comment on column staging.figure_scope.unit is 'Unit as written.';
+comment on column staging.figure_scope.unit_normalized is 'Normalized unit (户 → 家, 万元 → 亿元, 个百分点 → pp).';
+comment on column staging.figure_scope.value_normalized is 'value in unit_normalized.';
+comment on column staging.figure_scope.comparator is '=, >= (以上), <= (以下/以内), ~ (约/左右).';
+comment on column staging.figure_scope.direction is 'increase (增长) or decrease (下降); NULL when not stated.';
+comment on column staging.figure_scope.subject is 'The noun phrase the figure counts, e.g. 5G基站.';
+comment on column staging.figure_scope.period_text is 'Period words of the sentence, e.g. 1-8月份, 三季度; NULL when none.';
+comment on column staging.figure_scope.clause is 'The clause the figure came from.';
+comment on column staging.figure_scope.source_text is 'The figure as written, e.g. 260户以上 (called figure_text in the marts).';
+comment on column staging.figure_scope.source_line is 'Line (text dump) or row number (PDF) of the source row.';
+comment on column staging.figure_scope.indicator is 'Catalog indicator code assigned by the catalog rules; NULL when none matches.';
+comment on column staging.figure_scope.figure_scope is 'Actuals only: year_to_date, level, one_quarter, stock_to_date, applications, diagnoses, assessments, inspections or unqualified; NULL for targets and plans.';
+comment on column staging.figure_scope.scope_reason is 'The words that decided figure_scope and what they mean.';

@@ -56,3 +56,20 @@ left join best as b
     and b.direction is not distinct from m.direction;
 
 comment on view staging.metric_indicator is 'Grain: metric. core.metric with the catalog indicator assigned (NULL when no indicator matches).';
+comment on column staging.metric_indicator.report_id is 'Report (core.report.report_id).';
+comment on column staging.metric_indicator.metric_no is 'Position of the figure in the report, in reading order.';
+comment on column staging.metric_indicator.task_no is 'Task number 序号 the figure belongs to.';
+comment on column staging.metric_indicator.plan_type is 'schedule (进度安排) or roadmap (施工图) row it was found in; NULL for targets from the task title.';
+comment on column staging.metric_indicator.kind is 'target (目标任务), plan (第N季度) or actual (落实情况).';
+comment on column staging.metric_indicator.value is 'The number as written.';
+comment on column staging.metric_indicator.unit is 'Unit as written.';
+comment on column staging.metric_indicator.unit_normalized is 'Normalized unit (户 → 家, 万元 → 亿元, 个百分点 → pp).';
+comment on column staging.metric_indicator.value_normalized is 'value in unit_normalized.';
+comment on column staging.metric_indicator.comparator is '=, >= (以上), <= (以下/以内), ~ (约/左右).';
+comment on column staging.metric_indicator.direction is 'increase (增长) or decrease (下降); NULL when not stated.';
+comment on column staging.metric_indicator.subject is 'The noun phrase the figure counts, e.g. 5G基站.';
+comment on column staging.metric_indicator.period_text is 'Period words of the sentence, e.g. 1-8月份, 三季度; NULL when none.';
+comment on column staging.metric_indicator.clause is 'The clause the figure came from.';
+comment on column staging.metric_indicator.source_text is 'The figure as written, e.g. 260户以上 (called figure_text in the marts).';
+comment on column staging.metric_indicator.source_line is 'Line (text dump) or row number (PDF) of the source row.';
+comment on column staging.metric_indicator.indicator is 'Catalog indicator code assigned by the catalog rules; NULL when none matches.';

@@ -34,3 +34,15 @@ select
 from ranked;
 
 comment on view staging.report_version is 'Grain: one row per report file. Every version of every issuer × year × quarter, ranked; version_rank 1 is current.';
+comment on column staging.report_version.report_id is 'Report id (SHA-256 of the source file).';
+comment on column staging.report_version.issuer is 'Issuing bureau, e.g. 市工信局.';
+comment on column staging.report_version.year is 'Year of the work report.';
+comment on column staging.report_version.quarter is 'Quarter reported on, 1-4.';
+comment on column staging.report_version.title is 'Title as printed.';
+comment on column staging.report_version.revision_label is 'Re-issue marker (修订 …); NULL for an original issue.';
+comment on column staging.report_version.source_sha256 is 'SHA-256 of the source file.';
+comment on column staging.report_version.source_file is 'Source file name.';
+comment on column staging.report_version.loaded_at is 'When the file was loaded.';
+comment on column staging.report_version.version_rank is '1 for the current version of the issuer × year × quarter; a re-issue ranks before an original, then the latest load.';
+comment on column staging.report_version.is_current is 'True for version_rank 1: the version the marts show.';
+comment on column staging.report_version.current_report_id is 'report_id of the current version of the same issuer × year × quarter.';

@@ -192,7 +192,9 @@ def history_titles_expectations() -> list[Any]:
     gxe = _gx_expectations()
     return [
         gxe.ExpectColumnPairValuesToBeEqual(
-            column_A="task_title", column_B="other_title", **tag(WARNING, "task title changed within the year (expected: unchanged)")
+            column_A="task_title",
+            column_B="other_title",
+            **tag(WARNING, "task title changed within the year (expected: unchanged)"),
         ),
     ]
 

@@ -28,16 +28,16 @@ def test_a_re_issue_becomes_current_and_the_original_stays_with_its_lineage(samp
     versions = query(
         sample_warehouse,
         "select revision_label, is_current, superseded_by is not null from mart.report_versions "
-        "where year = 2024 and quarter = 3 order by is_current desc",
+        "where year = 2024 and quarter = 2 order by is_current desc",
     )
     assert versions == [("修订", True, False), (None, False, True)]
-    # The views show the corrected figure only.
+    # The views show the corrected (synthetic) figure only.
     assert query(
         sample_warehouse,
-        "select value from mart.metric_observation where year = 2024 and quarter = 3 "
+        "select value from mart.metric_observation where year = 2024 and quarter = 2 "
         "and indicator = 'new_5g_base_stations' and kind = 'actual'",
-    ) == [(1158.0,)]
-    assert query(sample_warehouse, "select count(*) from mart.task_progress where year = 2024 and quarter = 3") == [
+    ) == [(720.0,)]
+    assert query(sample_warehouse, "select count(*) from mart.task_progress where year = 2024 and quarter = 2") == [
         (34,)
     ]
 
@@ -45,11 +45,17 @@ def test_a_re_issue_becomes_current_and_the_original_stays_with_its_lineage(samp
 def test_quarterly_completion_over_the_year(sample_warehouse: Path) -> None:
     rows = query(
         sample_warehouse,
-        "select year, quarter, tasks_completed, tasks from mart.quarterly_completion "
-        "where lead_office is null order by year, quarter",
+        "select year, quarter, tasks_completed, tasks_in_progress, tasks_not_completed, tasks "
+        "from mart.quarterly_completion order by year, quarter",
     )
-    # 2024 Q3 is the re-issue, where task 19's schedule row was corrected to completed (its roadmap row is not).
-    assert rows == [(2023, 3, 15, 17), (2024, 1, 12, 17), (2024, 2, 14, 17), (2024, 3, 15, 17), (2024, 4, 16, 17)]
+    # 2024 Q1: task 12 not completed, tasks 4, 19, 22, 23 in progress; the real Q3: tasks 19 and 22 in progress.
+    assert rows == [
+        (2023, 3, 15, 2, 0, 17),
+        (2024, 1, 12, 4, 1, 17),
+        (2024, 2, 14, 3, 0, 17),
+        (2024, 3, 15, 2, 0, 17),
+        (2024, 4, 16, 1, 0, 17),
+    ]
 
 
 def test_task_history_shows_status_changes(sample_warehouse: Path) -> None:
@@ -96,60 +102,18 @@ def test_task_versions_track_attribute_changes_within_the_year(sample_warehouse:
     ]
 
 
-def test_indicator_year_over_year(sample_warehouse: Path) -> None:
-    rows = query(
-        sample_warehouse,
-        "select indicator, value, prev_year_value, yoy_change, yoy_pct from mart.indicator_yoy "
-        "where year = 2024 and quarter = 3 and indicator in ('new_5g_base_stations', 'village_5g_coverage_rate') "
-        "order by indicator",
-    )
-    assert rows == [
-        ("new_5g_base_stations", 1158.0, 905.0, 253.0, 27.96),
-        ("village_5g_coverage_rate", 98.0, 89.0, 9.0, 10.11),
-    ]
-    no_previous = query(
-        sample_warehouse,
-        "select prev_year_value, yoy_pct from mart.indicator_yoy "
-        "where year = 2024 and quarter = 1 and indicator = 'new_5g_base_stations'",
-    )
-    assert no_previous == [(None, None)]
-
-
 def test_target_attainment_against_the_elapsed_share(sample_warehouse: Path) -> None:
     rows = query(
         sample_warehouse,
-        "select quarter, target_value, actual_value, attainment, elapsed_share, on_track from mart.target_attainment "
+        "select quarter, target_value, actual_value, attainment, elapsed_share, assessment from mart.target_attainment "
         "where year = 2024 and task_no = 8 and indicator = 'key_tech_upgrade_projects' order by quarter",
     )
     assert rows == [
-        (1, 100.0, 41.0, 0.41, 0.25, True),
-        (2, 100.0, 76.0, 0.76, 0.5, True),
-        (3, 100.0, 99.0, 0.99, 0.75, True),
-        (4, 100.0, 112.0, 1.12, 1.0, True),
+        (1, 100.0, 30.0, 0.3, 0.25, "on_track"),
+        (2, 100.0, 61.0, 0.61, 0.5, "on_track"),
+        (3, 100.0, 99.0, 0.99, 0.75, "on_track"),
+        (4, 100.0, 127.0, 1.27, 1.0, "achieved"),
     ]
-    # A 下降 (decrease) target with no actual figure yet: no attainment, not judged.
-    assert query(
-        sample_warehouse,
-        "select target_value, attainment, on_track from mart.target_attainment "
-        "where year = 2024 and quarter = 3 and indicator = 'energy_intensity_reduction'",
-    ) == [(3.2, None, None)]
-
-
-def test_a_decrease_target_is_met_by_a_decrease(tmp_path: Path, real_dump_lines: list[str]) -> None:
-    from tests.conftest import write_dump
-
-    lines = list(real_dump_lines)
-    cells = lines[57].split("\t")
-    assert cells[0] == "" and cells[4] == "施工图"
-    cells[8] = cells[8] + " 4.前三季度规上工业企业单位工业增加值能耗同比下降2.4%。"
-    lines[57] = "\t".join(cells)
-    warehouse = tmp_path / "w.duckdb"
-    build_warehouse(warehouse, [write_dump(tmp_path, lines)])
-    assert query(
-        warehouse,
-        "select target_value, actual_value, attainment, on_track from mart.target_attainment "
-        "where indicator = 'energy_intensity_reduction'",
-    ) == [(3.2, 2.4, 0.75, True)]
 
 
 def test_unmatched_metrics_stay_queryable(sample_warehouse: Path) -> None:

@@ -61,7 +61,9 @@ def test_rule_4_inspections(sample_warehouse: Path) -> None:
 
 def test_rule_5_one_quarters_figure_is_not_the_year_to_date(sample_warehouse: Path) -> None:
     # 三季度，月度项目入规企业20户 (task 23's target is 260 firms for the year)
-    assert scope(sample_warehouse, 23, "20户") == {("one_quarter", "三季度: one quarter's figure, not the year to date")}
+    assert scope(sample_warehouse, 23, "20户") == {
+        ("one_quarter", "三季度: one quarter's figure, not the year to date")
+    }
     assert {s for s, _ in scope(sample_warehouse, 25, "39个")} == {"one_quarter"}  # 三季度共有39个5G疑难站址上报
 
 
@@ -72,8 +74,12 @@ def test_rule_5_the_first_quarter_is_the_year_to_date_in_q1(sample_warehouse: Pa
 
 def test_rule_6_stocks_to_date(sample_warehouse: Path) -> None:
     # 全市累计建成…等4个省级中小企业特色产业集群; 全市已培育省级智能工厂20家
-    assert scope(sample_warehouse, 12, "4个") == {("stock_to_date", "累计: a stock to date, not this year's new quantity")}
-    assert scope(sample_warehouse, 11, "20家") == {("stock_to_date", "已培育: a stock to date, not this year's new quantity")}
+    assert scope(sample_warehouse, 12, "4个") == {
+        ("stock_to_date", "累计: a stock to date, not this year's new quantity")
+    }
+    assert scope(sample_warehouse, 11, "20家") == {
+        ("stock_to_date", "已培育: a stock to date, not this year's new quantity")
+    }
 
 
 def test_rule_7_a_percentage_without_growth_is_a_level(sample_warehouse: Path) -> None:
@@ -93,7 +99,9 @@ def test_rule_7_a_percentage_without_growth_is_a_level(sample_warehouse: Path) -
     ],
 )
 def test_rule_8_year_to_date(sample_warehouse: Path, task_no: int, figure: str, word: set[str]) -> None:
-    assert scope(sample_warehouse, task_no, figure) == {("year_to_date", f"{w}: this year's quantity to date") for w in word}
+    assert scope(sample_warehouse, task_no, figure) == {
+        ("year_to_date", f"{w}: this year's quantity to date") for w in word
+    }
 
 
 def test_rule_9_a_figure_whose_span_nothing_states_is_not_used(sample_warehouse: Path) -> None:
@@ -104,7 +112,8 @@ def test_rule_9_a_figure_whose_span_nothing_states_is_not_used(sample_warehouse:
 def test_targets_and_plans_have_no_scope(sample_warehouse: Path) -> None:
     with connect(sample_warehouse, read_only=True) as conn:
         rows = conn.execute(
-            "select kind, count(*) filter (where figure_scope is not null), count(*) filter (where figure_scope is null) "
+            "select kind, count(*) filter (where figure_scope is not null), "
+            "count(*) filter (where figure_scope is null) "
             "from mart.metric_observation group by kind order by kind"
         ).fetchall()
     assert [(kind, scoped) for kind, scoped, _ in rows] == [("actual", rows[0][1]), ("plan", 0), ("target", 0)]

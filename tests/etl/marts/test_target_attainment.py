@@ -45,15 +45,15 @@ def edited_warehouse(tmp_path: Path, lines: list[str], *edits: tuple[int, str, s
 
 def test_every_target_figure_has_an_assessment_and_a_reason(sample_warehouse: Path) -> None:
     with connect(sample_warehouse, read_only=True) as conn:
-        targets = conn.execute(
-            "select count(*) from mart.metric_observation where kind = 'target'"
-        ).fetchone()
-        rows = conn.execute(
-            "select assessment, assessment_reason from mart.target_attainment"
-        ).fetchall()
-        columns = {c for (c,) in conn.execute(
-            "select column_name from duckdb_columns() where schema_name = 'mart' and table_name = 'target_attainment'"
-        ).fetchall()}
+        targets = conn.execute("select count(*) from mart.metric_observation where kind = 'target'").fetchone()
+        rows = conn.execute("select assessment, assessment_reason from mart.target_attainment").fetchall()
+        columns = {
+            c
+            for (c,) in conn.execute(
+                "select column_name from duckdb_columns() "
+                "where schema_name = 'mart' and table_name = 'target_attainment'"
+            ).fetchall()
+        }
     assert targets is not None and len(rows) == targets[0]
     assert all(a in ASSESSMENTS and reason for a, reason in rows)
     assert "on_track" not in columns  # the old boolean that was NULL for most rows is gone
@@ -159,8 +159,10 @@ def test_trap_combined_target_against_split_stocks(sample_warehouse: Path) -> No
 
 def test_a_combined_target_is_the_sum_of_this_years_parts(tmp_path: Path, real_dump_lines: list[str]) -> None:
     lines = list(real_dump_lines)
-    lines[29] = lines[29].replace("全市已培育省级智能工厂 20 家", "全市新增省级智能工厂 4 家").replace(
-        "省级数字化车间 92 家", "新增省级数字化车间 7 家"
+    lines[29] = (
+        lines[29]
+        .replace("全市已培育省级智能工厂 20 家", "全市新增省级智能工厂 4 家")
+        .replace("省级数字化车间 92 家", "新增省级数字化车间 7 家")
     )
     warehouse = tmp_path / "w.duckdb"
     build_warehouse(warehouse, [write_dump(tmp_path, lines)])
