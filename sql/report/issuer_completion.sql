@@ -1,8 +1,8 @@
--- Completion of all offices together, per issuer and quarter (the issuer-level rows of the completion mart).
+-- Completion of all offices together, per issuer and quarter, and whether that quarter's report is synthetic
+-- demo data (the page says so: a director must not take a synthetic quarter for a real one).
 -- Grain: one row per issuer × year × quarter.
 with completion as (
     select * from mart.quarterly_completion
-    where lead_office is null
 )
 
 select
@@ -11,6 +11,7 @@ select
     quarter,
     tasks,
     tasks_completed,
-    completion_rate
+    completion_rate,
+    is_synthetic
 from completion
 order by issuer, year, quarter;

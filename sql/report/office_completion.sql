@@ -1,15 +1,14 @@
 -- Completion per lead office (【】 of 责任分工) and quarter.
 -- Grain: one row per issuer × year × quarter × lead_office.
 with completion as (
-    select * from mart.quarterly_completion
-    where lead_office is not null
+    select * from mart.office_quarterly_completion
 )
 
 select
     issuer,
     year,
     quarter,
-    lead_office,
+    coalesce(lead_office, '（未注明科室）') as lead_office,
     tasks,
     tasks_completed,
     completion_rate

@@ -22,7 +22,7 @@ select
     t.quarter,
     t.task_no,
     t.task_title,
-    any_value(p.lead_office) as lead_office,
+    t.lead_office,
     t.status,
     list(
         {
@@ -36,5 +36,5 @@ select
     ) as rows
 from open_tasks as t
 inner join task_progress as p on p.issuer = t.issuer and p.task_no = t.task_no
-group by t.issuer, t.year, t.quarter, t.task_no, t.task_title, t.status
+group by t.issuer, t.year, t.quarter, t.task_no, t.task_title, t.lead_office, t.status
 order by t.issuer, t.task_no;

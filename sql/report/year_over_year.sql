@@ -1,6 +1,6 @@
 -- Indicators with a value for the same quarter of the previous year.
--- change_kind says how to read the change: percentage_points for an indicator measured in % (a rate: 18.2 % →
--- 31.3 % is +13.1 points, not +72 %), relative for a quantity.
+-- change_kind says how to read yoy_change: percentage_points for an indicator measured in % or pp (a rate:
+-- 18.2 % → 31.3 % is +13.1 points, not +72 %), relative (%) for a quantity.
 -- Grain: one row per issuer × year × quarter × indicator.
 with indicator_yoy as (
     select * from mart.indicator_yoy
@@ -16,13 +16,13 @@ select
     y.year,
     y.quarter,
     y.indicator,
-    coalesce(i.indicator_name, y.indicator) as indicator_name,
+    coalesce(y.indicator_name, y.indicator) as indicator_name,
     y.unit,
     y.value,
     y.prev_year_value,
-    y.yoy_change,
-    case when y.unit in ('%', 'pp') then 'percentage_points' else 'relative' end as change_kind,
-    y.yoy_pct
+    y.yoy_difference,
+    y.change_kind,
+    y.yoy_change
 from indicator_yoy as y
 left join indicators as i on i.indicator = y.indicator
 order by y.issuer, y.year, y.quarter, i.priority, y.indicator;

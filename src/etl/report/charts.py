@@ -155,7 +155,7 @@ def year_over_year_chart(rows: list[YearOverYear]) -> go.Figure:
     share an axis, so they get a panel each.
     """
     latest = max((r.year, r.quarter) for r in rows)
-    mine = [r for r in rows if (r.year, r.quarter) == latest and r.change is not None]
+    mine = [r for r in rows if (r.year, r.quarter) == latest and r.yoy_change is not None]
     panels = [
         (kind, title, [r for r in mine if r.change_kind == kind])
         for kind, title in (
@@ -172,7 +172,7 @@ def year_over_year_chart(rows: list[YearOverYear]) -> go.Figure:
         subplot_titles=[p[1] for p in panels],
     )
     for row, (kind, _, points) in enumerate(panels, start=1):
-        changes = [r.change or 0.0 for r in points]
+        changes = [r.yoy_change or 0.0 for r in points]
         fig.add_trace(
             go.Bar(
                 x=changes,
@@ -205,15 +205,23 @@ def year_over_year_chart(rows: list[YearOverYear]) -> go.Figure:
 
 def _target_label(t: Target) -> str:
     if t.actual_value is None or t.attainment is None:
-        return f"{t.assessment_label}（目标 {t.target_value:g}{t.unit}）"
-    return f"{t.actual_value:g}/{t.target_value:g}{t.unit}（{t.attainment:.0%}）{t.assessment_label}"
+        return f"{t.assessment_label}（目标 {t.target_text}）"
+    return f"{t.actual_text or f'{t.actual_value:g}'}/{t.target_text}（{t.attainment:.0%}）{t.assessment_label}"
+
+
+def target_categories(rows: list[Target]) -> list[str]:
+    """One axis label per target: task number and indicator, with the figure's number when a task repeats one."""
+    labels = [f"任务{t.task_no} {t.name}" for t in rows]
+    return [
+        f"{label}（{t.target_no}）" if labels.count(label) > 1 else label for label, t in zip(labels, rows, strict=True)
+    ]
 
 
 def target_chart(rows: list[Target]) -> go.Figure:
     """Every target of one quarter: actual / target as a bar labelled with its figures and assessment, against the
     elapsed share of the year (序时进度). Unmeasured targets keep their row, labelled with why."""
     year, quarter = rows[0].year, rows[0].quarter
-    categories = [f"任务{t.task_no} {t.name}" for t in rows]
+    categories = target_categories(rows)
     fig = go.Figure()
     for assessment, label in ASSESSMENT_LABELS.items():
         mine = [(c, t) for c, t in zip(categories, rows, strict=True) if t.assessment == assessment]
@@ -232,15 +240,15 @@ def target_chart(rows: list[Target]) -> go.Figure:
                 hovertemplate="%{y}<br>%{text}<extra></extra>",
             )
         )
+    # 序时进度 applies to cumulative targets; levels and rates are judged against the target itself (100 %).
     elapsed = quarter / 4
-    fig.add_vline(
-        x=elapsed,
-        line={"color": "#555", "dash": "dash"},
-        annotation={"text": f"序时进度 {elapsed:.0%}", "font": {"size": 12}},
-        annotation_position="top",
-    )
+    lines = ["点线 = 目标 100%"]
+    if any(t.measure == "cumulative" for t in rows) and elapsed < 1:
+        fig.add_vline(x=elapsed, line={"color": "#555", "dash": "dash"})
+        lines.append(f"虚线 = 序时进度 {elapsed:.0%}（累计类目标）")
+    fig.add_vline(x=1.0, line={"color": "#1b5e20", "dash": "dot"})
     widest = max([1.0, *(t.attainment or 0.0 for t in rows)])
-    fig.update_xaxes(title_text="实际 / 目标", tickformat=".0%", range=[0, widest * 1.6])
+    fig.update_xaxes(title_text=f"实际 / 目标（{'；'.join(lines)}）", tickformat=".0%", range=[0, widest * 1.6])
     fig.update_yaxes(
         type="category", categoryorder="array", categoryarray=categories, autorange="reversed", automargin=True
     )

@@ -63,6 +63,7 @@ class Completion:
     tasks: int
     tasks_completed: int
     completion_rate: float
+    is_synthetic: bool  # the quarter's current report is synthetic demo data, not a real report
 
 
 @dataclass(frozen=True)
@@ -130,20 +131,17 @@ class YearOverYear:
     unit: str
     value: float
     prev_year_value: float
-    yoy_change: float
-    change_kind: str  # percentage_points (a rate: the difference in points) or relative (a quantity: yoy_pct)
-    yoy_pct: float | None
-
-    @property
-    def change(self) -> float | None:
-        """The figure to chart: points for a rate, percent for a quantity."""
-        return self.yoy_change if self.change_kind == "percentage_points" else self.yoy_pct
+    yoy_difference: float  # value - prev_year_value, in the indicator's unit
+    change_kind: str  # percentage_points (a rate: the difference in points) or relative (a quantity: percent)
+    yoy_change: float | None  # points for percentage_points, percent for relative; NULL when prev is 0
 
     @property
     def change_text(self) -> str:
+        if self.yoy_change is None:
+            return "—"
         if self.change_kind == "percentage_points":
             return f"{self.yoy_change:+.1f} 个百分点"
-        return "—" if self.yoy_pct is None else f"{self.yoy_pct:+.1f}%"
+        return f"{self.yoy_change:+.1f}%"
 
 
 @dataclass(frozen=True)
@@ -154,17 +152,22 @@ class Target:
     year: int
     quarter: int
     task_no: int
+    target_no: int
     task_title: str
     lead_office: str | None
-    indicator: str
-    name: str
+    indicator: str | None  # NULL when no catalog indicator takes the target figure
+    name: str  # indicator name, or the figure as written when no indicator takes it
+    measure: str | None  # cumulative (序时进度 applies), level or rate (judged against the target itself)
     unit: str
+    target_text: str  # as written, e.g. 260户以上
     target_value: float
+    actual_text: str | None
     actual_value: float | None
     attainment: float | None
-    elapsed_share: float
+    elapsed_share: float | None  # quarter / 4 for cumulative targets only
+    expected_value: float | None  # what the actual is compared with
     assessment: str
-    assessment_reason: str | None
+    assessment_reason: str
 
     @property
     def assessment_label(self) -> str:
@@ -203,6 +206,11 @@ class ReportData:
     def latest_completion(self) -> list[Completion]:
         return [c for c in self.completion if self._latest(c.year, c.quarter)]
 
+    @property
+    def synthetic_quarters(self) -> list[str]:
+        """Quarters whose current report is synthetic demo data (labelled so on the page)."""
+        return sorted({quarter_label(c.year, c.quarter) for c in self.completion if c.is_synthetic})
+
 
 def read_report_data(conn: duckdb.DuckDBPyConnection, sql_dir: Path) -> ReportData:
     latest = run_query(conn, sql_dir, "latest_quarter")
@@ -211,8 +219,8 @@ def read_report_data(conn: duckdb.DuckDBPyConnection, sql_dir: Path) -> ReportDa
     return ReportData(
         headline=_headline(run_query(conn, sql_dir, "headline", params)[0], year, quarter),
         completion=[
-            Completion(str(i), int(y), int(q), int(t), int(c), float(r))
-            for i, y, q, t, c, r in run_query(conn, sql_dir, "issuer_completion")
+            Completion(str(i), int(y), int(q), int(t), int(c), float(r), bool(s))
+            for i, y, q, t, c, r, s in run_query(conn, sql_dir, "issuer_completion")
         ],
         office_completion=[
             OfficeCompletion(str(i), int(y), int(q), str(o), int(t), int(c), float(r))
@@ -231,16 +239,17 @@ def read_report_data(conn: duckdb.DuckDBPyConnection, sql_dir: Path) -> ReportDa
         ],
         year_over_year=[
             YearOverYear(
-                str(i), int(y), int(q), str(c), str(n), str(u), float(v), float(p), float(d), str(k), _float(pct)
+                str(i), int(y), int(q), str(c), str(n), str(u), float(v), float(p), float(d), str(k), _float(ch)
             )
-            for i, y, q, c, n, u, v, p, d, k, pct in run_query(conn, sql_dir, "year_over_year")
+            for i, y, q, c, n, u, v, p, d, k, ch in run_query(conn, sql_dir, "year_over_year")
         ],
         targets=[
             Target(
-                str(i), int(y), int(q), int(n), str(t), _str(o), str(c), str(m), str(u), float(tv), _float(av),
-                _float(a), float(e), str(s), _str(r),
+                str(i), int(y), int(q), int(n), int(no), str(t), _str(o), _str(c), str(m), _str(me), str(u), str(tt),
+                float(tv), _str(at), _float(av), _float(a), _float(e), _float(ev), str(s), str(r),
             )
-            for i, y, q, n, t, o, c, m, u, tv, av, a, e, s, r in run_query(conn, sql_dir, "target_attainment")
+            for i, y, q, n, no, t, o, c, m, me, u, tt, tv, at, av, a, e, ev, s, r
+            in run_query(conn, sql_dir, "target_attainment")
         ],
     )  # fmt: skip
 

@@ -57,6 +57,7 @@ td.nowrap { white-space: nowrap; } .row-kind { color: #57606a; font-weight: bold
 .assessment-behind { color: #c62828; font-weight: bold; } .assessment-achieved, .assessment-on_track { color: #2e7d32; }
 .assessment-no_actual_reported, .assessment-not_comparable { color: #6e5b50; }
 .assessment { white-space: nowrap; }
+.synthetic { color: #8a4b00; } .considered { color: #57606a; font-size: .8rem; }
 .empty { color: #57606a; font-style: italic; } .summary { margin: .3rem 0 .6rem; }
 @page { size: A4 landscape; margin: 10mm; }
 @media print {
@@ -204,12 +205,19 @@ def _header(data: ReportData, source: str, when: str) -> str:
     issuers = "、".join(h.issuers)
     span = f"{h.first} – {h.last}" if h.first else "—"
     loaded = beijing_time(h.last_loaded_at) if h.last_loaded_at else "—"
+    synthetic = data.synthetic_quarters
+    warning = (
+        f'<p class="meta synthetic" id="synthetic">注意：{_h("、".join(synthetic))} 的报告是合成的演示数据（synthetic，'
+        "由真实报告按规则推导），不是真实报告。</p>"
+        if synthetic
+        else ""
+    )
     return (
         f"<header><h1>{_h(issuers + ' ' if issuers else '')}政府工作报告任务完成情况 · {_h(latest or '暂无数据')}</h1>"
         f'<p class="meta" id="generated-at">生成于 {_h(when)} · 最近一次载入 {_h(loaded)}</p>'
         f'<p class="meta">覆盖 {_h(span)} · 报告文件 {h.reports} 份（现行 {h.current_reports} 份；'
         f"修订版取代原版） · 数据仓库 <code>{_h(source)}</code></p>"
-        f'<div class="cards">{card_html}</div></header>'
+        f'{warning}<div class="cards">{card_html}</div></header>'
     )
 
 
@@ -287,25 +295,42 @@ def _changes_table(changes: list[StatusChange], *, with_quarter: bool, table_id:
     return _table(headers, rows, {1 if with_quarter else 0}, table_id)
 
 
+def _benchmark(t: Target) -> str:
+    """What the actual is compared with: the elapsed share for a cumulative target, else the target itself."""
+    if t.measure == "cumulative" and t.elapsed_share is not None:
+        due = "" if t.expected_value is None else f"，应达 {t.expected_value:g}{t.unit}"
+        return f"序时进度 {t.elapsed_share:.0%}{due}"
+    if t.measure in ("level", "rate"):
+        return "目标值本身（比率/水平）"
+    return "—"
+
+
+def _reason(text: str) -> str:
+    """The assessment's reason; the figures it looked at and rejected ('; considered: …') on a line of their own."""
+    head, sep, considered = text.partition("; considered: ")
+    if not sep:
+        return _h(text)
+    return f'{_h(head)}<br><span class="considered">considered: {_h(considered)}</span>'
+
+
 def _targets_table(targets: list[Target], table_id: str = "all-targets") -> str:
     rows = [
         [
             str(t.task_no),
-            _h(t.task_title),
-            _h(t.name),
-            f"{t.target_value:g} {_h(t.unit)}",
-            "—" if t.actual_value is None else f"{t.actual_value:g} {_h(t.unit)}",
+            f'<span title="{_h(t.task_title)}">{_h(t.name)}</span>',
+            _h(t.target_text),
+            "—" if t.actual_value is None else _h(t.actual_text or f"{t.actual_value:g}{t.unit}"),
             "—" if t.attainment is None else f"{t.attainment:.0%}",
-            f"{t.elapsed_share:.0%}",
+            _h(_benchmark(t)),
             f'<span class="assessment assessment-{_h(t.assessment)}">{_h(t.assessment_label)}</span>',
-            _h(t.assessment_reason or ""),
+            _reason(t.assessment_reason),
         ]
         for t in targets
     ]
     return _table(
-        ["序号", "目标任务", "指标", "目标", "实际", "完成比例", "序时进度", "评估", "原因"],
+        ["序号", "指标", "目标", "实际", "完成比例", "比较基准", "评估", "原因（mart.target_attainment）"],
         rows,
-        {0, 3, 4, 5, 6},
+        {0, 4},
         table_id,
     )
 

@@ -97,29 +97,55 @@ def test_every_target_of_the_latest_quarter_has_a_row_with_its_assessment_and_re
     page: str, mart: duckdb.DuckDBPyConnection
 ) -> None:
     expected = mart.execute(
-        "select task_no, count(*) from mart.target_attainment where year = 2024 and quarter = 4 group by all"
+        "select task_no, target_no, assessment, assessment_reason from mart.target_attainment "
+        "where year = 2024 and quarter = 4 order by task_no, target_no"
     ).fetchall()
     header, *rows = tables(page)["all-targets"]
-    assert header == ["序号", "目标任务", "指标", "目标", "实际", "完成比例", "序时进度", "评估", "原因"]
-    assert sorted((n, sum(1 for r in rows if int(r[0]) == n)) for n, _ in expected) == sorted(expected)
-    assert len(rows) == sum(n for _, n in expected) == 12
-    assert all(r[7] in ASSESSMENT_LABELS.values() for r in rows)
-    unmeasured = [r for r in rows if r[4] == "—"]
+    assert header == ["序号", "指标", "目标", "实际", "完成比例", "比较基准", "评估", "原因（mart.target_attainment）"]
+    assert [int(r[0]) for r in rows] == [n for n, *_ in expected] and len(rows) >= 12
+    assert [r[6] for r in rows] == [ASSESSMENT_LABELS[a] for _, _, a, _ in expected]
+    assert all(r[7] for r in rows), "every row says why"
+    unmeasured = [r for r in rows if r[3] == "—"]
     assert unmeasured, "targets without an actual figure keep their row"
-    assert all(r[7] in ("未报告实际值", "无法比较") and r[8] for r in unmeasured), unmeasured
+    assert all(r[6] in ("未报告实际值", "无法比较") for r in unmeasured), unmeasured
     task_23 = next(r for r in rows if r[0] == "23")
-    assert task_23[1] == "持续壮大市场主体规模，新增规上工业企业260户以上" and task_23[3] == "260 家"
-    counted = cards(page)["card-unmeasured"][1]
-    assert counted == f"{len(unmeasured)}/12"
+    assert task_23[1:3] == ["新增规上工业企业", "260户以上"]
+    judged = sum(1 for _, _, a, _ in expected if a in ("no_actual_reported", "not_comparable"))
+    assert cards(page)["card-unmeasured"][1] == f"{judged}/{len(expected)}"
+
+
+def test_the_benchmark_is_the_elapsed_share_for_cumulative_targets_and_the_target_for_rates(page: str) -> None:
+    """序时进度 applies to cumulative quantities; a rate or level (行政村5G通达率 95%) is judged against the target."""
+    _, *rows = tables(page)["all-targets"]
+    by_name = {r[1]: r for r in rows}
+    assert by_name["行政村5G通达率"][5] == "目标值本身（比率/水平）"
+    assert by_name["技术改造投资增长"][5] == "目标值本身（比率/水平）"
+    assert by_name["实施重点技术改造项目"][5] == "序时进度 100%，应达 100个"
+
+
+def test_synthetic_quarters_are_labelled_and_the_real_one_is_not(page: str, mart: duckdb.DuckDBPyConnection) -> None:
+    synthetic = [
+        f"{y}年Q{q}"
+        for y, q in mart.execute(
+            "select year, quarter from mart.quarterly_completion where is_synthetic order by all"
+        ).fetchall()
+    ]
+    assert "2024年Q4" in synthetic and "2024年Q3" not in synthetic  # the real report is 2024 Q3
+    notice = re.search(r'<p class="meta synthetic" id="synthetic">注意：(.*?) 的报告是合成的演示数据', page)
+    assert notice is not None and notice.group(1).split("、") == synthetic
 
 
 def test_every_assessment_of_the_vocabulary_has_a_label() -> None:
     assert set(ASSESSMENT_LABELS) == set(vocabulary.ASSESSMENTS)
 
 
-def test_the_behind_card_counts_the_latest_quarter_only(page: str, data: ReportData) -> None:
-    assert cards(page)["card-behind"] == ("落后序时进度", str(len(data.behind)))
-    assert all((t.year, t.quarter) == (2024, 4) for t in data.behind)
+def test_the_behind_card_counts_the_latest_quarter_only(page: str, mart: duckdb.DuckDBPyConnection) -> None:
+    latest, every = mart.execute(
+        "select count(*) filter (where year = 2024 and quarter = 4), count(*) from mart.target_attainment "
+        "where assessment = 'behind'"
+    ).fetchone() or (None, None)
+    assert every and every > latest, "the samples have targets behind in earlier quarters"
+    assert cards(page)["card-behind"] == ("落后序时进度", str(latest))
 
 
 def _target(quarter: int, assessment: str, task_no: int = 23) -> Target:
@@ -129,17 +155,22 @@ def _target(quarter: int, assessment: str, task_no: int = 23) -> Target:
         year=2024,
         quarter=quarter,
         task_no=task_no,
+        target_no=1,
         task_title="持续壮大市场主体规模，新增规上工业企业260户以上",
         lead_office="运行办",
         indicator="new_above_scale_industrial_firms",
         name="新增规上工业企业",
+        measure="cumulative",
         unit="家",
+        target_text="260户以上",
         target_value=260.0,
+        actual_text=f"{20 * quarter}户" if measured else None,
         actual_value=20.0 * quarter if measured else None,
         attainment=20.0 * quarter / 260 if measured else None,
         elapsed_share=quarter / 4,
+        expected_value=260 * quarter / 4,
         assessment=assessment,
-        assessment_reason=None if measured else "落实情况中没有该指标的数字",
+        assessment_reason="made up for the test" if measured else "no figure of the task measures it",
     )
 
 
@@ -155,7 +186,7 @@ def test_a_target_behind_in_an_earlier_quarter_does_not_show_as_behind_now(data:
     page, _ = render(current, source="w.duckdb")
     assert cards(page)["card-behind"][1] == "1"
     _, *rows = tables(page)["behind-targets"]
-    assert [(r[0], r[4], r[7]) for r in rows] == [("23", "80 家", "落后序时进度")]
+    assert [(r[0], r[3], r[6]) for r in rows] == [("23", "80户", "落后序时进度")]
 
 
 def test_status_changes_of_the_latest_quarter(page: str, mart: duckdb.DuckDBPyConnection) -> None:
@@ -174,18 +205,18 @@ def test_rate_indicators_change_by_percentage_points_and_quantities_by_percent(
     _, *rows = tables(page)["yoy-table"]
     shown = {(r[0], r[1]): r for r in rows}
     figures = mart.execute(
-        "select y.year, y.quarter, i.indicator_name, y.unit, y.value, y.prev_year_value, y.yoy_pct "
-        "from mart.indicator_yoy as y join core.indicator as i using (indicator) where y.prev_year_value is not null"
+        "select year, quarter, indicator_name, unit, change_kind, value, prev_year_value "
+        "from mart.indicator_yoy where prev_year_value is not null"
     ).fetchall()
     assert len(rows) == len(figures) >= 10
     rates = 0
-    for year, quarter, name, unit, value, prev, pct in figures:
-        change = shown[(f"{year}年Q{quarter}", name)][5]
+    for year, quarter, name, unit, kind, value, prev in figures:
+        text = shown[(f"{year}年Q{quarter}", name)][5]
         if unit in ("%", "pp"):
             rates += 1
-            assert change == f"{value - prev:+.1f} 个百分点", (name, change)
+            assert kind == "percentage_points" and text == f"{value - prev:+.1f} 个百分点", (name, text)
         else:
-            assert change == f"{pct:+.1f}%", (name, change)
+            assert kind == "relative" and text == f"{(value - prev) / prev * 100:+.1f}%", (name, text)
     assert rates >= 2
     tech = shown[("2024年Q3", "技术改造投资增长")]
     assert tech[3:] == ["18.2", "31.3", "+13.1 个百分点"]  # not +71.98 %: a percent of a percentage
