@@ -28,8 +28,8 @@ WarehouseOption = Annotated[
 ]
 
 EXAMPLE_QUERY = (
-    "select year, quarter, lead_office, tasks, tasks_completed, completion_rate "
-    "from mart.quarterly_completion order by year, quarter, lead_office nulls first"
+    "select year, quarter, tasks, tasks_completed, tasks_in_progress, completion_rate "
+    "from mart.quarterly_completion order by year, quarter"
 )
 
 

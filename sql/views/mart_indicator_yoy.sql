@@ -61,14 +61,14 @@ select
     prev_year_value,
     round(value - prev_year_value, 4) as yoy_difference,
     case
-        when change_kind = 'percentage_points' then round(value - prev_year_value, 2)
-        else round((value - prev_year_value) / nullif(prev_year_value, 0) * 100, 2)
+        when change_kind = 'percentage_points' then round(value - prev_year_value, 4)
+        else round((value - prev_year_value) / nullif(prev_year_value, 0) * 100, 4)
     end as yoy_change,
     prev_quarter_value,
     round(value - prev_quarter_value, 4) as qoq_difference,
     case
-        when change_kind = 'percentage_points' then round(value - prev_quarter_value, 2)
-        else round((value - prev_quarter_value) / nullif(prev_quarter_value, 0) * 100, 2)
+        when change_kind = 'percentage_points' then round(value - prev_quarter_value, 4)
+        else round((value - prev_quarter_value) / nullif(prev_quarter_value, 0) * 100, 4)
     end as qoq_change
 from compared;
 
@@ -86,7 +86,7 @@ comment on column mart.indicator_yoy.clause is 'The clause value came from.';
 comment on column mart.indicator_yoy.change_kind is 'percentage_points (unit % or pp: yoy_change and qoq_change are differences in pp) or relative (yoy_change and qoq_change are relative changes in %).';
 comment on column mart.indicator_yoy.prev_year_value is 'value of the same quarter of the previous year; NULL when that year has none.';
 comment on column mart.indicator_yoy.yoy_difference is 'value - prev_year_value, in unit (for % this is percentage points).';
-comment on column mart.indicator_yoy.yoy_change is 'Year-over-year change: value - prev_year_value in percentage points when change_kind = percentage_points; (value - prev_year_value) / prev_year_value × 100 (%) when relative. 2 decimals.';
+comment on column mart.indicator_yoy.yoy_change is 'Year-over-year change: value - prev_year_value in percentage points when change_kind = percentage_points; (value - prev_year_value) / prev_year_value × 100 (%) when relative. 4 decimals (round for display).';
 comment on column mart.indicator_yoy.prev_quarter_value is 'value of the previous quarter of the same year (figures are year-to-date, so Q1 has none).';
 comment on column mart.indicator_yoy.qoq_difference is 'value - prev_quarter_value, in unit.';
-comment on column mart.indicator_yoy.qoq_change is 'Quarter-over-quarter change, in percentage points or relative % as change_kind says. 2 decimals.';
+comment on column mart.indicator_yoy.qoq_change is 'Quarter-over-quarter change, in percentage points or relative % as change_kind says. 4 decimals.';

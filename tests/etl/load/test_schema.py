@@ -28,15 +28,20 @@ TASK_PROGRESS_COLUMNS = [
     "source_file",
     "source_sha256",
     "source_pages",
+    "is_latest_quarter",
 ]
 QUARTERLY_COMPLETION_COLUMNS = [
     "issuer",
     "year",
     "quarter",
-    "lead_office",
     "tasks",
     "tasks_completed",
+    "tasks_in_progress",
+    "tasks_not_completed",
     "completion_rate",
+    "is_latest_quarter",
+    "is_synthetic",
+    "source_file",
 ]
 
 
@@ -88,7 +93,7 @@ def test_every_table_view_and_column_has_a_comment(tmp_path: Path) -> None:
         uncommented_columns = conn.execute(
             """
             select schema_name || '.' || table_name || '.' || column_name from duckdb_columns()
-            where schema_name in ('raw', 'core', 'mart', 'ops') and comment is null
+            where schema_name in ('raw', 'core', 'staging', 'mart', 'ops') and comment is null
             """
         ).fetchall()
     assert uncommented_tables == []

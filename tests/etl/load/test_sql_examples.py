@@ -79,7 +79,7 @@ def test_question_2_an_indicator_year_over_year(sample_warehouse: Path) -> None:
             "value": 1152.0,
             "unit": "个",
             "prev_year_value": 945.0,
-            "yoy_change": 21.9,
+            "yoy_change": 21.9048,
             "prev_quarter_value": 720.0,
             "qoq_change": 60.0,
             "change_kind": "relative",

@@ -24,12 +24,12 @@ def test_trap_a_percentage_indicator_changes_in_percentage_points(sample_warehou
 
 
 def test_a_count_changes_relatively(sample_warehouse: Path) -> None:
-    # 新建5G基站: 945 (synthetic 2023 Q3) → 1152 (real 2024 Q3): +21.9 %; previous quarter 720 (the Q2 re-issue).
+    # 新建5G基站: 945 (synthetic 2023 Q3) → 1152 (real 2024 Q3): +21.90 %; previous quarter 720 (the Q2 re-issue).
     assert rows(
         sample_warehouse,
         "select value, figure_text, change_kind, prev_year_value, yoy_change, prev_quarter_value, qoq_change "
         "from mart.indicator_yoy where indicator = 'new_5g_base_stations' and year = 2024 and quarter = 3",
-    ) == [(1152.0, "1152个", "relative", 945.0, 21.9, 720.0, 60.0)]
+    ) == [(1152.0, "1152个", "relative", 945.0, 21.9048, 720.0, 60.0)]
 
 
 def test_change_kind_follows_the_unit_and_comes_from_the_vocabulary(sample_warehouse: Path) -> None:
