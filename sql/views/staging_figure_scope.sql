@@ -94,7 +94,7 @@ comment on column staging.figure_scope.direction is 'increase (增长) or decrea
 comment on column staging.figure_scope.subject is 'The noun phrase the figure counts, e.g. 5G基站.';
 comment on column staging.figure_scope.period_text is 'Period words of the sentence, e.g. 1-8月份, 三季度; NULL when none.';
 comment on column staging.figure_scope.clause is 'The clause the figure came from.';
-comment on column staging.figure_scope.source_text is 'The figure as written, e.g. 260户以上 (called figure_text in the marts).';
+comment on column staging.figure_scope.figure_text is 'The figure as written, e.g. 260户以上.';
 comment on column staging.figure_scope.source_line is 'Line (text dump) or row number (PDF) of the source row.';
 comment on column staging.figure_scope.indicator is 'Catalog indicator code assigned by the catalog rules; NULL when none matches.';
 comment on column staging.figure_scope.figure_scope is 'Actuals only: year_to_date, level, one_quarter, stock_to_date, applications, diagnoses, assessments, inspections or unqualified; NULL for targets and plans.';

@@ -70,6 +70,6 @@ comment on column staging.metric_indicator.direction is 'increase (增长) or de
 comment on column staging.metric_indicator.subject is 'The noun phrase the figure counts, e.g. 5G基站.';
 comment on column staging.metric_indicator.period_text is 'Period words of the sentence, e.g. 1-8月份, 三季度; NULL when none.';
 comment on column staging.metric_indicator.clause is 'The clause the figure came from.';
-comment on column staging.metric_indicator.source_text is 'The figure as written, e.g. 260户以上 (called figure_text in the marts).';
+comment on column staging.metric_indicator.figure_text is 'The figure as written, e.g. 260户以上.';
 comment on column staging.metric_indicator.source_line is 'Line (text dump) or row number (PDF) of the source row.';
 comment on column staging.metric_indicator.indicator is 'Catalog indicator code assigned by the catalog rules; NULL when none matches.';

@@ -107,18 +107,22 @@ def test_views_an_analyst_filters_by_task_or_indicator_carry_the_names(sample_wa
 
 
 def test_trap_one_name_one_meaning_across_layers(sample_warehouse: Path) -> None:
-    """core.metric.source_text is the figure; no mart column may call the clause source_text."""
+    """core.metric.source_text was the figure and mart.metric_observation.source_text the clause: now the figure is
+    figure_text and the clause is clause in every layer, and no table or view has a source_text column."""
     with connect(sample_warehouse, read_only=True) as conn:
-        mart_columns = {
-            c for (c,) in conn.execute("select column_name from duckdb_columns() where schema_name = 'mart'").fetchall()
+        all_columns = {
+            c
+            for (c,) in conn.execute(
+                "select column_name from duckdb_columns() where schema_name in ('core', 'staging', 'mart')"
+            ).fetchall()
         }
         same = conn.execute(
-            "select count(*) filter (where o.clause = m.clause and o.figure_text = m.source_text), count(*) "
+            "select count(*) filter (where o.clause = m.clause and o.figure_text = m.figure_text), count(*) "
             "from mart.metric_observation as o "
             "inner join staging.current_report as r using (issuer, year, quarter) "
             "inner join core.metric as m on m.report_id = r.report_id and m.metric_no = o.metric_no"
         ).fetchone()
-    assert "source_text" not in mart_columns
+    assert "source_text" not in all_columns and {"clause", "figure_text"} <= all_columns
     assert same is not None and same[0] == same[1] > 0
 
 
