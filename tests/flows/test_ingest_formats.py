@@ -26,7 +26,8 @@ WORD = FORMATS / "layouts" / "word_landscape_serif_10.5.docx"
 EXCEL = FORMATS / "workbook_with_cover_sheet.xlsx"
 CHANGED_PDF = FORMATS / "changed_template_synthetic.pdf"
 # What differs by format by design: which file, its bytes and where on its pages a row was.
-LINEAGE = ("source_file", "source_sha256", "source_pages", "source_line", "report_id")
+# is_synthetic is read from the file name, like source_file
+LINEAGE = ("source_file", "source_sha256", "source_pages", "source_line", "report_id", "is_synthetic")
 
 
 def _task_rows(warehouse: Path) -> list[tuple[Any, ...]]:
