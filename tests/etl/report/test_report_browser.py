@@ -75,16 +75,17 @@ def yoy_labels(sample_warehouse: Path) -> list[str]:
     """The label each year-over-year bar must carry: change (points for rates) and the two values."""
     with duckdb.connect(str(sample_warehouse), read_only=True) as conn:
         rows = conn.execute(
-            "select unit, value, prev_year_value from mart.indicator_yoy "
+            "select unit, value, prev_year_value, yoy_change from mart.indicator_yoy "
             "where prev_year_value is not null and year = 2024 and quarter = 3"  # the real report, against 2023 Q3
         ).fetchall()
     labels = []
-    for unit, value, prev in rows:
+    for unit, value, prev, change in rows:
         if unit in ("%", "pp"):
             suffix = "%" if unit == "%" else "个百分点"
             labels.append(f"{value - prev:+.1f} 个百分点（{prev:g}{suffix} → {value:g}{suffix}）")
         elif prev:
-            labels.append(f"{(value - prev) / prev * 100:+.1f}%（{prev:g}{unit} → {value:g}{unit}）")
+            assert abs(change - (value - prev) / prev * 100) < 0.01  # relative, in percent (rounded by the mart)
+            labels.append(f"{change:+.1f}%（{prev:g}{unit} → {value:g}{unit}）")
     return labels
 
 
