@@ -17,7 +17,7 @@ from etl import vocabulary
 from etl.report import write_report
 from etl.report.data import ASSESSMENT_LABELS, ReportData, Target, read_report_data
 from etl.report.page import beijing_time, render
-from tests.conftest import SQL_DIR
+from tests.conftest import REAL_TEXT_DUMP, SQL_DIR, build_warehouse
 from tests.etl.report.markup import cards, tables
 
 
@@ -265,3 +265,20 @@ def test_status_changes_over_all_quarters_newest_first(data: ReportData) -> None
         (2024, 2, 23),
     ]
     assert data.headline.first == "2023年Q3" and data.headline.last == "2024年Q4"
+
+
+def test_the_real_report_alone_judges_cumulative_targets_against_three_quarters(tmp_path: Path) -> None:
+    """The bureau's real 2024 Q3 report, nothing else: its quarter leads, 序时进度 is 75 % for cumulative targets,
+    no synthetic notice, and no year-over-year without a previous year."""
+    warehouse = tmp_path / "real.duckdb"
+    build_warehouse(warehouse, [REAL_TEXT_DUMP])
+    page = write_report(warehouse, tmp_path / "real.html").path.read_text(encoding="utf-8")
+    assert "政府工作报告任务完成情况 · 2024年Q3</h1>" in page
+    assert 'id="synthetic"' not in page
+    assert "虚线 = 序时进度 75%（累计类目标）" in page  # the chart's axis says which line is which
+    _, *rows = tables(page)["all-targets"]
+    by_name = {r[1]: r for r in rows}
+    assert by_name["实施重点技术改造项目"][5] == "序时进度 75%，应达 75个"
+    assert by_name["行政村5G通达率"][5] == "目标值本身（比率/水平）"
+    assert cards(page)["card-tasks"] == ("2024年任务", "17")
+    assert "yoy-table" not in tables(page)
