@@ -117,16 +117,13 @@ def sql(
 
 
 def _print_query(warehouse: Path, query: str) -> None:
-    from etl.load.warehouse import connect
+    from etl.load.query import run_query  # read-only, no access to other files, settings locked
 
-    with connect(warehouse, read_only=True) as conn:
-        relation = conn.sql(query)
-        if relation is None:
-            return
-        columns = relation.columns
-        rows = relation.fetchall()
-    table = Table(*columns)
-    for row in rows:
+    result = run_query(warehouse, query)
+    if result is None:
+        return
+    table = Table(*result.columns)
+    for row in result.rows:
         table.add_row(*(_show(value) for value in row))
     console.print(table)
 
@@ -250,8 +247,6 @@ def rebuild(
     warehouse: WarehouseOption = None,
 ) -> None:
     """Rebuild the warehouse from the archived inputs: the damaged file is moved aside, every input replayed."""
-    from datetime import UTC, datetime
-
     from etl.inbox import archived_files
 
     settings = get_settings(warehouse=warehouse)
@@ -259,11 +254,12 @@ def rebuild(
     if not files:
         err_console.print(f"[red]no archived inputs in {archive}[/red]")
         raise typer.Exit(2)
-    if settings.warehouse.exists():
-        aside = settings.warehouse.with_name(
-            f"{settings.warehouse.name}.replaced-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
-        )
-        settings.warehouse.rename(aside)
+    from etl.load.rebuild import interrupted_rebuild, move_aside
+
+    resumed = interrupted_rebuild(settings.warehouse)
+    if resumed:
+        console.print(f"Resuming an interrupted rebuild (the previous warehouse is in {resumed})")
+    elif aside := move_aside(settings.warehouse):
         console.print(f"Moved the old warehouse aside: {aside}")
     from flows.ingest import ingest_reports
 

@@ -14,12 +14,19 @@ load would see the quarters loaded so far. So a writer never opens the published
 
 Readers therefore only ever see complete states, and never block a load. Every writer must go through
 :func:`staged_warehouse`.
+
+Before the rename the staged file is verified (etl.load.verify: a warehouse, no history lost, loads whole), it
+gets the published file's mode, group (and, run as root, owner), and a staging file deleted or replaced during
+the run is reported as such. A warehouse path that is a symbolic link is published to, and locked at, the link's
+target, so every name of one file shares one lock and the link stays a link. A read-only warehouse file is
+refused before anything is staged.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -28,6 +35,7 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from etl.load.storage import copy_database, create_database, has_storage_version, writer_config
+from etl.load.verify import Snapshot, snapshot, verify_staged
 from etl.settings import get_settings
 
 
@@ -37,6 +45,21 @@ class WarehouseLockedError(TimeoutError):
 
 class StagingInUseError(RuntimeError):
     """A connection to the staging file was still open when the writer finished: nothing was published."""
+
+
+class StagingLostError(OSError):
+    """The staging file was deleted or replaced while the run wrote it: nothing was published (an OSError, so the
+    CLI reports it as a warehouse it could not write)."""
+
+
+class WarehouseReadOnlyError(PermissionError):
+    """The published warehouse file is read-only: a load would have to change it (nothing was staged)."""
+
+
+def published_target(published: Path) -> Path:
+    """The file a warehouse path names: a symbolic link's target (resolved whole), so that every name of one
+    file shares one lock and one staging file, and publishing replaces the target, not the link."""
+    return Path(os.path.realpath(published))
 
 
 def staging_path(published: Path) -> Path:
@@ -57,6 +80,7 @@ def wal_path(database: Path) -> Path:
 @contextmanager
 def writer_lock(published: Path, timeout: float) -> Iterator[None]:
     """Hold the warehouse's writer lock; raise WarehouseLockedError after ``timeout`` seconds of waiting."""
+    published = published_target(published)
     lock = FileLock(lock_path(published), timeout=timeout, thread_local=False)
     try:
         lock.acquire()
@@ -87,20 +111,74 @@ def staged_warehouse(
     settings = get_settings()
     version = storage_version or settings.storage_version
     timeout = settings.lock_timeout if lock_timeout is None else lock_timeout
-    published.parent.mkdir(parents=True, exist_ok=True)
-    with nullcontext() if lock_held else writer_lock(published, timeout):
+    target = published_target(published)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    refuse_read_only(target)
+    with nullcontext() if lock_held else writer_lock(target, timeout):
         try:
-            staging = prepare_staging(published, version)
+            staging = prepare_staging(target, version)
+            before = snapshot(staging) if target.exists() else Snapshot()
         except BaseException:
-            discard(staging_path(published))  # e.g. the disk filled up during the copy
+            discard(staging_path(target))  # e.g. the disk filled up during the copy
             raise
+        # An open descriptor keeps the staging file's inode alive: a deleted or replaced staging file is told
+        # apart from the one this run made even when the file system reuses inode numbers.
+        anchor = os.open(staging, os.O_RDONLY)
         try:
             yield staging
+            _check_still_there(staging, anchor)
             seal(staging)
-            replace_published(staging, published)
-        except BaseException:
+            _check_still_there(staging, anchor)
+            verify_staged(staging, before)
+            replace_published(staging, target)
+        except StagingLostError:
             discard(staging)
             raise
+        except BaseException as exc:
+            lost = _lost(staging, anchor)
+            discard(staging)
+            if lost:
+                raise StagingLostError(_lost_message(staging, lost)) from exc
+            raise
+        finally:
+            os.close(anchor)
+
+
+def refuse_read_only(published: Path) -> None:
+    """Raise WarehouseReadOnlyError if the published file exists and is read-only (no write permission for this
+    user, or no write bit at all: root could write it, but its owner made it read-only on purpose)."""
+    if not published.exists():
+        return
+    mode = stat.S_IMODE(published.stat().st_mode)
+    if not os.access(published, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise WarehouseReadOnlyError(
+            f"warehouse {published} is read-only (mode {mode:o}): nothing was loaded and the file is unchanged; "
+            "make it writable (e.g. chmod u+w) to load into it"
+        )
+
+
+def _lost(staging: Path, anchor: int) -> str | None:
+    """How the staging file went away during the run, or None if it is still the file the run created."""
+    made = os.fstat(anchor)
+    if made.st_nlink == 0:
+        return "deleted"
+    if not staging.exists():
+        return "moved away"
+    now = staging.stat()
+    return None if (now.st_dev, now.st_ino) == (made.st_dev, made.st_ino) else "replaced by another file"
+
+
+def _lost_message(staging: Path, how: str) -> str:
+    return (
+        f"the staging file {staging} was {how} while this run was writing it (another program removed or "
+        "replaced it): nothing was published, the warehouse is unchanged. Run again."
+    )
+
+
+def _check_still_there(staging: Path, anchor: int) -> None:
+    lost = _lost(staging, anchor)
+    if lost:
+        raise StagingLostError(_lost_message(staging, lost))
 
 
 def prepare_staging(published: Path, storage_version: str) -> Path:
@@ -137,6 +215,8 @@ def seal(staging: Path) -> None:
     Opening it with a configuration of our own fails while this process still has a connection to it, which
     would otherwise go on writing into the file after it is published.
     """
+    if not staging.exists():  # connecting would create an empty database in its place
+        raise StagingLostError(_lost_message(staging, "deleted"))
     try:
         conn = duckdb.connect(str(staging), config=writer_config(custom_user_agent="etl-publish"))
     except duckdb.ConnectionException as exc:
@@ -153,12 +233,33 @@ def seal(staging: Path) -> None:
 
 
 def replace_published(staging: Path, published: Path) -> None:
-    """Atomically make the staging file the published file, and make the rename durable."""
+    """Atomically make the staging file the published file, and make the rename durable.
+
+    The new file keeps the published file's permission bits and group (and, when run as root, its owner).
+    """
+    if published.exists():
+        keep_ownership_and_mode(published, staging)
     stale_wal = wal_path(published)
     if stale_wal.exists():
         stale_wal.unlink()  # left by a writer that crashed; its changes were copied into the staging file
     os.replace(staging, published)
     _fsync_folder(published.parent)
+
+
+def keep_ownership_and_mode(source: Path, target: Path) -> None:
+    """Give ``target`` the mode bits and group of ``source`` (and its owner, when run as root)."""
+    info = source.stat()
+    os.chmod(target, stat.S_IMODE(info.st_mode))
+    uid = info.st_uid if os.geteuid() == 0 else -1
+    current = target.stat()
+    if (uid != -1 and current.st_uid != uid) or current.st_gid != info.st_gid:
+        try:
+            os.chown(target, uid, info.st_gid)
+        except PermissionError as exc:
+            raise PermissionError(
+                f"cannot give the new warehouse file the group of {source} (gid {info.st_gid}): nothing was "
+                "published; run the load as a member of that group"
+            ) from exc
 
 
 def discard(database: Path) -> None:

@@ -46,7 +46,9 @@ def connect(
     passes it explicitly; the fallback reads the environment for callers such as tests and `etl init`.)
     """
     if read_only and not path.exists():
-        raise FileNotFoundError(f"warehouse {path} does not exist yet: run `etl ingest` first")
+        from etl.load.rebuild import missing_warehouse_message
+
+        raise FileNotFoundError(missing_warehouse_message(path))
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():

@@ -246,6 +246,8 @@ def test_a_second_writer_waits_for_the_lock_then_gives_up_with_a_clear_error(tmp
         holder.wait()
     with staged_warehouse(published, lock_timeout=5) as staging:  # the lock goes with the process that held it
         assert staging.exists()
+        with connect(staging) as conn:
+            apply_schema(conn, SQL_DIR)
 
 
 def test_a_connection_left_open_on_the_staging_file_is_refused(tmp_path: Path) -> None:

@@ -1,0 +1,255 @@
+"""Issue 16, the warehouse file itself: what `etl sql` may do, symbolic links, permissions, a staged file that is
+not a warehouse, a staging file deleted mid-run, an interrupted `etl rebuild`. Each test fails on release 0.1.0.
+"""
+
+from __future__ import annotations
+
+import grp
+import hashlib
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.extract.source import read_source
+from etl.load.publish import (
+    StagingLostError,
+    WarehouseLockedError,
+    WarehouseReadOnlyError,
+    lock_path,
+    staged_warehouse,
+    staging_path,
+    writer_lock,
+)
+from etl.load.schema import apply_schema
+from etl.load.verify import StagedWarehouseInvalid
+from etl.load.warehouse import connect, load_report
+from etl.parse.report import parse_report
+from tests.conftest import REAL_TEXT_DUMP, SQL_DIR, SYNTHETIC, build_warehouse, flat, mart_snapshot, run_etl
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _reports(path: Path) -> int:
+    with connect(path, read_only=True) as conn:
+        row = conn.execute("select count(*) from core.report").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    """A published warehouse holding the real report."""
+    path = tmp_path / "w.duckdb"
+    with staged_warehouse(path) as staging:
+        build_warehouse(staging, [REAL_TEXT_DUMP])
+    return path
+
+
+def _etl_sql(query: str, warehouse: Path) -> subprocess.CompletedProcess[str]:
+    etl = Path(sys.executable).parent / "etl"
+    env = {**os.environ, "COLUMNS": "200"}
+    return subprocess.run(
+        [str(etl), "sql", query, "-w", str(warehouse)], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+# -- 3. `etl sql` cannot change files ----------------------------------------------------------------------------
+
+
+def test_etl_sql_cannot_overwrite_the_warehouse_with_copy_to(warehouse: Path) -> None:
+    before = _sha256(warehouse)
+    result = _etl_sql(f"copy (select 1) to '{warehouse}' (format csv)", warehouse)
+    assert result.returncode == 1
+    assert "disabled by configuration" in flat(result.stderr)
+    assert _sha256(warehouse) == before
+    assert _reports(warehouse) == 1
+
+
+def test_etl_sql_cannot_attach_another_database_for_writing(warehouse: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.duckdb"
+    with duckdb.connect(str(other)) as conn:
+        conn.execute("create table t as select 1 as a")
+    before = _sha256(other)
+    result = _etl_sql(f"attach '{other}' as other (read_only false); delete from other.t", warehouse)
+    assert result.returncode == 1
+    assert "disabled by configuration" in flat(result.stderr)
+    assert _sha256(other) == before
+
+
+def test_etl_sql_cannot_switch_the_protection_off_or_read_other_files(warehouse: Path) -> None:
+    unlocked = _etl_sql("set enable_external_access = true", warehouse)
+    assert unlocked.returncode == 1 and "Cannot change configuration" in flat(unlocked.stderr)
+    assert _etl_sql("select * from read_csv('/etc/passwd')", warehouse).returncode == 1
+    query = _etl_sql("select count(*) as task_rows from mart.task_progress", warehouse)
+    assert query.returncode == 0 and "34" in query.stdout
+
+
+# -- 4. a symbolic link to the warehouse ---------------------------------------------------------------------------
+
+
+def test_a_symlinked_warehouse_is_published_to_and_locked_at_its_target(warehouse: Path, tmp_path: Path) -> None:
+    link = tmp_path / "current.duckdb"
+    link.symlink_to(warehouse)
+    with staged_warehouse(link) as staging:
+        assert staging == staging_path(warehouse)
+        with connect(staging) as conn:
+            apply_schema(conn, SQL_DIR)
+            load_report(conn, parse_report(read_source(SYNTHETIC[0])))
+    assert link.is_symlink() and link.resolve() == warehouse
+    assert _reports(warehouse) == 2
+    assert not lock_path(link).exists() and lock_path(warehouse).exists()
+    with writer_lock(warehouse, timeout=5), pytest.raises(WarehouseLockedError), writer_lock(link, timeout=0.2):
+        pytest.fail("the link and its target were locked separately")  # both names take the one lock
+
+
+# -- 5. permissions ---------------------------------------------------------------------------------------------------
+
+
+def _other_group() -> int:
+    mine = os.getgid()
+    for group in grp.getgrall():
+        if group.gr_gid != mine:
+            return group.gr_gid
+    pytest.skip("no second group on this machine")
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o664])
+def test_publishing_keeps_the_mode_and_group_of_the_warehouse(warehouse: Path, mode: int) -> None:
+    os.chmod(warehouse, mode)
+    group = _other_group() if os.geteuid() == 0 else os.getgid()
+    os.chown(warehouse, -1, group)
+    with staged_warehouse(warehouse) as staging, connect(staging) as conn:
+        load_report(conn, parse_report(read_source(SYNTHETIC[0])))
+    info = warehouse.stat()
+    assert (stat.S_IMODE(info.st_mode), info.st_gid) == (mode, group)
+    assert _reports(warehouse) == 2
+
+
+def test_a_read_only_warehouse_is_a_clear_refusal_and_stays_as_it_was(warehouse: Path) -> None:
+    os.chmod(warehouse, 0o444)
+    before = _sha256(warehouse)
+    with pytest.raises(WarehouseReadOnlyError, match=r"is read-only \(mode 444\)"), staged_warehouse(warehouse):
+        pytest.fail("a read-only warehouse was staged")
+    assert _sha256(warehouse) == before
+    assert stat.S_IMODE(warehouse.stat().st_mode) == 0o444
+    assert not staging_path(warehouse).exists()
+
+
+# -- 9. only a verified staged file is published ---------------------------------------------------------------
+
+
+def test_a_staging_file_deleted_before_the_seal_publishes_nothing(warehouse: Path) -> None:
+    before = _sha256(warehouse)
+    with pytest.raises(StagingLostError, match="was deleted while this run was writing it"):  # noqa: SIM117
+        with staged_warehouse(warehouse) as staging:
+            with connect(staging) as conn:
+                load_report(conn, parse_report(read_source(SYNTHETIC[0])))
+            staging.unlink()
+    assert _sha256(warehouse) == before
+
+
+def test_an_empty_database_in_place_of_the_staging_file_is_not_published(warehouse: Path) -> None:
+    before = _sha256(warehouse)
+    with pytest.raises(StagingLostError, match="was deleted while"), staged_warehouse(warehouse) as staging:
+        staging.unlink()
+        duckdb.connect(str(staging)).close()  # an empty 12 KB database where the staging file was
+    assert _sha256(warehouse) == before
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        ("drop table core.task_row", "tables missing: core.task_row"),
+        ("delete from core.task_row where task_no = 1", "core.task_row has 32 rows, the published warehouse has 34"),
+        ("delete from ops.schema_migration", "ops.schema_migration has 0 rows"),
+    ],
+)
+def test_a_staged_file_that_lost_history_is_not_published(warehouse: Path, damage: str, reason: str) -> None:
+    before = _sha256(warehouse)
+    with pytest.raises(StagedWarehouseInvalid, match=reason):  # noqa: SIM117
+        with staged_warehouse(warehouse) as staging, connect(staging) as conn:
+            conn.execute(damage)
+    assert _sha256(warehouse) == before
+
+
+def test_a_new_warehouse_without_a_schema_is_not_published(tmp_path: Path) -> None:
+    published = tmp_path / "new.duckdb"
+    with pytest.raises(StagedWarehouseInvalid, match="tables missing: core.report"), staged_warehouse(published):
+        pass
+    assert not published.exists()
+
+
+def test_a_load_whose_rows_did_not_all_arrive_is_not_published(warehouse: Path) -> None:
+    with pytest.raises(StagedWarehouseInvalid, match="not what was there plus what the new reports declare"):  # noqa: SIM117
+        with staged_warehouse(warehouse) as staging, connect(staging) as conn:
+            load_report(conn, parse_report(read_source(SYNTHETIC[0])))
+            conn.execute("delete from core.task_row where report_id = (select max(report_id) from core.report "
+                         "where year = 2023)")
+    assert _reports(warehouse) == 1
+
+
+# -- 10. clear messages ----------------------------------------------------------------------------------------------
+
+
+def test_a_staging_file_deleted_mid_run_is_named_not_a_raw_catalog_error(warehouse: Path) -> None:
+    before = _sha256(warehouse)
+    with pytest.raises(StagingLostError, match="was deleted while this run was writing it") as caught:  # noqa: SIM117
+        with staged_warehouse(warehouse) as staging:
+            staging.unlink()  # what the next step of the run then does with it, as the flow's tasks do:
+            with connect(staging) as conn:
+                conn.execute("select count(*) from ops.ingest_file")
+    assert isinstance(caught.value.__cause__, duckdb.CatalogException)
+    assert _sha256(warehouse) == before
+
+
+@pytest.mark.prefect
+def test_after_a_killed_rebuild_readers_are_told_where_the_data_is_and_rebuild_resumes(
+    tmp_path: Path, prefect_api_url: str
+) -> None:
+    inbox, archive = tmp_path / "inbox", tmp_path / "archive"
+    inbox.mkdir()
+    for source in [REAL_TEXT_DUMP, *SYNTHETIC]:
+        shutil.copy(source, inbox / source.name)
+        os.utime(inbox / source.name, (time.time() - 60, time.time() - 60))
+    warehouse = tmp_path / "w.duckdb"
+    polled = run_etl(["poll", "--inbox", str(inbox), "--archive", str(archive), "--quarantine",
+                      str(tmp_path / "q"), "--settle-seconds", "1", "-w", str(warehouse)], prefect_api_url)
+    assert polled.returncode == 0, polled.stderr
+    before = mart_snapshot(warehouse, without=("source_file",))
+
+    etl = Path(sys.executable).parent / "etl"
+    rebuild = subprocess.Popen(
+        [str(etl), "rebuild", "--archive", str(archive), "-w", str(warehouse)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PREFECT_API_URL": prefect_api_url, "COLUMNS": "200"},
+        start_new_session=True,
+    )
+    assert rebuild.stdout is not None
+    assert "Moved the old warehouse aside" in rebuild.stdout.readline()
+    os.killpg(rebuild.pid, signal.SIGKILL)
+    rebuild.wait(timeout=60)
+    assert not warehouse.exists()
+    moved = list(tmp_path.glob("w.duckdb.replaced-*"))
+    assert len(moved) == 1
+
+    told = _etl_sql("select 1", warehouse)
+    assert told.returncode == 1
+    assert f"its data is in {moved[0]}" in flat(told.stderr) and "etl rebuild" in flat(told.stderr)
+
+    resumed = run_etl(["rebuild", "--archive", str(archive), "-w", str(warehouse)], prefect_api_url)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "Resuming an interrupted rebuild" in flat(resumed.stdout)
+    assert mart_snapshot(warehouse, without=("source_file",)) == before
+    assert list(tmp_path.glob("w.duckdb.replaced-*")) == moved
