@@ -18,6 +18,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip uninstall --quiet -y duckdb-engine 2>/dev/null || true  # replaced by duckdb-sqlalchemy (the bi extra)
 	touch $@
 
 system-deps:

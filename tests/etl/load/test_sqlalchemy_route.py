@@ -1,4 +1,4 @@
-"""The route Superset- and Metabase-style tools take: SQLAlchemy with duckdb-engine on ``duckdb:///path``."""
+"""The route Superset- and Metabase-style tools take: SQLAlchemy with the duckdb-sqlalchemy dialect (the `bi` extra) on ``duckdb:///path``."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def warehouse(tmp_path: Path) -> Path:
 def test_the_inspector_lists_schemas_tables_and_views_and_a_view_can_be_queried(sample_warehouse: Path) -> None:
     engine = sa.create_engine(url(sample_warehouse), connect_args=READ_ONLY, poolclass=NullPool)
     inspector = sa.inspect(engine)
-    database = sample_warehouse.stem  # duckdb-engine names schemas database.schema
+    database = sample_warehouse.stem  # the dialect names schemas database.schema
     schemas = set(inspector.get_schema_names())
     assert {f"{database}.{layer}" for layer in ("raw", "core", "staging", "mart", "ops")} <= schemas
     assert {"source_file", "extracted_cell"} <= set(inspector.get_table_names(schema="raw"))
@@ -118,3 +118,74 @@ def test_a_pooled_engine_reads_the_state_it_opened_until_disposed_null_pool_the_
     fresh = sa.create_engine(url(warehouse), connect_args=READ_ONLY, poolclass=NullPool)
     with fresh.connect() as conn:
         assert conn.execute(sa.text(TASK_ROWS)).scalar_one() == 34 + 4 * 34
+
+
+def _catalog(warehouse: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+    with connect(warehouse, read_only=True) as conn:
+        return conn.execute(sql, params or []).fetchall()
+
+
+def test_the_dialect_behind_duckdb_urls_is_duckdb_sqlalchemy(sample_warehouse: Path) -> None:
+    """The `bi` extra's dialect (duckdb-engine registers the same `duckdb://` name and fails the calls below)."""
+    engine = sa.create_engine(url(sample_warehouse), connect_args=READ_ONLY, poolclass=NullPool)
+    assert type(engine.dialect).__module__.startswith("duckdb_sqlalchemy")
+
+
+def test_every_inspector_call_a_bi_tool_makes_works(sample_warehouse: Path) -> None:
+    """What Superset, Metabase-over-SQLAlchemy and pandas call before they query, against the real catalog."""
+    import pandas as pd
+
+    engine = sa.create_engine(url(sample_warehouse), connect_args=READ_ONLY, poolclass=NullPool)
+    inspector = sa.inspect(engine)
+    database = sample_warehouse.stem
+    assert {f"{database}.{s}" for s in ("raw", "core", "staging", "mart", "ops")} <= set(inspector.get_schema_names())
+
+    for schema in ("raw", "core", "ops"):
+        tables = _catalog(
+            sample_warehouse, "select table_name, comment from duckdb_tables() where schema_name = ?", [schema]
+        )
+        assert set(inspector.get_table_names(schema=schema)) == {t for t, _ in tables}
+        for table, comment in tables:
+            columns = _catalog(
+                sample_warehouse,
+                "select column_name, comment from duckdb_columns() where schema_name = ? and table_name = ? "
+                "order by column_index",
+                [schema, table],
+            )
+            reflected = inspector.get_columns(str(table), schema=schema)
+            assert [(c["name"], c["comment"]) for c in reflected] == columns
+            assert inspector.get_table_comment(str(table), schema=schema) == {"text": comment}
+            keys = _catalog(
+                sample_warehouse,
+                "select constraint_column_names from duckdb_constraints() where schema_name = ? and table_name = ? "
+                "and constraint_type = 'PRIMARY KEY'",
+                [schema, table],
+            )
+            assert inspector.get_pk_constraint(str(table), schema=schema)["constrained_columns"] == (
+                list(keys[0][0]) if keys else []  # type: ignore[call-overload]
+            )
+            assert inspector.get_foreign_keys(str(table), schema=schema) == []  # the warehouse declares none
+            assert inspector.get_unique_constraints(str(table), schema=schema) == []
+            assert inspector.get_indexes(str(table), schema=schema) == []
+
+    views = _catalog(sample_warehouse, "select view_name, comment from duckdb_views() where schema_name = 'mart'")
+    assert set(inspector.get_view_names(schema="mart")) == {v for v, _ in views}
+    for view, comment in views:
+        reflected = inspector.get_columns(str(view), schema="mart")
+        assert reflected and all(c["comment"] for c in reflected), view  # every mart column is described
+        assert inspector.get_table_comment(str(view), schema="mart") == {"text": comment}
+
+    task_row = sa.Table("task_row", sa.MetaData(), schema="core", autoload_with=engine)
+    assert [c.name for c in task_row.primary_key] == ["report_id", "task_no", "plan_type"]
+    assert task_row.c.status.comment and "completed" in task_row.c.status.comment
+    progress = sa.Table("task_progress", sa.MetaData(), schema="mart", autoload_with=engine)
+    assert "responsible_units" in progress.c
+
+    metadata = sa.MetaData()
+    metadata.reflect(engine, schema="mart", views=True)
+    assert {t.name for t in metadata.tables.values()} == {v for v, _ in views}
+
+    frame = pd.read_sql_table("quarterly_completion", engine, schema="mart")
+    expected = _catalog(sample_warehouse, "select count(*) from mart.quarterly_completion")[0][0]
+    assert len(frame) == expected and list(frame.columns)[:4] == ["issuer", "year", "quarter", "lead_office"]
+    engine.dispose()
