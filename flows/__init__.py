@@ -1,16 +1,20 @@
 """Prefect orchestration of the etl library: thin tasks and flows, the CLI, deployment entry points.
 
 Prefect reads its settings when first imported, so the project's defaults are put in the environment here,
-before any module of this package imports prefect: PREFECT_HOME inside the project's data folder (no state
-in the user's home), and telemetry off (offline its heartbeat logs a `database is locked` traceback).
+before any module of this package imports prefect: PREFECT_HOME in data/.prefect under the working directory
+(no state in the user's home, none in the install), and telemetry off (offline its heartbeat logs a
+`database is locked` traceback).
 Anything the user has set already wins.
 """
 
 import os
 from pathlib import Path
 
-_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-os.environ.setdefault("PREFECT_HOME", str(_DATA_DIR / ".prefect"))
+# Like every default path, relative to the working directory (never the install: a wheel's site-packages).
+# Prefect's temporary server does not create the folder, and its first start in a new folder migrates a new
+# database (over a minute on a busy 2-core machine, past Prefect's 20 s default).
+Path(os.environ.setdefault("PREFECT_HOME", str(Path("data/.prefect").resolve()))).mkdir(parents=True, exist_ok=True)
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # Prefect's client analytics thread is waited for at exit even with server analytics off (0.5 s per command).
 os.environ.setdefault("DO_NOT_TRACK", "1")

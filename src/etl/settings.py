@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from etl.resources import bundled_path
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # The oldest DuckDB able to open the warehouse files we write (BI drivers often bundle DuckDB 1.1).
 DEFAULT_STORAGE_VERSION = "v1.1.0"
@@ -23,12 +25,15 @@ class Settings(BaseSettings):
 
     warehouse: Path = Field(default=Path("data/warehouse.duckdb"), description="DuckDB warehouse file")
     samples_dir: Path = Field(default=Path("data/samples"), description="Bundled sample reports")
-    sql_dir: Path = Field(default=PROJECT_ROOT / "sql", description="DDL and view files applied on every run")
+    sql_dir: Path = Field(
+        default_factory=lambda: bundled_path("sql"), description="Migrations and views (default: the shipped sql/)"
+    )
     data_docs_dir: Path | None = Field(
         default=Path("data/gx_docs"), description="Great Expectations Data Docs (static HTML) built on each run"
     )
     indicators_file: Path = Field(
-        default=PROJECT_ROOT / "data" / "indicators.yaml", description="Indicator catalog seeded on every run"
+        default_factory=lambda: bundled_path("data", "indicators.yaml"),
+        description="Indicator catalog seeded on every run (default: the shipped data/indicators.yaml)",
     )
     inbox_dir: Path = Field(default=Path("data/inbox"), description="Folder new reports arrive in (etl poll)")
     archive_dir: Path = Field(default=Path("data/archive"), description="Ingested inputs, by content hash")
@@ -44,7 +49,7 @@ class Settings(BaseSettings):
     lock_timeout: float = Field(
         default=600.0, ge=0, description="Seconds a writer waits for another writer's lock on the warehouse"
     )
-    docs_dir: Path = Field(default=PROJECT_ROOT / "docs", description="Where `etl docs` writes the data dictionary")
+    docs_dir: Path = Field(default=Path("docs"), description="Where `etl docs` writes the data dictionary")
     report_file: Path = Field(default=Path("data/report.html"), description="Where `etl report` writes the report")
     templates_file: Path | None = Field(
         default=None,

@@ -32,11 +32,11 @@ from etl.report.data import (
     read_report_data,
     status_label,
 )
-from etl.settings import PROJECT_ROOT
+from etl.resources import bundled_path
 
 T = TypeVar("T")
 REPORT_TIME_ZONE = ZoneInfo("Asia/Shanghai")
-DEFAULT_SQL_DIR = PROJECT_ROOT / "sql"
+DEFAULT_SQL_DIR = bundled_path("sql")
 PLOT_CONFIG = {"displayModeBar": False, "responsive": False}
 NO_DATA = '<p class="empty">暂无数据（no data yet）</p>'
 

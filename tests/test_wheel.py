@@ -1,0 +1,68 @@
+"""`pip install .` (a wheel, not editable) gives a working `etl`, run from another folder.
+
+Builds the wheel, installs it into a fresh virtual environment (dependencies from pip's cache once they are
+there) and runs `etl ingest` on a copy of the real report in an empty folder, with Prefect's temporary server,
+as a new user would. The warehouse, the Prefect state and the report land in that folder, never in the install.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import PROJECT_ROOT, REAL_TEXT_DUMP
+
+pytestmark = pytest.mark.wheel
+
+
+def test_the_installed_wheel_ingests_a_report_from_another_folder(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), str(PROJECT_ROOT)],
+        check=True,
+        timeout=600,
+    )
+    (wheel,) = dist.glob("gov_report_etl-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "etl/sql/migrations/0001_baseline.sql" in names and "etl/data/indicators.yaml" in names
+    assert "etl/data/templates.yaml" in names
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, str(wheel)], check=True, timeout=1800)
+
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    report = work / "report.txt"
+    shutil.copyfile(REAL_TEXT_DUMP, report)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "ETL_", "VIRTUAL_ENV"))}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    etl = str(venv / "bin" / "etl")
+    result = subprocess.run(
+        [etl, "ingest", "report.txt", "--warehouse", "x.duckdb"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    with duckdb.connect(str(work / "x.duckdb"), read_only=True) as conn:
+        assert conn.execute("select count(*) from core.report").fetchone() == (1,)
+        assert conn.execute("select count(*) from mart.task_progress").fetchone() == (34,)
+        assert conn.execute("select count(*) from core.indicator").fetchone() != (0,)  # the shipped catalog
+    assert (work / "data" / ".prefect").is_dir(), "Prefect's state is kept in the working directory"
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    assert not (site / "data").exists() and not (site.parent / "data").exists()
+    dry = subprocess.run(
+        [etl, "init", "--dry-run", "-w", "x.duckdb"], cwd=work, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert dry.returncode == 0 and "no pending migrations" in dry.stdout, dry.stdout + dry.stderr
