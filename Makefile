@@ -30,8 +30,10 @@ system-deps:
 	$$sudo apt-get update -qq && \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing
 
+# As a Prefect flow (task runs and artifacts): on the server PREFECT_API_URL names, else on a temporary server that
+# this command starts and that ends with it. `etl ingest` without --prefect and without a server runs in-process.
 run: install
-	$(BIN)/etl ingest
+	$(BIN)/etl ingest --prefect
 
 test: install system-deps lint typecheck pytest
 

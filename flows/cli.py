@@ -1,10 +1,19 @@
-"""The `etl` command: ingest reports through the Prefect flow, query the warehouse, check a file."""
+"""The `etl` command: it parses options, runs the library pipeline (or its Prefect flow) and prints.
+
+Where a run runs: with a Prefect API configured (``PREFECT_API_URL`` in the environment or the active Prefect
+profile, e.g. after ``make serve``), ``etl ingest`` / ``backfill`` / ``poll`` / ``rebuild`` run the Prefect flow
+against it (task runs, artifacts, a Failed state when a file is rejected); without one they run the same library
+pipeline in this process, with no Prefect server at all. ``--prefect`` forces the flow (starting a temporary
+server tied to this command when none is configured: ``make run``), ``--no-prefect`` the library.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -12,7 +21,10 @@ from rich.table import Table
 
 import flows  # noqa: F401  (sets Prefect's environment defaults before prefect is imported)
 from etl.errors import ReportError
-from etl.settings import get_settings
+from etl.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from etl.pipeline import RunSummary
 
 app = typer.Typer(
     help="ETL of quarterly government work-report task-completion reports into DuckDB.",
@@ -26,43 +38,62 @@ WarehouseOption = Annotated[
     Path | None,
     typer.Option("--warehouse", "-w", help="DuckDB warehouse file [env ETL_WAREHOUSE; default data/warehouse.duckdb]"),
 ]
+PrefectOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--prefect/--no-prefect",
+        help="Run as a Prefect flow (a temporary server if none is configured) or in this process "
+        "[default: the flow if PREFECT_API_URL is configured, else in this process]",
+    ),
+]
 
-EXAMPLE_QUERY = (
-    "select year, quarter, tasks, tasks_completed, tasks_in_progress, completion_rate "
-    "from mart.quarterly_completion order by year, quarter"
-)
+
+def _one_line(sql_text: str) -> str:
+    return " ".join(line for line in sql_text.splitlines() if not line.lstrip().startswith("--")).strip()
 
 
-@app.command()
-def ingest(
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="Report files or folders [default: the bundled samples]")
-    ] = None,
-    warehouse: WarehouseOption = None,
-) -> None:
-    """Ingest report files (PDF or text dump) through the Prefect flow; exit 1 if any file failed."""
-    settings = get_settings(warehouse=warehouse)
-    targets = paths or [settings.samples_dir]
-    missing = [p for p in targets if not p.exists()]
-    if missing:
-        err_console.print(f"[red]not found:[/red] {', '.join(map(str, missing))}")
-        raise typer.Exit(2)
+def _run(flow_name: str, use_prefect: bool | None, library: Callable[[], RunSummary], **params: Any) -> RunSummary:
+    """Run the library pipeline here, or the named flow of flows/ (same steps) with ``params``; errors → exit 3."""
     import duckdb
 
     from etl.load.warehouse import WarehouseCorruptError
-    from flows.ingest import ingest_reports  # imports Prefect only for commands that run flows
+    from flows.server import configured_api_url, temporary_server
 
+    url = configured_api_url()
     try:
-        summary = ingest_reports([str(p) for p in targets], str(settings.warehouse))
+        if not (use_prefect if use_prefect is not None else bool(url)):
+            return library()
+        if url:
+            os.environ["PREFECT_API_URL"] = url
+            return _run_flow(flow_name, params)
+        with temporary_server() as temporary:
+            os.environ["PREFECT_API_URL"] = temporary
+            return _run_flow(flow_name, params)
     except WarehouseCorruptError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(3) from exc
-    except (OSError, duckdb.IOException) as exc:  # disk full, read-only folder, …
+    except (OSError, duckdb.IOException) as exc:  # disk full, read-only folder, writer lock not obtained …
         err_console.print(
-            f"[red]error:[/red] cannot write the warehouse {settings.warehouse}: {exc}\n"
+            f"[red]error:[/red] cannot write the warehouse {params.get('warehouse')}: {exc}\n"
             "Nothing was published (the warehouse is as before) and the input files were left where they were."
         )
         raise typer.Exit(3) from exc
+
+
+def _run_flow(flow_name: str, params: dict[str, Any]) -> RunSummary:
+    import flows.backfill
+    import flows.ingest
+
+    flow: Any = {
+        "ingest-reports": flows.ingest.ingest_reports,
+        "backfill": flows.backfill.backfill,
+        "poll-inbox": flows.ingest.poll_inbox,
+    }[flow_name]
+    state = flow(**params, return_state=True)
+    return flows.ingest.summary_of(state)
+
+
+def _print_summary(summary: RunSummary, settings: Settings) -> None:
     table = Table(title="Files")
     table.add_column("file", overflow="fold")
     for column in ("outcome", "issuer", "year", "quarter", "tasks", "rows", "seconds"):
@@ -80,22 +111,65 @@ def ingest(
             f"{f.seconds:.2f}",
         )
     console.print(table)
+    _print_messages(summary)
+    _print_warehouse(summary, settings)
+
+
+def _print_messages(summary: RunSummary) -> None:
     for f in summary.files:
         if f.outcome == "failed":
             err_console.print(f"[red]failed:[/red] {f.message}")
         elif f.message:
             console.print(f"[dim]{f.file}: {f.message}[/dim]")
+
+
+def _print_warehouse(summary: RunSummary, settings: Settings) -> None:
     console.print(
         f"Warehouse [bold]{settings.warehouse.resolve()}[/bold]: {summary.reports_in_warehouse} report file(s) "
         f"({summary.current_reports} current), {summary.tasks_in_warehouse} tasks, "
         f"{summary.task_rows_in_warehouse} task rows, {summary.open_warnings} open data-quality warning(s)."
     )
+    if not summary.published:
+        console.print("Nothing new: every file was loaded before; the warehouse was not written.")
     if summary.report:
         console.print(f"HTML report: {summary.report}")
     if summary.data_docs:
         console.print(f"Data Docs: {summary.data_docs}")
-    console.print(f'Try: etl sql "{EXAMPLE_QUERY}"')
-    _print_query(settings.warehouse, EXAMPLE_QUERY)
+
+
+def _existing(paths: list[Path]) -> None:
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        err_console.print(f"[red]not found:[/red] {', '.join(map(str, missing))}")
+        raise typer.Exit(2)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Report files or folders (searched recursively) [default: the samples]")
+    ] = None,
+    warehouse: WarehouseOption = None,
+    prefect: PrefectOption = None,
+) -> None:
+    """Ingest report files and folders; exit 1 if any file was rejected (the others are loaded)."""
+    from etl.pipeline import RunOptions, discover_files, run_pipeline
+    from etl.queries import query
+
+    settings = get_settings(warehouse=warehouse)
+    targets = paths or [settings.samples_dir]
+    _existing(targets)
+    summary = _run(
+        "ingest-reports",
+        prefect,
+        lambda: run_pipeline(discover_files(targets), settings, RunOptions.resolve(settings)),
+        paths=[str(p) for p in targets],
+        warehouse=str(settings.warehouse),
+    )
+    _print_summary(summary, settings)
+    example = query("cli_example")
+    console.print(f'Try: etl sql "{_one_line(example)}"')
+    _print_query(settings.warehouse, example)
     if summary.failed:
         raise typer.Exit(1)
 
@@ -179,20 +253,10 @@ def indicators(
     warehouse: WarehouseOption = None,
 ) -> None:
     """Show how many metrics each catalog indicator took, or (--unmatched) the metrics none took."""
+    from etl.queries import query
+
     settings = get_settings(warehouse=warehouse)
-    if unmatched:
-        query = (
-            "select subject, unit_normalized, kind, count(*) as metrics, any_value(figure_text) as example, "
-            "any_value(clause) as clause from mart.metric_observation where indicator is null "
-            "group by subject, unit_normalized, kind order by metrics desc, subject"
-        )
-    else:
-        query = (
-            "select i.indicator, i.indicator_name, i.unit_normalized, count(m.indicator) as metrics "
-            "from core.indicator as i left join mart.metric_observation as m on m.indicator = i.indicator "
-            "group by all order by any_value(i.priority)"
-        )
-    _print_query(settings.warehouse, query)
+    _print_query(settings.warehouse, query("cli_unmatched_metrics" if unmatched else "cli_indicators"))
 
 
 @app.command()
@@ -221,17 +285,37 @@ def init(
 
 @app.command()
 def poll(
-    inbox: Annotated[Path, typer.Option(help="Folder new reports arrive in")] = Path("data/inbox"),
-    archive: Annotated[Path, typer.Option(help="Where ingested files go (by content hash)")] = Path("data/archive"),
-    quarantine: Annotated[Path, typer.Option(help="Where failed files go, with a reason")] = Path("data/quarantine"),
-    settle_seconds: Annotated[float, typer.Option(help="A file must be unchanged this long")] = 10.0,
+    inbox: Annotated[Path | None, typer.Option(help="Folder new reports arrive in [env ETL_INBOX_DIR]")] = None,
+    archive: Annotated[Path | None, typer.Option(help="Ingested files, by content hash [env ETL_ARCHIVE_DIR]")] = None,
+    quarantine: Annotated[
+        Path | None, typer.Option(help="Rejected files, with a reason [env ETL_QUARANTINE_DIR]")
+    ] = None,
+    settle_seconds: Annotated[
+        float | None, typer.Option(help="A file must be unchanged this long [env ETL_SETTLE_SECONDS; 10]")
+    ] = None,
     warehouse: WarehouseOption = None,
+    prefect: PrefectOption = None,
 ) -> None:
-    """Run the inbox poll once (the `poll-inbox` flow): ingest settled files, archive or quarantine them."""
-    from flows.ingest import poll_inbox
+    """Run the inbox poll once: ingest settled files, archive them or quarantine the rejected ones."""
+    from etl.pipeline import RunOptions, poll_inbox
 
-    settings = get_settings(warehouse=warehouse)
-    summary = poll_inbox(str(inbox), str(archive), str(quarantine), str(settings.warehouse), settle_seconds)
+    settings = get_settings(
+        warehouse=warehouse,
+        inbox_dir=inbox,
+        archive_dir=archive,
+        quarantine_dir=quarantine,
+        settle_seconds=settle_seconds,
+    )
+    summary = _run(
+        "poll-inbox",
+        prefect,
+        lambda: poll_inbox(settings, RunOptions.resolve(settings, "serial"))[0],
+        inbox=str(settings.inbox_dir),
+        archive=str(settings.archive_dir),
+        quarantine=str(settings.quarantine_dir),
+        warehouse=str(settings.warehouse),
+        settle_seconds=settings.settle_seconds,
+    )
     for f in summary.files:
         console.print(f"{f.file}: {f.outcome}" + (f" — {f.message}" if f.message else ""))
     console.print(
@@ -243,13 +327,16 @@ def poll(
 
 @app.command()
 def rebuild(
-    archive: Annotated[Path, typer.Option(help="Folder of archived inputs")] = Path("data/archive"),
+    archive: Annotated[Path | None, typer.Option(help="Folder of archived inputs [env ETL_ARCHIVE_DIR]")] = None,
     warehouse: WarehouseOption = None,
+    prefect: PrefectOption = None,
 ) -> None:
     """Rebuild the warehouse from the archived inputs: the damaged file is moved aside, every input replayed."""
     from etl.inbox import archived_files
+    from etl.pipeline import RunOptions, run_pipeline
 
-    settings = get_settings(warehouse=warehouse)
+    settings = get_settings(warehouse=warehouse, archive_dir=archive)
+    archive = settings.archive_dir
     files = archived_files(archive)
     if not files:
         err_console.print(f"[red]no archived inputs in {archive}[/red]")
@@ -261,19 +348,19 @@ def rebuild(
         console.print(f"Resuming an interrupted rebuild (the previous warehouse is in {resumed})")
     elif aside := move_aside(settings.warehouse):
         console.print(f"Moved the old warehouse aside: {aside}")
-    from flows.ingest import ingest_reports
-
-    summary = ingest_reports([str(p) for p in files], str(settings.warehouse))
+    summary = _run(
+        "ingest-reports",
+        prefect,
+        lambda: run_pipeline(files, settings, RunOptions.resolve(settings)),
+        paths=[str(p) for p in files],
+        warehouse=str(settings.warehouse),
+    )
     console.print(
         f"Rebuilt {settings.warehouse} from {len(files)} archived file(s): {summary.reports_in_warehouse} reports, "
         f"{summary.task_rows_in_warehouse} task rows; {len(summary.failed)} failed."
     )
     if summary.failed:
         raise typer.Exit(1)
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    sys.exit(app())
 
 
 @app.command()
@@ -374,27 +461,23 @@ def backfill(
             help="process | dask | serial [env ETL_BACKFILL_TASK_RUNNER; dask with an address, else process]",
         ),
     ] = None,
-    batch_size: Annotated[int | None, typer.Option("--batch-size", help="Files per parse task [auto]")] = None,
+    batch_size: Annotated[int | None, typer.Option("--batch-size", help="Files per parse batch [auto]")] = None,
     warehouse: WarehouseOption = None,
+    prefect: PrefectOption = None,
 ) -> None:
-    """Backfill many report files: parse them in parallel processes (or on Dask), load them one by one."""
-    import os
-
+    """Backfill many report files: the ingest run with a progress bar, parsing on a process pool (or Dask)."""
     if task_runner not in (None, "process", "dask", "serial"):
         err_console.print(f"[red]unknown task runner:[/red] {task_runner} (process, dask or serial)")
         raise typer.Exit(2)
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        err_console.print(f"[red]not found:[/red] {', '.join(map(str, missing))}")
-        raise typer.Exit(2)
+    _existing(paths)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # the progress bar says what the logs would
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # a Dask cluster logs every worker's start/stop
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from flows.backfill import BackfillEvent, progress_listener
-    from flows.backfill import backfill as backfill_flow
+    from etl.pipeline import RunEvent, RunOptions, discover_files, listening, run_pipeline
 
     settings = get_settings(warehouse=warehouse)
+    options = RunOptions.resolve(settings, task_runner, workers, dask_address, batch_size=batch_size)  # type: ignore[arg-type]
     styles = {"loaded": "green", "unchanged": "dim", "failed": "red"}
     with Progress(
         TextColumn("{task.description:<8}"),
@@ -407,38 +490,37 @@ def backfill(
         parse_bar = progress.add_task("parse", total=None, status="")
         load_bar = progress.add_task("load", total=None, status="")
 
-        def show(event: BackfillEvent) -> None:
+        def show(event: RunEvent) -> None:
             if event.kind == "start":
                 progress.update(parse_bar, total=event.total, status=event.detail)
                 progress.update(load_bar, total=event.total)
             elif event.kind == "parsed":
                 progress.update(parse_bar, advance=1, status=event.file)
             else:
-                if event.detail == "already loaded":
+                if event.detail.startswith("already loaded") or (event.kind == "failed" and not event.detail):
                     progress.update(parse_bar, advance=1)
                 style = styles.get(event.kind, "")
                 progress.update(load_bar, advance=1, status=f"[{style}]{event.kind}[/{style}] {event.file}")
                 progress.console.print(f"[{style}]{event.kind:<9}[/{style}] {event.file}  [dim]{event.detail}[/dim]")
 
-        with progress_listener(show):
-            summary = backfill_flow(
-                [str(p) for p in paths],
-                str(settings.warehouse),
-                task_runner=task_runner,  # type: ignore[arg-type]  # checked above
-                workers=workers,
-                dask_address=dask_address,
+        with listening(show):
+            summary = _run(
+                "backfill",
+                prefect,
+                lambda: run_pipeline(discover_files(paths), settings, options),
+                paths=[str(p) for p in paths],
+                warehouse=str(settings.warehouse),
+                executor=options.executor,
+                workers=options.workers,
+                dask_address=options.dask_address,
                 batch_size=batch_size,
             )
-    counts: dict[str, int] = {}
-    for f in summary.files:
-        counts[f.outcome] = counts.get(f.outcome, 0) + 1
     for f in summary.failed:
         err_console.print(f"[red]failed:[/red] {f.message}")
+    counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(summary.counts().items()))
     console.print(
-        f"{len(summary.files)} file(s): "
-        + ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
-        + f"; parsed with {summary.task_runner} ({summary.workers} worker(s)) in {summary.parse_seconds:.1f} s, "
-        f"whole backfill {summary.total_seconds:.1f} s."
+        f"{len(summary.files)} file(s): {counts}; parsed with {summary.executor} ({summary.workers} worker(s)) in "
+        f"{summary.parse_seconds:.1f} s, whole backfill {summary.total_seconds:.1f} s."
     )
     console.print(
         f"Warehouse [bold]{settings.warehouse.resolve()}[/bold]: {summary.reports_in_warehouse} report file(s) "
@@ -446,3 +528,7 @@ def backfill(
     )
     if summary.failed:
         raise typer.Exit(1)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    sys.exit(app())

@@ -137,11 +137,19 @@ cmd_env() {
     echo "export PREFECT_SERVER_ANALYTICS_ENABLED=false"
 }
 
+print_next_steps() {
+    echo
+    echo "To point this shell's \`etl\` and \`prefect\` at this server (etl then runs its commands as flows on it):"
+    echo "  eval \"\$(scripts/prefect_stack.sh env)\"     # or:"
+    echo "  export PREFECT_API_URL='$PREFECT_API_URL' PREFECT_HOME='$PREFECT_HOME'"
+    echo "UI: http://$HOST:$PORT    stop: make serve-stop"
+}
+
 case "${1:-}" in
 start) cmd_start ;;
 deploy) cmd_deploy ;;
 worker) cmd_worker ;;
-up) cmd_start && cmd_deploy && cmd_worker ;;
+up) cmd_start && cmd_deploy && cmd_worker && print_next_steps ;;
 stop) cmd_stop ;;
 status) cmd_status ;;
 env) cmd_env ;;

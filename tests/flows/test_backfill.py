@@ -12,15 +12,10 @@ from types import ModuleType
 import pytest
 
 from etl.load.warehouse import connect
+from etl.pipeline import RunEvent, listening
 from etl.settings import PROJECT_ROOT
-from flows.backfill import (
-    BackfillEvent,
-    backfill,
-    backfill_files,
-    batch_size_for,
-    progress_listener,
-    resolve_runner,
-)
+from flows.backfill import backfill
+from flows.ingest import RejectedFiles, summary_of
 from tests.conftest import REAL_TEXT_DUMP, flat, run_etl
 
 
@@ -60,52 +55,30 @@ def test_the_generator_makes_distinct_reports_from_the_real_one(tmp_path: Path) 
     assert parse_report(read_source(files[5])).rows == real_rows  # only the title and quarter headers change
 
 
-def test_files_are_found_recursively_sorted_and_once(ten_reports: Path) -> None:
-    files = backfill_files([ten_reports, ten_reports / "broken.txt"])
-    assert len(files) == 11 and files == sorted(files)
-    assert files[-1].name == "broken.txt" and files[0].parent.name == "2019-2021"
-    assert len(backfill_files([ten_reports], recursive=False)) == 1
-
-
-def test_the_task_runner_comes_from_parameters_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("ETL_BACKFILL_TASK_RUNNER", "ETL_BACKFILL_WORKERS", "ETL_DASK_ADDRESS"):
-        monkeypatch.delenv(name, raising=False)
-    assert resolve_runner(None, 3, None) == ("process", 3, None)
-    assert resolve_runner(None, 2, "tcp://127.0.0.1:8786") == ("dask", 2, "tcp://127.0.0.1:8786")
-    assert resolve_runner("serial", 4, None) == ("serial", 1, None)
-    monkeypatch.setenv("ETL_DASK_ADDRESS", "tcp://scheduler:8786")
-    monkeypatch.setenv("ETL_BACKFILL_WORKERS", "5")
-    assert resolve_runner(None, None, None) == ("dask", 5, "tcp://scheduler:8786")
-    assert resolve_runner("process", None, None)[0] == "process"
-
-
-def test_batches_amortize_the_task_overhead() -> None:
-    assert batch_size_for(200, 2) == 25
-    assert batch_size_for(10, 2) == 2
-    assert batch_size_for(1, 8) == 1
-    assert batch_size_for(200, 2, 7) == 7
-
-
 @pytest.mark.prefect
 @pytest.mark.usefixtures("prefect_harness")
 def test_process_pool_backfill_loads_every_report_and_a_rerun_parses_nothing(ten_reports: Path, tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
-    events: list[BackfillEvent] = []
-    with progress_listener(events.append):
-        summary = backfill([str(ten_reports)], str(warehouse), task_runner="process", workers=2)
-    assert summary.task_runner == "process" and summary.workers == 2
+    events: list[RunEvent] = []
+    with listening(events.append):
+        state = backfill([str(ten_reports)], str(warehouse), executor="process", workers=2, return_state=True)
+    assert state.is_failed() and state.message == "1 of 11 file(s) rejected: broken.txt"
+    summary = summary_of(state)
+    assert summary.executor == "process" and summary.workers == 2
     outcomes = {f.file: f.outcome for f in summary.files}
     assert outcomes.pop("broken.txt") == "failed"
     assert set(outcomes.values()) == {"loaded"} and len(outcomes) == 10
     assert summary.reports_in_warehouse == 10 and summary.task_rows_in_warehouse == 340
     assert [e.kind for e in events].count("parsed") == 11
-    assert events[0] == BackfillEvent("start", total=11, detail="process x2")
+    assert events[0] == RunEvent("start", total=11, detail="process x2")
     with connect(warehouse, read_only=True) as conn:
         assert conn.execute("select count(*) from mart.task_progress").fetchone() == (340,)
         recorded = dict(conn.execute("select outcome, count(*) from ops.ingest_file group by outcome").fetchall())
         assert recorded == {"loaded": 10, "failed": 1}
 
-    again = backfill([str(ten_reports)], str(warehouse), task_runner="process", workers=2)
+    with pytest.raises(RejectedFiles) as rejected:  # called as a plain function, a Failed run raises
+        backfill([str(ten_reports)], str(warehouse), executor="process", workers=2)
+    again = rejected.value.summary
     assert again.skipped == 10  # same bytes as loaded: not parsed again
     assert sorted(f.outcome for f in again.files) == ["failed"] + ["unchanged"] * 10
 
@@ -132,8 +105,8 @@ def test_dask_backfill_parses_on_the_cluster_and_loads_here(
     from distributed import Client
 
     warehouse = tmp_path / "w.duckdb"
-    summary = backfill([str(ten_reports)], str(warehouse), dask_address=dask_cluster)
-    assert summary.task_runner == "dask"
+    summary = summary_of(backfill([str(ten_reports)], str(warehouse), dask_address=dask_cluster, return_state=True))
+    assert summary.executor == "dask"
     assert sorted(f.outcome for f in summary.files) == ["failed"] + ["loaded"] * 10
     with connect(warehouse, read_only=True) as conn:
         rows = conn.execute("select issuer, year, quarter, count(*) from mart.task_progress group by all").fetchall()
@@ -141,7 +114,7 @@ def test_dask_backfill_parses_on_the_cluster_and_loads_here(
     with Client(dask_cluster) as client:  # the parse tasks ran on the cluster's workers
         assert len(client.scheduler_info()["workers"]) == 2
         prefixes = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
-    assert any("parse_files" in prefix for prefix in prefixes), prefixes
+    assert any("parse" in prefix for prefix in prefixes), prefixes
 
 
 @pytest.mark.prefect

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from etl.load.warehouse import connect
-from flows.ingest import ingest_report, ingest_reports
+from flows.ingest import RejectedFiles, ingest_report, ingest_reports, summary_of
 from tests.conftest import REAL_TEXT_DUMP
 
 pytestmark = [pytest.mark.prefect, pytest.mark.usefixtures("prefect_harness")]
@@ -60,7 +60,12 @@ def test_a_bad_file_is_reported_and_the_others_are_loaded(tmp_path: Path) -> Non
         REAL_TEXT_DUMP.read_text(encoding="utf-8").replace("三季度完成情况", "完成情况"), encoding="utf-8"
     )
     warehouse = tmp_path / "w.duckdb"
-    summary = ingest_reports([str(inbox)], str(warehouse))
+    state = ingest_reports([str(inbox)], str(warehouse), return_state=True)
+    # Issue 13: the run ends Failed, naming the rejected files, after the good file was loaded and published.
+    assert state.is_failed()
+    assert state.message == "2 of 3 file(s) rejected: broken.pdf, no_quarter.txt"
+    summary = summary_of(state)
+    assert summary.published
     outcomes = {f.file: f.outcome for f in summary.files}
     assert outcomes == {"broken.pdf": "failed", "good.txt": "loaded", "no_quarter.txt": "failed"}
     messages = {f.file: f.message for f in summary.failed}
@@ -75,9 +80,11 @@ def test_a_bad_file_is_reported_and_the_others_are_loaded(tmp_path: Path) -> Non
 def test_a_second_run_over_the_same_files_is_a_no_op(tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
     ingest_report(str(REAL_TEXT_DUMP), str(warehouse))
-    again = ingest_report(str(REAL_TEXT_DUMP), str(warehouse))
+    state = ingest_report(str(REAL_TEXT_DUMP), str(warehouse), return_state=True)
+    assert state.is_completed()
+    again = summary_of(state)
     assert [(f.outcome, f.rows) for f in again.files] == [("unchanged", 0)]
-    assert again.task_rows_in_warehouse == 34
+    assert again.task_rows_in_warehouse == 34 and not again.published
 
 
 def test_a_report_failing_the_quality_gate_is_not_loaded_and_the_reasons_are_kept(tmp_path: Path) -> None:
@@ -89,7 +96,9 @@ def test_a_report_failing_the_quality_gate_is_not_loaded_and_the_reasons_are_kep
     lines[6] = "\t".join(cells)
     (inbox / "markup.txt").write_text("\n".join(lines), encoding="utf-8")
     warehouse = tmp_path / "w.duckdb"
-    summary = ingest_reports([str(inbox)], str(warehouse))
+    with pytest.raises(RejectedFiles) as rejected:
+        ingest_reports([str(inbox)], str(warehouse))
+    summary = rejected.value.summary
     assert [(f.file, f.outcome) for f in summary.files] == [("markup.txt", "failed")]
     assert "quality gate failed" in (summary.files[0].message or "")
     with connect(warehouse, read_only=True) as conn:
@@ -118,7 +127,9 @@ def test_poll_inbox_archives_good_files_quarantines_bad_ones_and_leaves_unsettle
         os.utime(inbox / name, (old, old))
     (inbox / "copying.txt").write_bytes(REAL_TEXT_DUMP.read_bytes())  # just written: not settled yet
     warehouse = tmp_path / "w.duckdb"
-    summary = poll_inbox(str(inbox), str(archive), str(quarantine), str(warehouse), settle_seconds=30)
+    state = poll_inbox(str(inbox), str(archive), str(quarantine), str(warehouse), settle_seconds=30, return_state=True)
+    assert state.is_failed() and state.message == "1 of 2 file(s) rejected: bad.pdf"
+    summary = summary_of(state)
     assert sorted((f.file, f.outcome) for f in summary.files) == [("bad.pdf", "failed"), ("q3.txt", "loaded")]
     assert [p.name for p in inbox.iterdir()] == ["copying.txt"]
     archived = list(archive.rglob("*_q3.txt"))
@@ -130,3 +141,26 @@ def test_poll_inbox_archives_good_files_quarantines_bad_ones_and_leaves_unsettle
     again = poll_inbox(str(inbox), str(archive), str(quarantine), str(warehouse), settle_seconds=30)
     assert [(f.file, f.outcome) for f in again.files] == [("copying.txt", "unchanged")]
     assert list(inbox.iterdir()) == []
+
+
+def test_the_run_artifact_links_the_report_and_data_docs_by_absolute_file_urls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
+
+    monkeypatch.chdir(tmp_path)  # relative settings (data/report.html) must still become absolute links
+    monkeypatch.setenv("ETL_REPORT_FILE", "out/report.html")
+    state = ingest_report(str(REAL_TEXT_DUMP), "w.duckdb", return_state=True)
+    assert state.is_completed()
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(state.state_details.flow_run_id)  # type: ignore[arg-type]
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["ingest-summary"]), flow_run_id=ArtifactFilterFlowRunId(any_=[run.id])
+            )
+        )
+    (markdown,) = [str(a.data) for a in artifacts]
+    report = (tmp_path / "out" / "report.html").resolve()
+    assert f"({report.as_uri()})" in markdown and report.as_uri().startswith("file:///")
+    assert "Data Docs: [" in markdown and "(file:///" in markdown.split("Data Docs: [", 1)[1]

@@ -61,7 +61,7 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
 
 
 def test_bad_inputs_are_quarantined_with_reasons_and_good_ones_loaded(tmp_path: Path, prefect_api_url: str) -> None:
-    from flows.ingest import poll_inbox
+    from flows.ingest import poll_inbox, summary_of
 
     inbox, archive, quarantine = tmp_path / "inbox", tmp_path / "archive", tmp_path / "quarantine"
     inbox.mkdir()
@@ -72,7 +72,10 @@ def test_bad_inputs_are_quarantined_with_reasons_and_good_ones_loaded(tmp_path: 
         os.utime(path, (time.time() - 60, time.time() - 60))
     os.utime(inbox / "good 报告 'q3'.txt", (time.time() - 120, time.time() - 120))  # arrived first
 
-    summary = poll_inbox(str(inbox), str(archive), str(quarantine), str(tmp_path / "w.duckdb"), settle_seconds=5)
+    state = poll_inbox(
+        str(inbox), str(archive), str(quarantine), str(tmp_path / "w.duckdb"), settle_seconds=5, return_state=True
+    )
+    summary = summary_of(state)  # a run with rejected files ends Failed (issue 13): its summary is the state's data
     outcomes = {f.file: f.outcome for f in summary.files}
     assert outcomes.pop("good 报告 'q3'.txt") == "loaded"
     assert outcomes.pop("gbk.txt") == "unchanged"  # the same report in another encoding: read, same content

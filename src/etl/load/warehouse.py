@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import os
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
+import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
 
 from etl.load.storage import create_database, writer_config
 from etl.models import COLUMN_LABELS, COLUMN_NAMES, RawReport, Report
 from etl.parse.report import content_sha256
+from etl.queries import query
 from etl.settings import get_settings
 from etl.vocabulary import OutcomeKind
 
@@ -64,32 +68,85 @@ class WarehouseCorruptError(RuntimeError):
     """The warehouse file exists but DuckDB cannot read it: rebuild it from the archived inputs."""
 
 
+# A sidecar written after every publish by etl.pipeline: the published file's size and modification time. A file
+# that still matches it is the file we wrote, and only its header and catalog are read at start-up; any other file
+# (no sidecar, changed by someone else, restored from a backup) gets the full read of every table.
+FINGERPRINT_SUFFIX = ".published.json"
 _CHECKED_TABLES = ("raw.source_file", "raw.extracted_cell", "core.report", "core.task_row", "core.metric")
 
 
-def check_warehouse(path: Path) -> None:
-    """Raise WarehouseCorruptError if an existing warehouse file cannot be read whole; a missing file is fine.
+def fingerprint_path(path: Path) -> Path:
+    return path.with_name(path.name + FINGERPRINT_SUFFIX)
 
-    Opens read-only and reads every row of the main tables, so a truncated or overwritten file is found at the
-    start of a run, before anything is staged. A file locked by a writer is not corrupt: that error propagates.
+
+def _fingerprint(path: Path) -> dict[str, int]:
+    stat = path.stat()
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "inode": stat.st_ino}
+
+
+def record_fingerprint(path: Path) -> None:
+    """Note the published file's size, modification time and inode, so the next start-up check can be cheap.
+
+    Best effort: a fingerprint that cannot be written only makes the next check read the whole file.
+    """
+    target = fingerprint_path(path)
+    temporary = target.with_name(target.name + ".tmp")
+    try:
+        temporary.write_text(json.dumps(_fingerprint(path)), encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError:  # e.g. the disk filled up just now: without a fingerprint the next check is a full one
+        for stale in (temporary, target):
+            stale.unlink(missing_ok=True)
+
+
+def _matches_fingerprint(path: Path) -> bool:
+    try:
+        recorded = json.loads(fingerprint_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(recorded == _fingerprint(path))
+
+
+def check_warehouse(path: Path) -> None:
+    """Raise WarehouseCorruptError if an existing warehouse file cannot be read; a missing file is fine.
+
+    Opens it read-only, which reads the header and the catalog. A file that is not the one the last publish wrote
+    (its size, modification time or inode differ from ``<warehouse>.published.json``) is read whole as well, every
+    row of the main tables, so a truncated or overwritten file is found at the start of a run, before anything is
+    staged. The file we published ourselves is not re-read: that cost would grow with the warehouse, and its
+    blocks are checksummed by DuckDB whenever they are read. A file locked by a writer is not corrupt: that error
+    propagates.
     """
     if not path.exists():
         return
+    full = not _matches_fingerprint(path)
     try:
         with closing(duckdb.connect(str(path), read_only=True)) as conn:
             present = {
                 f"{schema}.{name}"
                 for schema, name in conn.execute("select schema_name, table_name from duckdb_tables()").fetchall()
             }
-            for table in _CHECKED_TABLES:
-                if table in present:
-                    conn.execute(f"select * from {table}").fetchall()
+            if full:
+                for table in _CHECKED_TABLES:
+                    if table in present:
+                        conn.execute(f"select * from {table}").fetchall()
     except duckdb.IOException as exc:
         if "could not set lock" in str(exc).lower():  # held by a writer: not damage
             raise
         raise WarehouseCorruptError(_corrupt_message(path, exc)) from exc
     except (duckdb.SerializationException, duckdb.InternalException, duckdb.CatalogException) as exc:
         raise WarehouseCorruptError(_corrupt_message(path, exc)) from exc
+
+
+def loaded_hashes(path: Path) -> set[str]:
+    """SHA-256 of every file in the published warehouse (read-only; none if there is no warehouse yet)."""
+    if not path.exists():
+        return set()
+    try:
+        with connect(path, read_only=True) as conn:
+            return {str(row[0]) for row in conn.execute("select source_sha256 from raw.source_file").fetchall()}
+    except duckdb.CatalogException:  # a warehouse file without tables yet
+        return set()
 
 
 def _corrupt_message(path: Path, exc: Exception) -> str:
@@ -106,10 +163,12 @@ def is_loaded(conn: duckdb.DuckDBPyConnection, source_sha256: str) -> bool:
 
 
 def load_report(conn: duckdb.DuckDBPyConnection, report: Report, *, run_id: str | None = None) -> LoadResult:
-    """Insert one report (raw file and cells, core report and rows) in one transaction.
+    """Insert one report (raw file and cells, core report, rows and metrics) in one transaction.
 
-    Idempotent by content: a file whose bytes were already loaded changes nothing. On any error the
-    transaction is rolled back, so the warehouse never holds half a report.
+    Idempotent by content: a file whose bytes were already loaded, or a file with the same content as a loaded
+    report of the same issuer, year and quarter (the PDF of a loaded text dump), changes nothing. On any error the
+    transaction is rolled back, so the warehouse never holds half a report. Rows are inserted by column name from
+    DataFrames, one insert per table.
     """
     raw = report.raw
     if is_loaded(conn, raw.source_sha256):
@@ -118,12 +177,12 @@ def load_report(conn: duckdb.DuckDBPyConnection, report: Report, *, run_id: str 
     duplicate = _same_content(conn, report, content)
     if duplicate is not None:
         return LoadResult(raw.source_sha256, "unchanged", 0, duplicate_of=duplicate)
-    now = datetime.now(UTC)
+    frames = report_frames(report, content, datetime.now(UTC), run_id)
+    metrics = frames.pop("core.metric")
     conn.execute("begin transaction")
     try:
-        _insert_raw(conn, report, now, run_id)
-        _insert_core(conn, report, content, now)
-        _insert_metrics(conn, report)
+        insert_frames(conn, frames)
+        _insert_metrics(conn, metrics)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
@@ -139,32 +198,6 @@ def _same_content(conn: duckdb.DuckDBPyConnection, report: Report, content: str)
         [meta.issuer, meta.year, meta.quarter, content],
     ).fetchone()
     return str(row[0]) if row else None
-
-
-def _insert_raw(conn: duckdb.DuckDBPyConnection, report: Report, now: datetime, run_id: str | None) -> None:
-    raw = report.raw
-    conn.execute(
-        "insert into raw.source_file (source_sha256, file_name, source_format, byte_size, page_count, title, "
-        "quarter_header, ingested_at, run_id, template, sheet) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            raw.source_sha256,
-            raw.source_file,
-            raw.source_format,
-            raw.byte_size,
-            raw.page_count,
-            raw.title,
-            raw.quarter_header,
-            now,
-            run_id,
-            raw.template,
-            raw.sheet,
-        ],
-    )
-    conn.executemany(
-        "insert into raw.extracted_cell (source_sha256, row_no, pages, column_index, column_name, column_label, "
-        "cell_text, source_column, source_header, ocr_confidence) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        _raw_cells(raw),
-    )
 
 
 def _raw_cells(raw: RawReport) -> list[list[Any]]:
@@ -196,103 +229,126 @@ def _raw_cells(raw: RawReport) -> list[list[Any]]:
     return out
 
 
-def _insert_core(conn: duckdb.DuckDBPyConnection, report: Report, content: str, now: datetime) -> None:
+def insert_frames(conn: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> None:
+    """``insert into <table> by name`` from each DataFrame (within the caller's transaction); empty ones skipped."""
+    for table, frame in frames.items():
+        if len(frame):
+            conn.register("_etl_frame", frame)
+            try:
+                conn.execute(f"insert into {table} by name select * from _etl_frame")
+            finally:
+                conn.unregister("_etl_frame")
+
+
+def _insert_metrics(conn: duckdb.DuckDBPyConnection, metrics: pd.DataFrame) -> None:
+    """The report's metrics, last in its transaction (a separate step so the kill tests can stop right here)."""
+    insert_frames(conn, {"core.metric": metrics})
+
+
+def report_frames(report: Report, content: str, now: datetime, run_id: str | None) -> dict[str, pd.DataFrame]:
+    """One report's rows for raw.source_file, raw.extracted_cell, core.report, core.task_row and core.metric."""
     meta, raw = report.meta, report.raw
-    conn.execute(
-        "insert into core.report values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            raw.source_sha256,
-            meta.issuer,
-            meta.year,
-            meta.quarter,
-            meta.title,
-            meta.revision_label,
-            raw.source_sha256,
-            content,
-            raw.source_file,
-            raw.page_count,
-            report.task_count,
-            len(report.rows),
-            now,
-        ],
-    )
+    sha = raw.source_sha256
+    source_file = {
+        "source_sha256": sha,
+        "file_name": raw.source_file,
+        "source_format": raw.source_format,
+        "byte_size": raw.byte_size,
+        "page_count": raw.page_count,
+        "title": raw.title,
+        "quarter_header": raw.quarter_header,
+        "ingested_at": now,
+        "run_id": run_id,
+        "template": raw.template,
+        "sheet": raw.sheet,
+    }
+    cells = [dict(zip(_CELL_COLUMNS, values, strict=True)) for values in _raw_cells(raw)]
+    core_report = {
+        "report_id": sha,
+        "issuer": meta.issuer,
+        "year": meta.year,
+        "quarter": meta.quarter,
+        "title": meta.title,
+        "revision_label": meta.revision_label,
+        "source_sha256": sha,
+        "content_sha256": content,
+        "source_file": raw.source_file,
+        "page_count": raw.page_count,
+        "task_count": report.task_count,
+        "row_count": len(report.rows),
+        "loaded_at": now,
+    }
     rows = [
-        [
-            raw.source_sha256,
-            row.task_no,
-            row.plan_type,
-            row.plan_type_label,
-            row.task_title,
-            list(row.responsible_units),
-            row.lead_office,
-            row.phone,
-            row.plan_text,
-            row.status,
-            row.status_text,
-            row.progress_text,
-            list(row.source_pages),
-            row.source_line,
-        ]
+        {
+            "report_id": sha,
+            **row.model_dump(include=_TASK_ROW_FIELDS),
+            "responsible_units": list(row.responsible_units),
+            "source_pages": list(row.source_pages),
+        }
         for row in report.rows
     ]
-    conn.executemany("insert into core.task_row values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-
-
-def _insert_metrics(conn: duckdb.DuckDBPyConnection, report: Report) -> None:
-    if not report.metrics:
-        return
-    rows = [
-        [
-            report.raw.source_sha256,
-            m.metric_no,
-            m.task_no,
-            m.plan_type,
-            m.kind,
-            m.value,
-            m.unit,
-            m.unit_normalized,
-            m.value_normalized,
-            m.comparator,
-            m.direction,
-            m.subject,
-            m.period_text,
-            m.clause,
-            m.source_text,
-            m.source_line,
-        ]
+    # TaskMetric.source_text is the figure as written: core.metric.figure_text (migration 0031)
+    metrics = [
+        {"report_id": sha, **m.model_dump(include=_METRIC_FIELDS), "figure_text": m.source_text}
         for m in report.metrics
     ]
-    conn.executemany("insert into core.metric values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return {
+        "raw.source_file": pd.DataFrame([source_file]),
+        "raw.extracted_cell": pd.DataFrame(cells),
+        "core.report": pd.DataFrame([core_report]),
+        "core.task_row": pd.DataFrame(rows),
+        "core.metric": pd.DataFrame(metrics),
+    }
 
 
-def record_outcome(
-    conn: duckdb.DuckDBPyConnection,
-    *,
-    run_id: str,
-    file_name: str,
-    outcome: Outcome,
-    source_sha256: str | None = None,
-    message: str | None = None,
-    report: Report | None = None,
-    row_count: int | None = None,
-) -> None:
-    """Note in ops.ingest_file what happened to one file in one run."""
-    meta = report.meta if report else None
-    conn.execute(
-        "insert into ops.ingest_file values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            run_id,
-            file_name,
-            source_sha256,
-            outcome,
-            message,
-            meta.issuer if meta else None,
-            meta.year if meta else None,
-            meta.quarter if meta else None,
-            row_count,
-            datetime.now(UTC),
-        ],
-    )
+_CELL_COLUMNS = (
+    "source_sha256", "row_no", "pages", "column_index", "column_name", "column_label", "cell_text", "source_column",
+    "source_header", "ocr_confidence",
+)  # fmt: skip
+# Model fields stored as columns of the same name (core.task_row, core.metric).
+_TASK_ROW_FIELDS = {
+    "task_no", "plan_type", "plan_type_label", "task_title", "lead_office", "phone", "plan_text", "status",
+    "status_text", "progress_text", "source_line",
+}  # fmt: skip
+_METRIC_FIELDS = {
+    "metric_no", "task_no", "plan_type", "kind", "value", "unit", "unit_normalized", "value_normalized",
+    "comparator", "direction", "subject", "period_text", "clause", "source_line",
+}  # fmt: skip
+
+
+class OutcomeRecord(Protocol):
+    """What ops.ingest_file keeps of a file's outcome (etl.pipeline.results.FileOutcome has these fields)."""
+
+    file: str
+    outcome: Outcome
+    sha256: str | None
+    message: str | None
+    issuer: str | None
+    year: int | None
+    quarter: int | None
+    rows: int
+
+
+def record_outcomes(conn: duckdb.DuckDBPyConnection, run_id: str, outcomes: Sequence[OutcomeRecord]) -> None:
+    """Note in ops.ingest_file what happened to each file of a run (one insert; within the caller's transaction)."""
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "run_id": run_id,
+            "file_name": o.file,
+            "source_sha256": o.sha256,
+            "outcome": o.outcome,
+            "message": o.message,
+            "issuer": o.issuer,
+            "year": o.year,
+            "quarter": o.quarter,
+            "row_count": o.rows if o.outcome != "failed" else None,
+            "recorded_at": now,
+        }
+        for o in outcomes
+    ]
+    if rows:
+        insert_frames(conn, {"ops.ingest_file": pd.DataFrame(rows)})
 
 
 @dataclass(frozen=True)
@@ -306,15 +362,6 @@ class WarehouseCounts:
 
 def warehouse_counts(conn: duckdb.DuckDBPyConnection) -> WarehouseCounts:
     """Headline counts for the end-of-run summary."""
-    row = conn.execute(
-        """
-        select
-            (select count(*) from core.report),
-            (select count(*) from staging.current_report),
-            (select count(*) from (select distinct issuer, year, task_no from mart.task_progress)),
-            (select count(*) from mart.task_progress),
-            (select count(*) from mart.open_warnings)
-        """
-    ).fetchone()
+    row = conn.execute(query("warehouse_counts")).fetchone()
     assert row is not None
     return WarehouseCounts(*(int(value) for value in row))

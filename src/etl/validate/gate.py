@@ -35,8 +35,10 @@ import duckdb
 import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
 
 from etl.models import Report
+from etl.queries import query
 from etl.validate import frames
 from etl.validate.suites import (
+    BATCH_KEY,
     CRITICAL,
     HISTORY_TASK_COUNT,
     HISTORY_TITLES,
@@ -56,45 +58,47 @@ DOCS_SITE = "etl_quality_gate"
 MAX_VALUES = 5
 MAX_TEXT = 80
 
-# The latest earlier quarter of the same issuer and year (current versions only) and its task count.
-PREVIOUS_TASK_COUNT_SQL = """
-select c.quarter, r.task_count
-from staging.current_report as c
-inner join core.report as r on r.report_id = c.report_id
-where c.issuer = ? and c.year = ? and c.quarter < ? and c.report_id <> ?
-order by c.quarter desc
-limit 1
-"""
-# Task titles in the neighbouring current reports of the same issuer and year: the nearest earlier quarter, the
-# same quarter (the version a re-issue supersedes) and the nearest later quarter, so that a change is reported once,
-# by the report where it happens, whatever the order the quarters are loaded in.
-NEIGHBOUR_TITLES_SQL = """
-with others as (
-    select report_id, quarter
-    from staging.current_report
-    where issuer = $issuer and year = $year and report_id <> $report_id
-),
+# Every validated frame carries BATCH_KEY (etl.validate.suites): which file of the batch a row belongs to (0 … n-1).
+# One GX validation per suite covers the whole batch; results are attributed back to each file by it (_attribute).
 
-neighbours as (
-    select report_id, quarter
-    from others
-    where quarter = $quarter
-        or quarter = (select max(quarter) from others where quarter < $quarter)
-        or quarter = (select min(quarter) from others where quarter > $quarter)
-)
+SuiteFrames = dict[str, pd.DataFrame]
 
-select t.task_no, n.quarter as other_quarter, min(t.task_title) as other_title, n.report_id as other_report_id
-from neighbours as n
-inner join core.task_row as t on t.report_id = n.report_id
-group by t.task_no, n.quarter, n.report_id
-"""
-PUBLISHED_VERSIONS_SQL = "select issuer, year, quarter, report_id from staging.current_report"
-PUBLISHED_ROWS_SQL = """
-select r.report_id, r.row_count, count(t.report_id) as loaded_rows
-from core.report as r
-left join core.task_row as t on t.report_id = r.report_id
-group by r.report_id, r.row_count
-"""
+
+def report_frames(report: Report) -> SuiteFrames:
+    """The report_* suites' frames of one parsed report (no warehouse needed); a scan's OCR cells too."""
+    suite_frames = {
+        REPORT_ROWS: frames.rows_frame(report),
+        REPORT_TASKS: frames.tasks_frame(report),
+        REPORT_HEADER: frames.report_frame(report),
+    }
+    if any(row.confidence is not None for row in report.raw.rows):  # a scan read by OCR
+        suite_frames[REPORT_CELLS] = frames.cells_frame(report)
+    return suite_frames
+
+
+def history_frames(conn: duckdb.DuckDBPyConnection, report: Report) -> SuiteFrames:
+    """The history_* suites' frames: the report against the current reports of its issuer and year, as they are.
+
+    Task count: against the nearest earlier quarter. Titles: against the nearest earlier quarter, the same quarter
+    (a re-issue) and the nearest later quarter. Built before the report is loaded.
+    """
+    meta, report_id = report.meta, report.raw.source_sha256
+    period = {"issuer": meta.issuer, "year": meta.year, "quarter": meta.quarter, "report_id": report_id}
+    previous = conn.execute(query("gate_previous_task_count"), period).fetchone()
+    other_titles = conn.execute(query("gate_neighbour_titles"), period).df()
+    previous_quarter, previous_count = (int(previous[0]), int(previous[1])) if previous else (None, None)
+    return {
+        HISTORY_TASK_COUNT: frames.task_count_change_frame(report, previous_quarter, previous_count),
+        HISTORY_TITLES: frames.title_history_frame(report, other_titles),
+    }
+
+
+def published_frames(conn: duckdb.DuckDBPyConnection) -> SuiteFrames:
+    """The published_* suites' frames, read from the warehouse after loading."""
+    return {
+        PUBLISHED_VERSIONS: conn.execute(query("gate_published_versions")).df(),
+        PUBLISHED_ROWS: conn.execute(query("gate_published_rows")).df(),
+    }
 
 
 @dataclass(frozen=True)
@@ -184,47 +188,60 @@ class QualityGate:
 
     def validate_report(self, report: Report) -> ValidationOutcome:
         """The report_* suites on the parsed report: its rows, its tasks, its header and (a scan) its OCR cells."""
-        suite_frames = {
-            REPORT_ROWS: frames.rows_frame(report),
-            REPORT_TASKS: frames.tasks_frame(report),
-            REPORT_HEADER: frames.report_frame(report),
-        }
-        if any(row.confidence is not None for row in report.raw.rows):  # a scan read by OCR
-            suite_frames[REPORT_CELLS] = frames.cells_frame(report)
-        return self._validate(suite_frames, run_name=report.raw.source_file)
+        return self.validate_batch([report_frames(report)], run_names=[report.raw.source_file])[0]
+
+    def validate_reports(self, reports: list[Report]) -> list[ValidationOutcome]:
+        """validate_report for a batch of reports, in one validation per suite; one outcome per report, in order."""
+        return self.validate_batch([report_frames(r) for r in reports], run_names=[r.raw.source_file for r in reports])
 
     def validate_warehouse(self, conn: duckdb.DuckDBPyConnection, report: Report) -> ValidationOutcome:
-        """The history_* suites: the report against the current reports of its issuer and year, before loading it.
-
-        Task count: against the nearest earlier quarter. Titles: against the nearest earlier quarter, the same
-        quarter (a re-issue) and the nearest later quarter.
-        """
-        meta, report_id = report.meta, report.raw.source_sha256
-        previous = conn.execute(PREVIOUS_TASK_COUNT_SQL, [meta.issuer, meta.year, meta.quarter, report_id]).fetchone()
-        period = {"issuer": meta.issuer, "year": meta.year, "quarter": meta.quarter, "report_id": report_id}
-        other_titles = conn.execute(NEIGHBOUR_TITLES_SQL, period).df()
-        previous_quarter, previous_count = (int(previous[0]), int(previous[1])) if previous else (None, None)
-        return self._validate(
-            {
-                HISTORY_TASK_COUNT: frames.task_count_change_frame(report, previous_quarter, previous_count),
-                HISTORY_TITLES: frames.title_history_frame(report, other_titles),
-            },
-            run_name=report.raw.source_file,
-        )
+        """The history_* suites: the report against the current reports of its issuer and year, before loading it."""
+        return self.validate_batch([history_frames(conn, report)], run_names=[report.raw.source_file])[0]
 
     def validate_published(self, conn: duckdb.DuckDBPyConnection) -> ValidationOutcome:
         """The published_* suites on the warehouse after loading: one current version each, all rows loaded."""
-        return self._validate(
-            {
-                PUBLISHED_VERSIONS: conn.execute(PUBLISHED_VERSIONS_SQL).df(),
-                PUBLISHED_ROWS: conn.execute(PUBLISHED_ROWS_SQL).df(),
-            },
-            run_name="published",
-        )
+        return self.validate_batch([published_frames(conn)], run_names=["published"])[0]
 
     def validate_frame(self, suite: str, frame: pd.DataFrame, *, run_name: str = "frame") -> ValidationOutcome:
         """One suite on a DataFrame of your own (e.g. a frame with a column dropped)."""
-        return self._validate({suite: frame}, run_name=run_name)
+        return self.validate_batch([{suite: frame}], run_names=[run_name])[0]
+
+    def validate_batch(
+        self, batch: list[SuiteFrames], *, run_names: list[str] | None = None
+    ) -> list[ValidationOutcome]:
+        """Validate many files' frames with one GX validation per suite; one outcome per file, in order.
+
+        Each file's frames get a ``batch_key`` column; a suite's frames are concatenated, validated once, and each
+        expectation's unexpected rows are attributed back to their file: a file's outcome is what validating its
+        frames alone gives (an aggregate expectation, e.g. a column's type, is the batch's for every file).
+        """
+        if not batch:
+            return []
+        started_at = datetime.now(UTC)
+        clock = time.perf_counter()
+        suites = list(dict.fromkeys(suite for item in batch for suite in item))
+        per_file: list[list[ExpectationResult]] = [[] for _ in batch]
+        name = run_names[0] if run_names and len(batch) == 1 else f"batch of {len(batch)}"
+        for suite in suites:
+            parts = [item[suite].assign(**{BATCH_KEY: key}) for key, item in enumerate(batch) if suite in item]
+            members = [key for key, item in enumerate(batch) if suite in item]
+            frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+            for result in self._run_suite(suite, frame, run_name=name):
+                for key in members:
+                    per_file[key].append(_attribute(suite, result, key))
+        seconds = (time.perf_counter() - clock) / len(batch)
+        return [
+            ValidationOutcome(
+                results=tuple(results), started_at=started_at, seconds=seconds, data_docs=self.data_docs_index
+            )
+            for results in per_file
+        ]
+
+    def warm_up(self) -> None:
+        """Import great_expectations and create the context and every suite's checkpoint now (about 2.5 s)."""
+        with self._lock:
+            for suite in SUITES:
+                self._checkpoint(suite)
 
     def build_data_docs(self) -> Path | None:
         """Build the Data Docs of every validation so far under data_docs_dir; the index.html, or None."""
@@ -242,25 +259,15 @@ class QualityGate:
     ) -> None:
         self.build_data_docs()
 
-    def _validate(self, suite_frames: dict[str, pd.DataFrame], *, run_name: str) -> ValidationOutcome:
+    def _run_suite(self, suite: str, frame: pd.DataFrame, *, run_name: str) -> list[Any]:
+        """GX's expectation validation results of one suite on one frame."""
         from great_expectations.core.run_identifier import RunIdentifier
 
-        started_at = datetime.now(UTC)
-        clock = time.perf_counter()
-        results: list[ExpectationResult] = []
         with self._lock:
-            for suite, frame in suite_frames.items():
-                checkpoint = self._checkpoint(suite)
-                run_id = RunIdentifier(run_name=run_name, run_time=datetime.now(UTC))
-                checkpoint_result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_id)
-                for validation in checkpoint_result.run_results.values():
-                    results.extend(_expectation_result(suite, result) for result in validation.results)
-        return ValidationOutcome(
-            results=tuple(results),
-            started_at=started_at,
-            seconds=time.perf_counter() - clock,
-            data_docs=self.data_docs_index,
-        )
+            checkpoint = self._checkpoint(suite)
+            run_id = RunIdentifier(run_name=run_name, run_time=datetime.now(UTC))
+            checkpoint_result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_id)
+            return [result for validation in checkpoint_result.run_results.values() for result in validation.results]
 
     def _checkpoint(self, suite: str) -> Any:
         """The checkpoint of a suite, creating the context, the suite and its checkpoint on first use."""
@@ -312,26 +319,31 @@ def _new_checkpoint(context: Any, suite_name: str) -> Any:
     asset = context.data_sources.get(DATA_SOURCE).add_dataframe_asset(name=suite_name)
     batch = asset.add_batch_definition_whole_dataframe(name=suite_name)
     definition = context.validation_definitions.add(gx.ValidationDefinition(name=suite_name, data=batch, suite=suite))
-    result_format: dict[str, Any] = {"result_format": "COMPLETE", "partial_unexpected_count": MAX_VALUES}
-    if spec.index_columns:
-        result_format["unexpected_index_column_names"] = list(spec.index_columns)
+    # COMPLETE: every unexpected value with its row's index columns (the batch key first), to attribute them.
+    result_format: dict[str, Any] = {
+        "result_format": "COMPLETE",
+        "partial_unexpected_count": MAX_VALUES,
+        "unexpected_index_column_names": [BATCH_KEY, *spec.index_columns],
+    }
     return context.checkpoints.add(
         gx.Checkpoint(name=suite_name, validation_definitions=[definition], actions=[], result_format=result_format)
     )
 
 
-def _expectation_result(suite: str, result: Any) -> ExpectationResult:
+def _attribute(suite: str, result: Any, key: int) -> ExpectationResult:
+    """One file's share of an expectation validated over a batch (see QualityGate.validate_batch)."""
     config = result.expectation_config
     meta = config.meta or {}
     severity = str(meta.get("severity") or getattr(config.severity, "value", config.severity))
+    success, observed = _observed(result, key)
     return ExpectationResult(
         suite=suite,
         expectation=str(config.type),
         column=_column_of(config.kwargs),
         severity=CRITICAL if severity == CRITICAL else WARNING,
         description=str(meta.get("description") or config.description or config.type),
-        success=bool(result.success),
-        observed=_observed(result),
+        success=success,
+        observed=observed,
     )
 
 
@@ -339,7 +351,7 @@ def _column_of(kwargs: dict[str, Any]) -> str | None:
     if kwargs.get("column"):
         return str(kwargs["column"])
     if kwargs.get("column_list"):
-        return ", ".join(kwargs["column_list"])
+        return ", ".join(c for c in kwargs["column_list"] if c != BATCH_KEY)
     if kwargs.get("column_set"):
         return ", ".join(kwargs["column_set"])
     if kwargs.get("column_A"):
@@ -347,25 +359,37 @@ def _column_of(kwargs: dict[str, Any]) -> str | None:
     return None
 
 
-def _observed(result: Any) -> Any:
-    """What the expectation saw, short: the observed value, or the count and a few unexpected values and rows."""
+def _observed(result: Any, key: int) -> tuple[bool, Any]:
+    """Whether the expectation held for the file ``key`` of the batch, and what it saw there, short: the observed
+    value (an aggregate: the batch's), or the count and a few unexpected values and their rows."""
     error = _exception_message(result.exception_info or {})
     if error is not None:
-        return {"error": _jsonable(error)}
+        return bool(result.success), {"error": _jsonable(error)}
     details: dict[str, Any] = dict(result.result or {})
     if "observed_value" in details:
-        observed: dict[str, Any] = {"observed": _jsonable(details["observed_value"])}
+        value = details["observed_value"]
+        if isinstance(value, list):
+            value = [item for item in value if item != BATCH_KEY]
+        observed: dict[str, Any] = {"observed": _jsonable(value)}
         missing = details.get("details", {}).get("mismatched", {}).get("missing")
         if missing:
             observed["missing"] = _jsonable(missing)
-        return observed
-    observed = {"unexpected_count": int(details.get("unexpected_count") or 0)}
-    if observed["unexpected_count"]:
-        observed["values"] = _jsonable(list(details.get("partial_unexpected_list") or [])[:MAX_VALUES])
-        rows = list(details.get("partial_unexpected_index_list") or [])[:MAX_VALUES]
-        if rows and isinstance(rows[0], dict):
-            observed["rows"] = _jsonable(rows)
-    return observed
+        return bool(result.success), observed
+    index_list = list(details.get("unexpected_index_list") or [])
+    values_list = list(details.get("unexpected_list") or [])
+    mine = [i for i, row in enumerate(index_list) if isinstance(row, dict) and str(row.get(BATCH_KEY)) == str(key)]
+    observed = {"unexpected_count": len(mine)}
+    if mine:
+        values = [_without_key(values_list[i]) for i in mine[:MAX_VALUES] if i < len(values_list)]
+        observed["values"] = _jsonable(values)
+        observed["rows"] = _jsonable([_without_key(index_list[i]) for i in mine[:MAX_VALUES]])
+    return not mine, observed
+
+
+def _without_key(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if k != BATCH_KEY}
+    return value
 
 
 def _exception_message(info: dict[str, Any]) -> str | None:

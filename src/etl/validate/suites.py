@@ -64,6 +64,10 @@ HISTORY_TITLES = "history_titles"
 PUBLISHED_VERSIONS = "published_versions"
 PUBLISHED_ROWS = "published_rows"
 
+# Frames are validated a batch of files at a time: this column says which file a row is from (etl.validate.gate).
+# Expectations over several rows of one file (uniqueness) include it, so rows of different files never collide.
+BATCH_KEY = "batch_key"
+
 REQUIRED_COLUMNS: tuple[str, ...] = ("task_no", "task_title", "plan_type", "status")
 TEXT_COLUMNS: tuple[str, ...] = ("task_title", "plan_text", "progress_text", "status_text")
 # HTML left over from the source (<p>, </p>, <br/>, &nbsp;, &lt; …), U+FFFD and pdfminer's (cid:NN) for
@@ -114,7 +118,7 @@ def report_rows_expectations() -> list[Any]:
         gxe.ExpectColumnValuesToBeOfType(column="task_no", type_="int64", **tag(CRITICAL, "task number is whole")),
         gxe.ExpectColumnValuesToBeBetween(column="task_no", min_value=1, **tag(CRITICAL, "task number positive")),
         gxe.ExpectCompoundColumnsToBeUnique(
-            column_list=["task_no", "plan_type"], **tag(CRITICAL, "one row per task and plan type")
+            column_list=[BATCH_KEY, "task_no", "plan_type"], **tag(CRITICAL, "one row per task and plan type")
         ),
         gxe.ExpectColumnValuesToBeInSet(
             column="plan_type", value_set=list(PLAN_TYPES), **tag(CRITICAL, "plan type known")

@@ -1,0 +1,149 @@
+"""Gate and load one batch of parsed files into the (staging) warehouse, in the batch's file order.
+
+1. Files that could not be read or parsed are rejected with their error.
+2. The report suites run over the whole batch at once (one GX validation per suite, results attributed to each
+   file); a file failing a critical expectation is rejected, the others go on.
+3. Each remaining report, in file order: its history frames are read from the warehouse as it stands (so a report
+   is compared with the reports loaded before it, in this batch too), then it is loaded in its own transaction
+   (``etl.load.warehouse.load_report``: by column name from DataFrames; idempotent by bytes and by content).
+4. The history suites (warnings only: they never stop a report) run over the batch at once.
+5. The batch's validation records and ``ops.ingest_file`` rows are written in one transaction.
+
+Nothing here is published: the caller loads a staging copy and publishes once per run (``etl.load.publish``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+import duckdb
+
+from etl.load.validation import record_validations
+from etl.load.warehouse import LoadResult, is_loaded, load_report, record_outcomes
+from etl.models import Report
+from etl.pipeline.results import FileOutcome, ParsedFile
+from etl.validate.gate import SuiteFrames, ValidationOutcome, history_frames, report_frames
+
+log = logging.getLogger(__name__)
+
+
+class Validator(Protocol):
+    """What the batch load needs of the quality gate (a QualityGate, or the gate worker of etl.pipeline.gate)."""
+
+    def validate_batch(
+        self, batch: list[SuiteFrames], *, run_names: list[str] | None = None
+    ) -> list[ValidationOutcome]: ...
+
+
+@dataclass
+class _Pending:
+    parsed: ParsedFile
+    report: Report
+    checks: ValidationOutcome
+    history: SuiteFrames | None = None
+    result: LoadResult | None = None
+    rejected: str | None = None
+    seconds: float = 0.0
+
+
+def gate_reports(gate: Validator, reports: list[Report]) -> list[ValidationOutcome]:
+    """The report suites over a batch of reports: one outcome per report, in order."""
+    return gate.validate_batch([report_frames(r) for r in reports], run_names=[r.raw.source_file for r in reports])
+
+
+def load_batch(
+    conn: duckdb.DuckDBPyConnection, parsed: list[ParsedFile], gate: Validator, run_id: str
+) -> list[FileOutcome]:
+    """Gate and load a batch (see the module docstring); one outcome per file, in the batch's order."""
+    outcomes: dict[int, FileOutcome] = {}
+    pending: list[tuple[int, ParsedFile, Report]] = []
+    for index, item in enumerate(parsed):
+        if item.report is None:
+            outcomes[index] = rejected(item, item.error or f"{item.name}: not parsed")
+        else:
+            pending.append((index, item, item.report))
+    checks = gate_reports(gate, [report for _, _, report in pending]) if pending else []
+    validated: dict[int, _Pending] = {}
+    for (index, item, report), outcome in zip(pending, checks, strict=True):
+        started = time.perf_counter()
+        if is_loaded(conn, report.raw.source_sha256):  # the same bytes earlier in this run: nothing to check
+            outcomes[index] = loaded_outcome(item, report, LoadResult(report.raw.source_sha256, "unchanged", 0), 0, 0)
+            continue
+        state = _Pending(item, report, outcome, history=history_frames(conn, report))
+        if outcome.passed_critical:
+            state.result = load_report(conn, report, run_id=run_id)
+        else:
+            state.rejected = f"{item.name}: quality gate failed\n{outcome.summary()}"
+        state.seconds = time.perf_counter() - started
+        validated[index] = state
+    if validated:
+        states = list(validated.values())
+        histories = gate.validate_batch(
+            [s.history or {} for s in states], run_names=[s.report.raw.source_file for s in states]
+        )
+        for state, history in zip(states, histories, strict=True):
+            state.checks = state.checks.merge(history)
+    for index, state in validated.items():
+        for warning in state.checks.warnings:
+            log.warning("%s: %s", state.parsed.name, warning.describe())
+        if state.rejected is not None:
+            log.error("%s: rejected\n%s", state.parsed.name, state.rejected)
+            outcomes[index] = rejected(state.parsed, state.rejected, state.report)
+        else:
+            assert state.result is not None
+            outcomes[index] = loaded_outcome(
+                state.parsed, state.report, state.result, state.seconds, len(state.checks.warnings)
+            )
+    ordered = [outcomes[index] for index in range(len(parsed))]
+    conn.execute("begin transaction")
+    try:
+        record_validations(conn, run_id, [(s.report, s.checks) for s in validated.values()])
+        record_outcomes(conn, run_id, ordered)
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    return ordered
+
+
+def rejected(item: ParsedFile, message: str, report: Report | None = None) -> FileOutcome:
+    """The outcome of a file that is not loaded, with the reason naming it."""
+    meta = report.meta if report else None
+    return FileOutcome(
+        file=item.name,
+        outcome="failed",
+        path=item.path,
+        sha256=item.sha256,
+        issuer=meta.issuer if meta else None,
+        year=meta.year if meta else None,
+        quarter=meta.quarter if meta else None,
+        seconds=round(item.seconds, 3),
+        message=message,
+    )
+
+
+def loaded_outcome(item: ParsedFile, report: Report, result: LoadResult, seconds: float, warnings: int) -> FileOutcome:
+    """The outcome of a report that went through the gate and the load (loaded or unchanged)."""
+    meta = report.meta
+    return FileOutcome(
+        file=item.name,
+        outcome=result.outcome,
+        path=item.path,
+        sha256=report.raw.source_sha256,
+        issuer=meta.issuer,
+        year=meta.year,
+        quarter=meta.quarter,
+        tasks=report.task_count,
+        rows=result.row_count,
+        seconds=round(item.seconds + seconds, 3),
+        message=result.note,
+        warnings=warnings,
+    )
+
+
+def already_loaded(path: str, name: str, sha256: str) -> FileOutcome:
+    """A file whose bytes are in the warehouse already: hashed, not read or parsed again."""
+    return FileOutcome(file=name, outcome="unchanged", path=path, sha256=sha256, message="already loaded: not parsed")

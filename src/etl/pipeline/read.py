@@ -1,0 +1,59 @@
+"""Read and parse files: bytes → RawReport → Report, one file or a batch, in this process or a worker process.
+
+Inputs and outputs are plain, picklable values (path strings, ParsedFile), so a batch can run in a process pool,
+on a Dask worker or inside a Prefect task. Anything that goes wrong with one file — a ReportError naming page and
+cell, but also any other exception of an extractor or the parser (a bug, a library's own error on a strange file)
+— becomes that file's rejection with its name and the error, never an exception that stops the batch or the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import traceback
+from pathlib import Path
+
+from etl.errors import ReportError
+from etl.extract.guarded import ExtractLimits, read_source_guarded
+from etl.parse.report import parse_report
+from etl.pipeline.results import ParsedFile
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file's bytes: the warehouse's identity of a file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_and_parse(path: str, limits: ExtractLimits | None = None) -> ParsedFile:
+    """Extract and parse one file; every failure is returned as ``error`` naming the file (never raised).
+
+    PDFs are read in the guarded child process (bounded in size, pages, memory and time: etl.extract.guarded).
+    """
+    started = time.perf_counter()
+    name = Path(path).name
+    try:
+        report = parse_report(read_source_guarded(Path(path), limits))
+    except ReportError as exc:
+        return ParsedFile(path=path, error=str(exc), seconds=time.perf_counter() - started)
+    except MemoryError:
+        return ParsedFile(
+            path=path, error=f"{name}: out of memory while reading it", seconds=time.perf_counter() - started
+        )
+    except Exception as exc:  # an extractor's or the parser's own failure: reject the file, go on with the others
+        where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        at = f" (at {Path(where.filename).name}:{where.lineno})" if where else ""
+        return ParsedFile(
+            path=path,
+            error=f"{name}: could not be read: {type(exc).__name__}: {exc}{at}",
+            seconds=time.perf_counter() - started,
+        )
+    return ParsedFile(path=path, sha256=report.raw.source_sha256, report=report, seconds=time.perf_counter() - started)
+
+
+def read_batch(paths: list[str], limits: ExtractLimits | None = None) -> list[ParsedFile]:
+    """read_and_parse for each file of a batch, in order (one task or one pool job per batch)."""
+    return [read_and_parse(path, limits) for path in paths]

@@ -1,0 +1,480 @@
+"""A whole run: discover → hash → read and parse (parallel) → gate and load per batch → one publish → report.
+
+The same run serves every entry point (``etl ingest``, ``etl backfill``, ``etl poll``, the Prefect flows, the
+deployments); only where the parsing runs differs (``Executor``: this process, a local process pool, a Dask
+cluster). Each step is a method of :class:`Steps`, so that ``flows/`` can run each one as a Prefect task (with its
+retries) by overriding the method, while the order of the steps — this module — stays in one place.
+
+1. ``check``: the published warehouse is checked (a damaged file stops the run before anything moves; the check
+   reads the header and catalog only, see ``etl.load.warehouse.check_warehouse``), and the SHA-256 of every file
+   it holds is read.
+2. ``hash``: every input is hashed. Files whose bytes are loaded already are ``unchanged`` and are not read. When
+   no file is left, the run ends here: nothing is written, no Great Expectations, no Data Docs, no report (a
+   no-op costs the hashing).
+3. The gate worker starts (``etl.pipeline.gate``: GX is imported there while this process parses).
+4. ``parse``: batches of files are read and parsed, in parallel unless serial; any failure is that file's
+   rejection.
+5. Under the writer lock, a staging copy of the warehouse is prepared (``prepare``: schema, catalog seed) and each
+   parsed batch is gated and loaded in file order as it arrives (``load``: etl.pipeline.load).
+6. ``check_published``: the warehouse-wide suites; then the staging copy replaces the published file (one
+   publish per run) and its fingerprint is recorded.
+7. ``finish``: Data Docs and the HTML report, once per run.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor as FuturesExecutor
+from concurrent.futures import Future
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+
+from etl.extract.guarded import ExtractLimits
+from etl.load.publish import staged_warehouse, writer_lock
+from etl.load.schema import apply_schema
+from etl.load.seeds import seed_indicator_catalog
+from etl.load.validation import record_validations
+from etl.load.warehouse import (
+    check_warehouse,
+    connect,
+    loaded_hashes,
+    record_fingerprint,
+    record_outcomes,
+    warehouse_counts,
+)
+from etl.metrics.catalog import load_catalog
+from etl.pipeline.discover import inbox_files
+from etl.pipeline.gate import GateWorker, InProcessGate
+from etl.pipeline.load import already_loaded, load_batch, rejected
+from etl.pipeline.read import read_batch, sha256_file
+from etl.pipeline.results import FileOutcome, ParsedFile, RunSummary
+from etl.settings import Executor, Settings
+from etl.validate.gate import SuiteFrames, ValidationOutcome
+
+log = logging.getLogger(__name__)
+
+
+# --- options -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How a run parses: ``executor`` (serial / process / dask), ``workers``, a Dask scheduler, files per batch."""
+
+    executor: Executor = "serial"
+    workers: int = 1
+    dask_address: str | None = None
+    batch_size: int | None = None
+    gate_in_worker: bool = True  # validate in a process started at launch (hides GX's import); else in this one
+    write_report: bool = True
+
+    @classmethod
+    def resolve(
+        cls,
+        settings: Settings,
+        executor: Executor | None = None,
+        workers: int | None = None,
+        dask_address: str | None = None,
+        **other: Any,
+    ) -> RunOptions:
+        """Arguments first, then the settings (ETL_BACKFILL_TASK_RUNNER, ETL_BACKFILL_WORKERS, ETL_DASK_ADDRESS).
+
+        Without either: serial for one file, else a process pool of CPU-count workers (dask with an address).
+        """
+        address = dask_address or settings.dask_address
+        kind: Executor | None = executor or settings.backfill_task_runner or ("dask" if address else None)
+        count = workers or settings.backfill_workers or os.cpu_count() or 1
+        if kind is None:
+            kind = "process" if count > 1 else "serial"
+        if kind == "serial":
+            count = 1
+        return cls(executor=kind, workers=count, dask_address=address, **other)
+
+    def batch_size_for(self, files: int) -> int:
+        """Files per parse batch: as given, else about four batches per worker, 1 to 25 files each."""
+        if self.batch_size:
+            return max(1, self.batch_size)
+        return max(1, min(25, math.ceil(files / (self.workers * 4))))
+
+
+# --- progress events (the CLI's progress bar listens) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunEvent:
+    """``start`` (``total`` files), ``parsed`` per file, then one of ``loaded`` / ``unchanged`` / ``failed``."""
+
+    kind: str
+    file: str = ""
+    total: int = 0
+    detail: str = ""
+
+
+Listener = Callable[[RunEvent], None]
+_listeners: list[Listener] = []
+
+
+class listening:
+    """Call ``listener`` with the events of runs in this process while the block runs."""
+
+    def __init__(self, listener: Listener) -> None:
+        self.listener = listener
+
+    def __enter__(self) -> None:
+        _listeners.append(self.listener)
+
+    def __exit__(self, *exc: object) -> None:
+        _listeners.remove(self.listener)
+
+
+def emit(event: RunEvent) -> None:
+    for listener in list(_listeners):
+        try:
+            listener(event)
+        except Exception:  # a broken progress display must not break a load
+            log.debug("progress listener failed", exc_info=True)
+
+
+def _emit_outcome(outcome: FileOutcome) -> None:
+    detail = (outcome.message or "").split("\n")[0] if outcome.outcome == "failed" else f"{outcome.rows} rows"
+    if outcome.message and outcome.outcome == "unchanged":
+        detail = outcome.message
+    emit(RunEvent(outcome.outcome, outcome.file, detail=detail))
+
+
+# --- the steps -------------------------------------------------------------------------------------------------
+
+
+class Gate(Protocol):
+    def validate_batch(
+        self, batch: list[SuiteFrames], *, run_names: list[str] | None = None
+    ) -> list[ValidationOutcome]: ...
+
+    def build_data_docs(self) -> Path | None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class Hashed:
+    """The inputs of a run after hashing: what is to be read, and what is loaded already."""
+
+    todo: list[tuple[Path, str]] = field(default_factory=list)
+    loaded: list[tuple[Path, str]] = field(default_factory=list)
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)  # (path, error)
+
+
+@dataclass(frozen=True)
+class Finished:
+    data_docs: str = ""
+    report: str = ""
+
+
+def check(warehouse: Path) -> set[str]:
+    """Step 1: a damaged published warehouse stops the run; the SHA-256 of the files it holds."""
+    check_warehouse(warehouse)
+    return loaded_hashes(warehouse)
+
+
+def hash_files(files: Sequence[Path], loaded: set[str]) -> Hashed:
+    """Step 2: hash every input; split into files to read, files loaded already and files that cannot be read."""
+    hashed = Hashed()
+    for path in files:
+        try:
+            digest = sha256_file(path)
+        except FileNotFoundError:
+            hashed.unreadable.append((path, f"{path.name}: file not found: {path}"))
+            continue
+        except OSError as exc:
+            hashed.unreadable.append((path, f"{path.name}: cannot read the file: {exc.strerror or exc}"))
+            continue
+        (hashed.loaded if digest in loaded else hashed.todo).append((path, digest))
+    return hashed
+
+
+def prepare(staging: Path, settings: Settings) -> None:
+    """Step 5a: the staging copy's schema and the indicator catalog seed."""
+    catalog = load_catalog(settings.indicators_file)
+    with connect(staging) as conn:
+        apply_schema(conn, settings.sql_dir)
+        seed_indicator_catalog(conn, catalog)
+
+
+def check_published(conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str) -> list[str]:
+    """Step 6: warehouse-wide expectations after loading (e.g. one current version per quarter); the failures."""
+    from etl.validate.gate import published_frames
+
+    outcome = gate.validate_batch([published_frames(conn)], run_names=["published"])[0]
+    conn.execute("begin transaction")
+    try:
+        record_validations(conn, run_id, [(None, outcome)])
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    for failure in outcome.failures:
+        log.error("warehouse check failed: %s", failure.describe())
+    return [failure.describe() for failure in outcome.failures]
+
+
+def finish(settings: Settings, gate: Gate | None, *, write_report: bool) -> Finished:
+    """Step 7: Data Docs (if anything was validated) and the HTML report, once per run."""
+    docs = gate.build_data_docs() if gate is not None else None
+    report = ""
+    if write_report:
+        from etl.report import write_report as render_report  # plotly: only when a report is written
+
+        report = str(render_report(settings.warehouse, settings.report_file).path.resolve())
+    return Finished(data_docs=str(docs.resolve()) if docs else "", report=report)
+
+
+class Steps:
+    """The steps of a run, as plain calls. ``flows/`` subclasses it to run each step as a Prefect task."""
+
+    def check(self, warehouse: Path) -> set[str]:
+        return check(warehouse)
+
+    def hash_files(self, files: list[Path], loaded: set[str]) -> Hashed:
+        return hash_files(files, loaded)
+
+    def start_gate(self, settings: Settings, options: RunOptions) -> Gate:
+        if options.gate_in_worker:
+            return GateWorker(settings.data_docs_dir)
+        return InProcessGate(settings.data_docs_dir)
+
+    def parse(
+        self, batches: list[list[Path]], options: RunOptions, limits: ExtractLimits
+    ) -> Iterator[list[ParsedFile]]:
+        """Step 4: the batches read and parsed, yielded in order as they are done (later ones still parsing)."""
+        paths = [[str(p) for p in batch] for batch in batches]
+        if options.executor == "serial":
+            for batch in paths:
+                yield read_batch(batch, limits)
+            return
+        with _executor(options) as pool:
+            futures = [pool.submit(read_batch, batch, limits) for batch in paths]
+            for batch, future in zip(paths, futures, strict=True):
+                yield _batch_result(batch, future, limits)
+
+    def prepare(self, staging: Path, settings: Settings) -> None:
+        prepare(staging, settings)
+
+    def load(
+        self, conn: duckdb.DuckDBPyConnection, parsed: list[ParsedFile], gate: Gate, run_id: str
+    ) -> list[FileOutcome]:
+        return load_batch(conn, parsed, gate, run_id)
+
+    def check_published(self, conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str) -> list[str]:
+        return check_published(conn, gate, run_id)
+
+    def finish(self, settings: Settings, gate: Gate | None, *, write_report: bool) -> Finished:
+        return finish(settings, gate, write_report=write_report)
+
+
+def _executor(options: RunOptions) -> Any:
+    """A concurrent.futures-style executor for the parse batches: a local process pool or a Dask client."""
+    if options.executor == "dask":
+        from distributed import Client, LocalCluster  # optional extra `dask`
+
+        if options.dask_address:
+            return Client(options.dask_address)  # type: ignore[no-untyped-call]
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=options.workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        )
+        return _ClusterClient(cluster, Client(cluster))  # type: ignore[no-untyped-call]
+    from etl.pipeline.processes import process_pool
+
+    return process_pool(options.workers)
+
+
+class _ClusterClient:
+    """A Dask client on a temporary LocalCluster, both closed on exit."""
+
+    def __init__(self, cluster: Any, client: Any) -> None:
+        self.cluster, self.client = cluster, client
+
+    def __enter__(self) -> FuturesExecutor:
+        return self.client  # type: ignore[no-any-return]
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+        self.cluster.close()
+
+
+def _batch_result(batch: list[str], future: Future[list[ParsedFile]], limits: ExtractLimits) -> list[ParsedFile]:
+    """A batch's parsed files; if the batch failed as a whole (a worker process died), its files are read again
+    here one by one, so each gets its own outcome and message."""
+    try:
+        return list(future.result())
+    except Exception as exc:
+        log.warning("parse batch of %d file(s) failed (%s); reading them here one by one", len(batch), exc)
+        return [read_batch([path], limits)[0] for path in batch]
+
+
+# --- the run -----------------------------------------------------------------------------------------------------
+
+
+class _Clock:
+    """From the first batch submitted until the last one parsed."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.finished = self.started
+        self._lock = threading.Lock()
+
+    def done(self) -> None:
+        with self._lock:
+            self.finished = time.perf_counter()
+
+    def seconds(self) -> float:
+        return self.finished - self.started
+
+
+def run_pipeline(
+    files: Sequence[Path],
+    settings: Settings,
+    options: RunOptions | None = None,
+    *,
+    run_id: str = "local",
+    steps: Steps | None = None,
+    lock_held: bool = False,
+) -> RunSummary:
+    """Ingest ``files`` (already discovered: etl.pipeline.discover) into ``settings.warehouse``; see the module doc.
+
+    Bad files never raise: each becomes a ``failed`` outcome naming it. What raises is what stops the whole run
+    with nothing published and the inputs untouched: a damaged warehouse (WarehouseCorruptError), the writer lock
+    not obtained in time, a full disk or a read-only folder (OSError, duckdb.IOException).
+    """
+    options = options or RunOptions()
+    steps = steps or Steps()
+    started = time.perf_counter()
+    files = list(files)
+    emit(RunEvent("start", total=len(files), detail=f"{options.executor} x{options.workers}"))
+    loaded = steps.check(settings.warehouse)
+    hashed = steps.hash_files(files, loaded)
+    outcomes: dict[Path, FileOutcome] = {}
+    for path, digest in hashed.loaded:
+        outcomes[path] = already_loaded(str(path), path.name, digest)
+    for path, error in hashed.unreadable:
+        outcomes[path] = rejected(ParsedFile(path=str(path)), error)
+    summary = RunSummary(
+        run_id=run_id,
+        warehouse=str(settings.warehouse),
+        files=[],
+        executor=options.executor,
+        workers=options.workers,
+        skipped=len(hashed.loaded),
+    )
+    if not hashed.todo and not hashed.unreadable:
+        for outcome in outcomes.values():
+            _emit_outcome(outcome)
+        summary.files = [outcomes[path] for path in files]
+        _fill_counts(summary, settings.warehouse, staging=None)
+        summary.total_seconds = round(time.perf_counter() - started, 3)
+        log.info("nothing new: %d file(s) already loaded; the warehouse was not written", len(files))
+        return summary
+
+    limits = ExtractLimits.from_settings(settings)
+    todo = [path for path, _ in hashed.todo]
+    if len(todo) <= 1 and options.executor == "process":  # a pool's start-up for one file costs more than it saves
+        options = replace(options, executor="serial", workers=1)
+        summary.executor, summary.workers = options.executor, options.workers
+    size = options.batch_size_for(len(todo))
+    batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+    clock = _Clock()
+    gate: Gate | None = steps.start_gate(settings, options) if todo else None
+    try:
+        with ExitStack() as stack:
+            parsed_batches = steps.parse(batches, options, limits)  # a generator: the pool starts on first next()
+            staging = stack.enter_context(
+                staged_warehouse(
+                    settings.warehouse,
+                    storage_version=settings.storage_version,
+                    lock_timeout=settings.lock_timeout,
+                    lock_held=lock_held,
+                )
+            )
+            steps.prepare(staging, settings)
+            with connect(staging) as conn:
+                early = [outcomes[path] for path in files if path in outcomes]
+                conn.execute("begin transaction")
+                record_outcomes(conn, run_id, early)
+                conn.execute("commit")
+                for outcome in early:
+                    _emit_outcome(outcome)
+                for batch in parsed_batches:
+                    clock.done()
+                    for item in batch:
+                        emit(RunEvent("parsed", item.name))
+                    assert gate is not None
+                    for outcome in steps.load(conn, batch, gate, run_id):
+                        outcomes[Path(outcome.path or outcome.file)] = outcome
+                        _emit_outcome(outcome)
+                if gate is not None:
+                    summary.published_failures = steps.check_published(conn, gate, run_id)
+                summary.files = [outcomes[path] for path in files]
+                _fill_counts(summary, None, staging=conn)
+        record_fingerprint(settings.warehouse)
+        summary.published = True
+        summary.parse_seconds = round(clock.seconds(), 3)
+        done = steps.finish(settings, gate, write_report=options.write_report)
+        summary.data_docs, summary.report = done.data_docs, done.report
+    finally:
+        if gate is not None:
+            gate.close()
+    summary.total_seconds = round(time.perf_counter() - started, 3)
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.counts().items()))
+    log.info("run %s: %d file(s): %s; %.1f s", run_id, len(files), counts, summary.total_seconds)
+    return summary
+
+
+def _fill_counts(summary: RunSummary, published: Path | None, *, staging: duckdb.DuckDBPyConnection | None) -> None:
+    """The warehouse's headline counts: from the staging connection, or read-only from the published file."""
+    if staging is not None:
+        counts = warehouse_counts(staging)
+    elif published is not None and published.exists():
+        with connect(published, read_only=True) as conn:
+            counts = warehouse_counts(conn)
+    else:
+        return
+    summary.reports_in_warehouse = counts.reports
+    summary.current_reports = counts.current_reports
+    summary.tasks_in_warehouse = counts.tasks
+    summary.task_rows_in_warehouse = counts.task_rows
+    summary.open_warnings = counts.open_warnings
+
+
+# --- the inbox ---------------------------------------------------------------------------------------------------
+
+
+def poll_inbox(
+    settings: Settings, options: RunOptions | None = None, *, run_id: str = "local", steps: Steps | None = None
+) -> tuple[RunSummary, list[Path]]:
+    """One inbox poll: the settled files of ``settings.inbox_dir``, ingested, then archived (by content hash) or
+    quarantined with the reason; returns the summary and where each file went.
+
+    The writer lock is held from listing the inbox to moving the files, so two polls at once (a schedule
+    overlapping a manual run) take turns: the second finds only what the first left.
+    """
+    from etl.inbox import archive_file, quarantine_file
+
+    settings.inbox_dir.mkdir(parents=True, exist_ok=True)
+    with writer_lock(settings.warehouse, settings.lock_timeout):
+        files = inbox_files(settings.inbox_dir, settle_seconds=settings.settle_seconds)
+        summary = run_pipeline(files, settings, options, run_id=run_id, steps=steps, lock_held=True)
+        moved = []
+        for path, outcome in zip(files, summary.files, strict=True):
+            if outcome.outcome == "failed":
+                moved.append(quarantine_file(path, settings.quarantine_dir, outcome.message or "failed"))
+            else:
+                moved.append(archive_file(path, settings.archive_dir))
+    return summary, moved

@@ -1,0 +1,164 @@
+"""The whole run as library code, without Prefect: outcomes, the warehouse, no-op runs, parallel parsing."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from etl.load.warehouse import connect, fingerprint_path
+from etl.pipeline import RunOptions, Steps, discover_files, poll_inbox, run_pipeline
+from etl.pipeline.gate import InProcessGate
+from etl.settings import PROJECT_ROOT, Settings
+from etl.validate import QualityGate
+from tests.conftest import REAL_PDF, REAL_TEXT_DUMP, SAMPLES, SYNTHETIC, build_warehouse, mart_snapshot
+
+_GATE = QualityGate()
+
+
+class SharedGate(Steps):
+    """The library's steps, with one in-process quality gate for the whole test session (GX set up once)."""
+
+    def start_gate(self, settings: Settings, options: RunOptions) -> InProcessGate:
+        return InProcessGate(None, gate=_GATE)
+
+
+def settings_for(tmp_path: Path, **other: object) -> Settings:
+    values: dict[str, object] = {
+        "warehouse": tmp_path / "w.duckdb",
+        "data_docs_dir": None,
+        "report_file": tmp_path / "report.html",
+        "inbox_dir": tmp_path / "inbox",
+        "archive_dir": tmp_path / "archive",
+        "quarantine_dir": tmp_path / "quarantine",
+    }
+    return Settings(**{**values, **other})  # type: ignore[arg-type]
+
+
+def test_the_samples_load_and_the_marts_equal_a_direct_load(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    files = discover_files([SAMPLES])
+    summary = run_pipeline(files, settings, RunOptions(write_report=False), steps=SharedGate())
+    outcomes = {f.file: (f.outcome, f.message) for f in summary.files}
+    assert outcomes[REAL_PDF.name] == ("loaded", None)
+    assert outcomes[REAL_TEXT_DUMP.name] == ("unchanged", f"same content as {REAL_PDF.name}")
+    assert all(outcomes[p.name] == ("loaded", None) for p in SYNTHETIC)
+    assert summary.published and summary.reports_in_warehouse == 6 and summary.task_rows_in_warehouse == 170
+    assert summary.open_warnings == 1  # the synthetic Q2 changes a task title (a warning, loaded)
+    assert fingerprint_path(settings.warehouse).exists()
+    direct = build_warehouse(tmp_path / "direct.duckdb", files)
+    assert [r.outcome for r in direct] == [f.outcome for f in summary.files]
+    assert mart_snapshot(settings.warehouse, without=()) == mart_snapshot(tmp_path / "direct.duckdb", without=())
+    with connect(settings.warehouse, read_only=True) as conn:
+        ops = conn.execute("select file_name, outcome from ops.ingest_file order by file_name").fetchall()
+        validated = conn.execute("select count(*) from ops.validation_run where report_id is not null").fetchone()
+    assert ops == sorted((f.file, f.outcome) for f in summary.files)
+    assert validated == (len(files),)  # every file not loaded before went through the gate, duplicates included
+
+
+def test_bad_files_are_rejected_by_name_and_the_good_ones_loaded(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(REAL_TEXT_DUMP, folder / "good.txt")
+    (folder / "broken.pdf").write_bytes(b"not a pdf")
+    lines = REAL_TEXT_DUMP.read_text(encoding="utf-8").split("\n")
+    cells = lines[6].split("\t")
+    cells[8] += "&lt;p&gt;"  # a literal <p> after cleaning: a critical expectation of the gate
+    lines[6] = "\t".join(cells)
+    (folder / "markup.txt").write_text("\n".join(lines), encoding="utf-8")
+    settings = settings_for(tmp_path)
+    summary = run_pipeline(discover_files([folder]), settings, RunOptions(write_report=False), steps=SharedGate())
+    by_file = {f.file: f for f in summary.files}
+    assert {name: f.outcome for name, f in by_file.items()} == {
+        "broken.pdf": "failed",
+        "good.txt": "loaded",
+        "markup.txt": "failed",
+    }
+    assert by_file["broken.pdf"].message == "broken.pdf: named .pdf but is not a PDF (no %PDF header)"
+    assert (by_file["markup.txt"].message or "").startswith("markup.txt: quality gate failed\ncritical: ")
+    assert summary.failure_message() == "2 of 3 file(s) rejected: broken.pdf, markup.txt"
+    with connect(settings.warehouse, read_only=True) as conn:
+        assert conn.execute("select source_file from core.report").fetchall() == [("good.txt",)]
+        failing = conn.execute(
+            "select distinct column_name from ops.validation_result where not success and file_name = 'markup.txt'"
+        ).fetchall()
+    assert ("progress_text",) in failing
+
+
+def test_a_second_run_only_hashes_and_writes_nothing(tmp_path: Path) -> None:
+    """No GX, no Data Docs, no report rewrite, no publish: checked in a fresh process that imports nothing else."""
+    settings = settings_for(tmp_path)
+    run_pipeline([REAL_TEXT_DUMP], settings, RunOptions(), steps=SharedGate())
+    before = {p: p.stat().st_mtime_ns for p in (settings.warehouse, settings.report_file)}
+    script = (
+        "import sys, json; from pathlib import Path\n"
+        "from etl.pipeline import run_pipeline, RunOptions\n"
+        "from etl.settings import Settings\n"
+        f"s = Settings(warehouse=Path({str(settings.warehouse)!r}), report_file=Path({str(settings.report_file)!r}))\n"
+        f"summary = run_pipeline([Path({str(REAL_TEXT_DUMP)!r})], s, RunOptions())\n"
+        "print(json.dumps({'gx': 'great_expectations' in sys.modules, 'plotly': 'plotly' in sys.modules,\n"
+        "  'published': summary.published, 'outcomes': [f.outcome for f in summary.files],\n"
+        "  'rows': summary.task_rows_in_warehouse}))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT, check=True)
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert seen == {"gx": False, "plotly": False, "published": False, "outcomes": ["unchanged"], "rows": 34}
+    assert {p: p.stat().st_mtime_ns for p in before} == before
+
+
+def test_parsing_in_a_process_pool_gives_the_same_warehouse(tmp_path: Path) -> None:
+    files = [REAL_TEXT_DUMP, *SYNTHETIC]
+    serial = settings_for(tmp_path / "serial")
+    pooled = settings_for(tmp_path / "pooled")
+    run_pipeline(files, serial, RunOptions(write_report=False), steps=SharedGate())
+    summary = run_pipeline(
+        files, pooled, RunOptions(executor="process", workers=2, batch_size=2, write_report=False), steps=SharedGate()
+    )
+    assert summary.executor == "process" and [f.outcome for f in summary.files] == ["loaded"] * len(files)
+    assert mart_snapshot(pooled.warehouse, without=()) == mart_snapshot(serial.warehouse, without=())
+
+
+def test_the_gate_worker_process_validates_like_the_gate_in_this_process(tmp_path: Path) -> None:
+    files = [REAL_TEXT_DUMP, *SYNTHETIC]
+    settings = settings_for(tmp_path, data_docs_dir=tmp_path / "docs")
+    summary = run_pipeline(files, settings, RunOptions(write_report=False))
+    here = settings_for(tmp_path / "here")
+    run_pipeline(files, here, RunOptions(write_report=False), steps=SharedGate())
+    assert summary.open_warnings == 2 and not summary.failed  # Q1 after Q3, then Q2 after Q1: title changes
+    query = (
+        "select file_name, suite, expectation, column_name, success, observed_value from ops.validation_result "
+        "order by all"
+    )
+    with connect(settings.warehouse, read_only=True) as a, connect(here.warehouse, read_only=True) as b:
+        assert a.execute(query).fetchall() == b.execute(query).fetchall()
+    assert summary.data_docs == str((tmp_path / "docs" / "index.html").resolve())
+    assert Path(summary.data_docs).exists()
+
+
+def test_poll_archives_good_files_and_quarantines_bad_ones(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, settle_seconds=5)
+    settings.inbox_dir.mkdir()
+    old = time.time() - 60
+    for name, data in (("q3.txt", REAL_TEXT_DUMP.read_bytes()), ("bad.pdf", b"not a pdf")):
+        (settings.inbox_dir / name).write_bytes(data)
+        os.utime(settings.inbox_dir / name, (old, old))
+    summary, moved = poll_inbox(settings, RunOptions(write_report=False), steps=SharedGate())
+    assert sorted((f.file, f.outcome) for f in summary.files) == [("bad.pdf", "failed"), ("q3.txt", "loaded")]
+    assert list(settings.inbox_dir.iterdir()) == []
+    assert {p.parent.name for p in moved if p.name.endswith("bad.pdf")} == {"quarantine"}
+    assert "not a PDF" in (settings.quarantine_dir / "bad.pdf.error.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_options_come_from_arguments_then_settings(workers: int) -> None:
+    settings = Settings(backfill_workers=workers)
+    options = RunOptions.resolve(settings)
+    assert (options.executor, options.workers) == (("serial", 1) if workers == 1 else ("process", 3))
+    assert RunOptions.resolve(settings, executor="serial").workers == 1
+    assert RunOptions.resolve(Settings(dask_address="tcp://x:8786")).executor == "dask"

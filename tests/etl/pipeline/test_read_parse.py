@@ -1,0 +1,52 @@
+"""Reading and parsing a file: any failure is that file's rejection, named; results cross process boundaries."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+import etl.pipeline.read as read
+from etl.pipeline.read import read_and_parse, read_batch, sha256_file
+from tests.conftest import REAL_PDF, REAL_TEXT_DUMP
+
+
+def test_a_report_is_read_and_parsed_and_survives_pickling() -> None:
+    parsed = read_and_parse(str(REAL_TEXT_DUMP))
+    assert parsed.error is None and parsed.report is not None
+    assert parsed.sha256 == sha256_file(REAL_TEXT_DUMP) == parsed.report.raw.source_sha256
+    assert pickle.loads(pickle.dumps(parsed)) == parsed
+
+
+def test_a_bad_file_is_an_error_naming_the_file_and_the_batch_goes_on(tmp_path: Path) -> None:
+    bad = tmp_path / "no_title.txt"
+    bad.write_text("\n".join(REAL_TEXT_DUMP.read_text(encoding="utf-8").split("\n")[3:]), encoding="utf-8")
+    missing = tmp_path / "gone.txt"
+    parsed = read_batch([str(bad), str(missing), str(REAL_TEXT_DUMP)])
+    assert [p.report is not None for p in parsed] == [False, False, True]
+    assert parsed[0].error is not None and parsed[0].error.startswith("no_title.txt: ")
+    assert parsed[1].error is not None and "gone.txt" in parsed[1].error
+
+
+@pytest.mark.parametrize("error", [KeyError("cell"), IndexError("list index out of range"), ValueError("odd")])
+def test_any_exception_of_the_extractor_or_parser_rejects_only_that_file(
+    monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    """Defect 1 of issue 16 (pipeline side): an unexpected exception used to stop the run; now it is a rejection.
+
+    The fault is injected into the parser for one file only; the other file of the batch is parsed for real.
+    """
+    real_parse = read.parse_report
+
+    def parse(raw):  # type: ignore[no-untyped-def]
+        if raw.source_file == REAL_PDF.name:
+            raise error
+        return real_parse(raw)
+
+    monkeypatch.setattr(read, "parse_report", parse)
+    broken, good = read_batch([str(REAL_PDF), str(REAL_TEXT_DUMP)])
+    assert good.report is not None
+    assert broken.report is None and broken.error is not None
+    assert broken.error.startswith(f"{REAL_PDF.name}: could not be read: {type(error).__name__}")
+    assert "test_read_parse.py" in broken.error  # where it was raised, for the bug report
