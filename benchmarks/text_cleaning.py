@@ -22,10 +22,10 @@ from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "benchmarks")]
 
-from benchmarks._common import header, load_average, write_result  # noqa: E402
-from benchmarks._legacy_text import legacy_clean_cell  # noqa: E402
+from _common import header, load_average, write_result  # noqa: E402
+from _legacy_text import legacy_clean_cell  # noqa: E402
 from etl.normalize.text import clean_cell  # noqa: E402
 
 KB = 1000

@@ -8,9 +8,17 @@ same N gives the same files, and each file is a distinct report (issuer × year 
 ``synthetic``: ``2021Q1_市发改委_synthetic_0005.txt``.
 
 ``--format pdf`` (or ``mixed``: every other file) typesets the edited dump as a PDF like the bureau's with
-scripts/make_sample_pdfs.py (python-docx + LibreOffice; needs ``soffice`` and the Noto CJK fonts, about 2 s a
+scripts/make_sample_pdfs.py (python-docx + LibreOffice; needs ``soffice`` and the Noto CJK fonts, about 2-3 s a
 file, ``--jobs`` at once). Parsing a PDF costs about 10 times a text dump, which is what a backfill
 parallelizes.
+
+``--format derived-pdf`` makes PDFs in milliseconds instead, without LibreOffice: each one is the committed
+sample PDF (data/samples/…pdf, itself typeset by LibreOffice from the real dump) with the same two edits made in
+its content streams — the title's issuer, year and quarter, and the quarter column header on every page. The
+sample's fonts are subsets, so every replacement character is drawn with a glyph the PDF already embeds (from the
+font that has it: a title digit may come out in the regular weight instead of the bold one). Everything else —
+layout, ruling lines, the 12 pages, every cell — is the typeset sample's. Issuers are those whose characters
+the subsets hold (11 of the 16), years 2000–2025: up to 1,144 distinct reports.
 
 Generated files belong in a temporary folder or data/generated/ (ignored by git)::
 
@@ -22,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import re
 import subprocess
 import sys
 import tempfile
@@ -29,6 +38,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "data" / "samples" / "2024Q3_市工信局_政府工作报告任务完成情况.txt"
@@ -144,14 +154,113 @@ def make_reports(out: Path, count: int, fmt: str = "txt", jobs: int = 1) -> list
     return written
 
 
+SAMPLE_PDF = ROOT / "data" / "samples" / "2024Q3_市工信局_政府工作报告任务完成情况.pdf"
+DERIVED_YEARS = tuple(range(2000, 2026))
+_SHOW = re.compile(rb"(/F\d+) ([\d.]+) Tf<([0-9A-Fa-f]+)>Tj")
+
+
+def _to_unicode(font: Any) -> dict[int, str]:
+    """A simple font's code → character map from its ToUnicode CMap."""
+    data = font.ToUnicode.read_bytes().decode("latin-1")
+    mapping: dict[int, str] = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
+        for src, dst in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            mapping[int(src, 16)] = bytes.fromhex(dst).decode("utf-16-be")
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.S):
+        for first, last, dst in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            for offset, code in enumerate(range(int(first, 16), int(last, 16) + 1)):
+                mapping[code] = chr(int(dst, 16) + offset)
+    return mapping
+
+
+class _Glyphs:
+    """Which embedded font and code draw each character of the sample PDF."""
+
+    def __init__(self, fonts: Any) -> None:
+        self.decode: dict[bytes, dict[int, str]] = {}
+        self.encode: dict[str, tuple[bytes, int]] = {}
+        for name, font in fonts.items():
+            mapping = _to_unicode(font)
+            self.decode[str(name).encode()] = mapping
+            for code, char in mapping.items():
+                self.encode.setdefault(char, (str(name).encode(), code))
+
+    def has(self, text: str) -> bool:
+        return all(char in self.encode for char in text)
+
+    def show(self, text: str, font: bytes, size: bytes) -> bytes:
+        """Text-showing operators drawing ``text`` at the current point, each character with a font that has it."""
+        own = {char: code for code, char in self.decode[font].items()}
+        out = b""
+        for char in text:
+            name, code = (font, own[char]) if char in own else self.encode[char]
+            out += name + b" " + size + b" Tf<" + f"{code:02X}".encode() + b">Tj"
+        return out + font + b" " + size + b" Tf"
+
+
+def _derived_specs(count: int) -> list[Spec]:
+    import pikepdf
+
+    with pikepdf.open(SAMPLE_PDF) as pdf:
+        glyphs = _Glyphs(pdf.pages[0].Resources.Font)
+    issuers = [issuer for issuer in ISSUERS if glyphs.has(issuer)]
+    combos = list(itertools.product(issuers, DERIVED_YEARS, QUARTER_WORDS))
+    if count > len(combos):
+        raise SystemExit(f"at most {len(combos)} derived PDFs (issuer × year × quarter); asked for {count}")
+    return [Spec(i, issuer, year, quarter, "pdf") for i, (issuer, year, quarter) in enumerate(combos[:count])]
+
+
+def derive_pdfs(out: Path, count: int) -> list[Path]:
+    """``count`` PDFs derived from the sample PDF by editing its title and quarter headers (module docstring)."""
+    import pikepdf
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with pikepdf.open(SAMPLE_PDF) as pdf:
+        glyphs = _Glyphs(pdf.pages[0].Resources.Font)
+        originals = [page.Contents.read_bytes() for page in pdf.pages]
+        for spec in _derived_specs(count):
+            target = out / f"{spec.stem}.pdf"
+            written.append(target)
+            if target.exists():
+                continue
+            quarter = QUARTER_WORDS[spec.quarter]
+            title_edits = {"市工信局": spec.issuer, "2024": str(spec.year), "三季度": f"{quarter}季度"}
+            done: set[str] = set()
+            for number, (page, content) in enumerate(zip(pdf.pages, originals, strict=True)):
+
+                def edit(match: re.Match[bytes], first_page: bool = number == 0) -> bytes:
+                    font, size, codes = match.group(1), match.group(2), bytes.fromhex(match.group(3).decode())
+                    text = "".join(glyphs.decode[font][code] for code in codes)
+                    new = text.replace("第三季度", f"第{quarter}季度")
+                    if first_page:
+                        for old, value in title_edits.items():
+                            if old not in done and old in new:
+                                new = new.replace(old, value, 1)
+                                done.add(old)
+                    return match.group(0) if new == text else glyphs.show(new, font, size)
+
+                page.Contents = pdf.make_stream(_SHOW.sub(edit, content))
+            if done != set(title_edits):
+                raise SystemExit(f"the sample PDF's title edits did not all apply: {sorted(set(title_edits) - done)}")
+            pdf.docinfo["/Title"] = f"{spec.title} (SYNTHETIC, derived from the typeset sample)"
+            pdf.save(target, deterministic_id=True)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("out", type=Path, help="folder to write into (e.g. data/generated/txt or a temp folder)")
     parser.add_argument("--count", type=int, default=200, help="number of reports (default 200)")
-    parser.add_argument("--format", choices=("txt", "pdf", "mixed"), default="txt", help="file format")
+    parser.add_argument(
+        "--format", choices=("txt", "pdf", "mixed", "derived-pdf"), default="txt", help="file format"
+    )
     parser.add_argument("--jobs", type=int, default=2, help="LibreOffice conversions at once (PDF only)")
     args = parser.parse_args(argv)
-    files = make_reports(args.out, args.count, args.format, args.jobs)
+    if args.format == "derived-pdf":
+        files = derive_pdfs(args.out, args.count)
+    else:
+        files = make_reports(args.out, args.count, args.format, args.jobs)
     print(f"wrote {len(files)} synthetic report(s) to {args.out}")
     return 0
 

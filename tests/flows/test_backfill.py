@@ -88,9 +88,7 @@ def dask_cluster() -> Iterator[str]:
     """A local `distributed` cluster: 2 worker processes, one thread each, on loopback, no dashboard."""
     from distributed import LocalCluster
 
-    cluster = LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
-    )
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None)
     try:
         yield str(cluster.scheduler_address)
     finally:
@@ -137,3 +135,24 @@ def test_etl_backfill_shows_each_file_and_exits_1_on_a_failure(
     assert failed.returncode == 1
     assert "broken.txt: no table header" in flat(failed.stderr)
     assert "10 unchanged" in flat(failed.stdout)
+
+
+def test_derived_pdfs_are_valid_distinct_reports_labelled_synthetic(tmp_path: Path) -> None:
+    import pikepdf
+
+    from etl.extract.source import read_source
+    from etl.parse.report import parse_report
+    from tests.conftest import REAL_PDF
+
+    files = make_many_reports.derive_pdfs(tmp_path, 6)
+    real = parse_report(read_source(REAL_PDF))
+    reports = [parse_report(read_source(f)) for f in files]
+    assert [(r.meta.issuer, r.meta.year, r.meta.quarter) for r in reports] == [
+        ("市工信局", 2000, 1), ("市工信局", 2000, 2), ("市工信局", 2000, 3), ("市工信局", 2000, 4),
+        ("市工信局", 2001, 1), ("市工信局", 2001, 2),
+    ]  # fmt: skip
+    assert all(r.rows == real.rows for r in reports)  # only the title and the quarter headers differ
+    assert all(r.raw.quarter_header == f"第{'一二三四'[r.meta.quarter - 1]}季度" for r in reports)
+    assert len({r.raw.source_sha256 for r in reports}) == 6 and all("synthetic" in f.name for f in files)
+    with pikepdf.open(files[0]) as pdf:
+        assert "SYNTHETIC" in str(pdf.docinfo["/Title"])

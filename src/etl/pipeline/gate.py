@@ -9,6 +9,7 @@ nothing to validate (a no-op) never waits for it and never starts it if it knows
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -45,20 +46,31 @@ class GateWorker:
         self._pool = process_pool(1)
         self._ready: Future[Any] = self._pool.submit(_start, self.data_docs_dir)
         self.used = False
+        self.waited = 0.0  # seconds this process waited for the worker to be ready
 
     def validate_batch(
         self, batch: list[SuiteFrames], *, run_names: list[str] | None = None
     ) -> list[ValidationOutcome]:
         if not batch:
             return []
+        if not self._ready.done():
+            started = time.perf_counter()
+            self._ready.result()
+            self.waited += time.perf_counter() - started
         self._ready.result()
         self.used = True
         return self._pool.submit(_validate, batch, run_names).result()
 
     def build_data_docs(self) -> Path | None:
+        return self.start_data_docs().result()
+
+    def start_data_docs(self) -> Future[Path | None]:
+        """Build the Data Docs in the worker while this process goes on (e.g. rendering the HTML report)."""
         if not self.used:
-            return None
-        return self._pool.submit(_build_docs).result()
+            done: Future[Path | None] = Future()
+            done.set_result(None)
+            return done
+        return self._pool.submit(_build_docs)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -86,6 +98,11 @@ class InProcessGate:
 
     def build_data_docs(self) -> Path | None:
         return self.gate.build_data_docs() if self.used else None
+
+    def start_data_docs(self) -> Future[Path | None]:
+        done: Future[Path | None] = Future()
+        done.set_result(self.build_data_docs())
+        return done
 
     def close(self) -> None:
         return None

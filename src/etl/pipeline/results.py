@@ -59,6 +59,7 @@ class RunSummary(BaseModel):
     total_seconds: float = 0.0
     published: bool = False  # False: nothing new, the warehouse was not written (a no-op run)
     published_failures: list[str] = []  # warehouse-wide critical expectations that failed after loading
+    steps: dict[str, float] = {}  # wall seconds per step of the run (benchmarks/single_report.py shows them)
 
     @property
     def failed(self) -> list[FileOutcome]:

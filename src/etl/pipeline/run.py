@@ -23,6 +23,7 @@ retries) by overriding the method, while the order of the steps — this module 
 
 from __future__ import annotations
 
+import importlib
 import logging
 import math
 import os
@@ -30,8 +31,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor as FuturesExecutor
-from concurrent.futures import Future
-from contextlib import ExitStack
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -161,6 +162,8 @@ class Gate(Protocol):
 
     def build_data_docs(self) -> Path | None: ...
 
+    def start_data_docs(self) -> Future[Path | None]: ...
+
     def close(self) -> None: ...
 
 
@@ -228,12 +231,13 @@ def check_published(conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str) ->
 
 def finish(settings: Settings, gate: Gate | None, *, write_report: bool) -> Finished:
     """Step 7: Data Docs (if anything was validated) and the HTML report, once per run."""
-    docs = gate.build_data_docs() if gate is not None else None
+    docs_future = gate.start_data_docs() if gate is not None else None  # in the gate worker, meanwhile:
     report = ""
     if write_report:
         from etl.report import write_report as render_report  # plotly: only when a report is written
 
         report = str(render_report(settings.warehouse, settings.report_file).path.resolve())
+    docs = docs_future.result() if docs_future is not None else None
     return Finished(data_docs=str(docs.resolve()) if docs else "", report=report)
 
 
@@ -257,8 +261,15 @@ class Steps:
         """Step 4: the batches read and parsed, yielded in order as they are done (later ones still parsing)."""
         paths = [[str(p) for p in batch] for batch in batches]
         if options.executor == "serial":
-            for batch in paths:
-                yield read_batch(batch, limits)
+            # One thread: a PDF is read in the guarded child process, so while this process waits for it, the
+            # staging copy and its schema are prepared (text dumps parse in Python and gain nothing, lose nothing).
+            with ThreadPoolExecutor(1, thread_name_prefix="parse") as thread:
+                ahead = [thread.submit(read_batch, batch, limits) for batch in paths[:2]]  # parse one batch ahead
+                for index in range(len(paths)):
+                    done = ahead.pop(0).result()
+                    if index + 2 < len(paths):
+                        ahead.append(thread.submit(read_batch, paths[index + 2], limits))
+                    yield done
             return
         with _executor(options) as pool:
             futures = [pool.submit(read_batch, batch, limits) for batch in paths]
@@ -357,10 +368,13 @@ def run_pipeline(
     options = options or RunOptions()
     steps = steps or Steps()
     started = time.perf_counter()
+    timer = _StepTimer()
     files = list(files)
     emit(RunEvent("start", total=len(files), detail=f"{options.executor} x{options.workers}"))
-    loaded = steps.check(settings.warehouse)
-    hashed = steps.hash_files(files, loaded)
+    with timer("check"):
+        loaded = steps.check(settings.warehouse)
+    with timer("hash"):
+        hashed = steps.hash_files(files, loaded)
     outcomes: dict[Path, FileOutcome] = {}
     for path, digest in hashed.loaded:
         outcomes[path] = already_loaded(str(path), path.name, digest)
@@ -378,8 +392,10 @@ def run_pipeline(
         for outcome in outcomes.values():
             _emit_outcome(outcome)
         summary.files = [outcomes[path] for path in files]
-        _fill_counts(summary, settings.warehouse, staging=None)
+        with timer("counts"):
+            _fill_counts(summary, settings.warehouse, staging=None)
         summary.total_seconds = round(time.perf_counter() - started, 3)
+        summary.steps = dict(timer.seconds)
         log.info("nothing new: %d file(s) already loaded; the warehouse was not written", len(files))
         return summary
 
@@ -392,18 +408,22 @@ def run_pipeline(
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
     clock = _Clock()
     gate: Gate | None = steps.start_gate(settings, options) if todo else None
+    if options.write_report:  # plotly and the report's modules (~1 s), imported while this process mostly waits
+        threading.Thread(target=importlib.import_module, args=("etl.report",), daemon=True).start()
     try:
         with ExitStack() as stack:
             parsed_batches = steps.parse(batches, options, limits)  # a generator: the pool starts on first next()
-            staging = stack.enter_context(
-                staged_warehouse(
-                    settings.warehouse,
-                    storage_version=settings.storage_version,
-                    lock_timeout=settings.lock_timeout,
-                    lock_held=lock_held,
+            with timer("stage"):
+                staging = stack.enter_context(
+                    staged_warehouse(
+                        settings.warehouse,
+                        storage_version=settings.storage_version,
+                        lock_timeout=settings.lock_timeout,
+                        lock_held=lock_held,
+                    )
                 )
-            )
-            steps.prepare(staging, settings)
+            with timer("prepare"):
+                steps.prepare(staging, settings)
             with connect(staging) as conn:
                 early = [outcomes[path] for path in files if path in outcomes]
                 conn.execute("begin transaction")
@@ -411,30 +431,59 @@ def run_pipeline(
                 conn.execute("commit")
                 for outcome in early:
                     _emit_outcome(outcome)
-                for batch in parsed_batches:
+                while True:
+                    with timer("parse (waiting for it)"):
+                        batch = next(parsed_batches, None)
+                    if batch is None:
+                        break
                     clock.done()
                     for item in batch:
                         emit(RunEvent("parsed", item.name))
                     assert gate is not None
-                    for outcome in steps.load(conn, batch, gate, run_id):
-                        outcomes[Path(outcome.path or outcome.file)] = outcome
-                        _emit_outcome(outcome)
-                if gate is not None:
-                    summary.published_failures = steps.check_published(conn, gate, run_id)
+                    with timer("gate + load"):
+                        for outcome in steps.load(conn, batch, gate, run_id):
+                            outcomes[Path(outcome.path or outcome.file)] = outcome
+                            _emit_outcome(outcome)
+                with timer("check published"):
+                    if gate is not None:
+                        summary.published_failures = steps.check_published(conn, gate, run_id)
                 summary.files = [outcomes[path] for path in files]
-                _fill_counts(summary, None, staging=conn)
+                with timer("counts"):
+                    _fill_counts(summary, None, staging=conn)
+            publishing = time.perf_counter()  # leaving the block seals the staging copy and renames it
+        timer.seconds["publish"] = round(time.perf_counter() - publishing, 4)
         record_fingerprint(settings.warehouse)
         summary.published = True
         summary.parse_seconds = round(clock.seconds(), 3)
-        done = steps.finish(settings, gate, write_report=options.write_report)
+        with timer("data docs + report"):
+            done = steps.finish(settings, gate, write_report=options.write_report)
         summary.data_docs, summary.report = done.data_docs, done.report
     finally:
         if gate is not None:
+            waited = getattr(gate, "waited", 0.0)
+            if waited:
+                timer.seconds["of which: waiting for the gate worker"] = round(waited, 3)
             gate.close()
     summary.total_seconds = round(time.perf_counter() - started, 3)
+    summary.steps = dict(timer.seconds)
     counts = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.counts().items()))
     log.info("run %s: %d file(s): %s; %.1f s", run_id, len(files), counts, summary.total_seconds)
     return summary
+
+
+class _StepTimer:
+    """Wall time per step of a run, added up (a step may run once per batch)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - started, 4)
 
 
 def _fill_counts(summary: RunSummary, published: Path | None, *, staging: duckdb.DuckDBPyConnection | None) -> None:
