@@ -26,6 +26,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "benchmarks")]
 
 from _common import header, load_average, write_result  # noqa: E402
 from _legacy_text import legacy_clean_cell  # noqa: E402
+
 from etl.normalize.text import clean_cell  # noqa: E402
 
 KB = 1000

@@ -37,6 +37,7 @@ import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +199,20 @@ class _Glyphs:
         return out + font + b" " + size + b" Tf"
 
 
+def _edit_show(
+    glyphs: _Glyphs, quarter: str, title_edits: dict[str, str], done: set[str], match: re.Match[bytes]
+) -> bytes:
+    """One text-showing operator of the sample, with the quarter header (every page) and title edits applied."""
+    font, size, codes = match.group(1), match.group(2), bytes.fromhex(match.group(3).decode())
+    text = "".join(glyphs.decode[font][code] for code in codes)
+    new = text.replace("第三季度", f"第{quarter}季度")
+    for old, value in title_edits.items():  # the first occurrence of each on the first page: the title's
+        if old not in done and old in new:
+            new = new.replace(old, value, 1)
+            done.add(old)
+    return match.group(0) if new == text else glyphs.show(new, font, size)
+
+
 def _derived_specs(count: int) -> list[Spec]:
     import pikepdf
 
@@ -228,18 +243,7 @@ def derive_pdfs(out: Path, count: int) -> list[Path]:
             title_edits = {"市工信局": spec.issuer, "2024": str(spec.year), "三季度": f"{quarter}季度"}
             done: set[str] = set()
             for number, (page, content) in enumerate(zip(pdf.pages, originals, strict=True)):
-
-                def edit(match: re.Match[bytes], first_page: bool = number == 0) -> bytes:
-                    font, size, codes = match.group(1), match.group(2), bytes.fromhex(match.group(3).decode())
-                    text = "".join(glyphs.decode[font][code] for code in codes)
-                    new = text.replace("第三季度", f"第{quarter}季度")
-                    if first_page:
-                        for old, value in title_edits.items():
-                            if old not in done and old in new:
-                                new = new.replace(old, value, 1)
-                                done.add(old)
-                    return match.group(0) if new == text else glyphs.show(new, font, size)
-
+                edit = partial(_edit_show, glyphs, quarter, title_edits if number == 0 else {}, done)
                 page.Contents = pdf.make_stream(_SHOW.sub(edit, content))
             if done != set(title_edits):
                 raise SystemExit(f"the sample PDF's title edits did not all apply: {sorted(set(title_edits) - done)}")
@@ -252,9 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("out", type=Path, help="folder to write into (e.g. data/generated/txt or a temp folder)")
     parser.add_argument("--count", type=int, default=200, help="number of reports (default 200)")
-    parser.add_argument(
-        "--format", choices=("txt", "pdf", "mixed", "derived-pdf"), default="txt", help="file format"
-    )
+    parser.add_argument("--format", choices=("txt", "pdf", "mixed", "derived-pdf"), default="txt", help="file format")
     parser.add_argument("--jobs", type=int, default=2, help="LibreOffice conversions at once (PDF only)")
     args = parser.parse_args(argv)
     if args.format == "derived-pdf":
