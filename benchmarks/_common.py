@@ -15,13 +15,15 @@ import platform
 import shlex
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results"
+# Where result files go: benchmarks/results/, or ETL_BENCH_RESULTS (the quick CI run writes to a temporary folder).
+RESULTS = Path(os.environ.get("ETL_BENCH_RESULTS", ROOT / "benchmarks" / "results"))
 BIN = Path(sys.executable).parent
 BENCH_DIR = Path(os.environ.get("ETL_BENCH_DIR", "/tmp/etl-bench"))
 
@@ -121,3 +123,60 @@ def run(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 3600
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd} exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     return seconds, proc.stdout + proc.stderr
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment without Prefect API settings (etl then runs in-process), plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API", "ETL_WAREHOUSE"))}
+    env.update({"COLUMNS": "200", **extra})
+    return env
+
+
+def tree_rss_mb(pid: int) -> tuple[float, float]:
+    """(sum, largest) resident memory of a process and all its descendants, in MB, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss[int(entry.name)] = int(line.split()[1]) / 1024
+    total, largest, todo = 0.0, 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += rss.get(current, 0.0)
+        largest = max(largest, rss.get(current, 0.0))
+        todo.extend(children.get(current, []))
+    return total, largest
+
+
+def run_sampled(cmd: list[str], env: dict[str, str], timeout: float = 7200) -> tuple[float, str, float, float]:
+    """Run a command; its wall time, output, and the peak (sum, largest process) RSS of its process tree in MB."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT)
+    peak = [0.0, 0.0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            total, largest = tree_rss_mb(proc.pid)
+            peak[0], peak[1] = max(peak[0], total), max(peak[1], largest)
+            stop.wait(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate(timeout=timeout)
+    seconds = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd} exited {proc.returncode}:\n{out[-3000:]}")
+    return seconds, out, peak[0], peak[1]

@@ -26,7 +26,7 @@ import flows  # noqa: F401  (project environment defaults)
 
 
 def build(path: Path, issuers: int, years: int) -> tuple[float, int]:
-    from _common import REAL, edited_dump
+    from make_many_reports import REAL, edited_dump
 
     from etl.extract.text_dump import read_text_dump
     from etl.load.schema import apply_schema

@@ -1,182 +1,174 @@
-"""Backfill at scale: 100 and 1,000 synthetic reports, 1 and 2 processes; the no-op re-run; growth with the work.
+"""Per-report load cost and start-up as the warehouse grows (100 → 10,000 reports).
 
-Reports are synthetic text dumps made from the real one (benchmarks/_common.py: issuers × 10 years × 4 quarters,
-file names say ``synthetic``), written to $ETL_BENCH_DIR (default /tmp/etl-bench), never the repository.
+For each size N: a warehouse holding N reports is built quickly — the real report loaded once by the library,
+then copied N-1 times inside DuckDB as distinct synthetic reports (issuer 合成<k>局 "synthetic bureau k", year,
+quarter: benchmarks/sql/replicate_report.sql) — and its fingerprint recorded as a publish does. Then, each round:
 
-Measured, each as wall clock on this machine:
+1. start-up: a fresh process times ``etl.pipeline.run.check`` (the integrity check and reading the loaded
+   hashes: what every run does before anything else), imports excluded; also the full check (no fingerprint:
+   every row of the main tables read), for comparison;
+2. load: a copy of the warehouse gets ``--new`` new synthetic text reports through ``run_pipeline`` in this
+   process (serial, the quality gate in this process and warmed up before, so GX's import is not counted);
+   per report = the run's 'gate + load' step / ``--new``; the run's constant part (staging copy, publish) apart.
 
-1. hashing only (SHA-256 of every file, what any re-run must at least do);
-2. parse only (extract + parse, nothing loaded) with the library: serial in this process, and a spawn
-   ``ProcessPoolExecutor`` of 2 processes (batches of 25, each worker hashes and parses);
-3. the real backfill: ``etl backfill <folder> -w <new warehouse>`` (flows/backfill.py: parse in parallel, quality
-   gate + load serially, publish) — ``--task-runner serial`` (1 process) and ``process --workers 2``; Prefect in
-   local mode (temporary server), as a user runs it; peak memory = largest process of the run
-   (``getrusage(RUSAGE_CHILDREN).ru_maxrss`` of a wrapper process around it);
-4. the no-op re-run: the same command again over the same files (all unchanged).
+Targets (issue 12): per-report load at 10,000 ≤ 1.2 × at 100; start-up ≤ 1 s at 10,000. Writes
+benchmarks/results/scale.md.
 
-Writes benchmarks/results/scale.md.
-
-    .venv/bin/python benchmarks/scale.py [--sizes 100,1000] [--flow-sizes 100,1000] [--flow-serial-max 100]
-                                         [--parse-sizes 100,1000,10000]
+    .venv/bin/python benchmarks/scale.py [--sizes 100,1000,10000] [--new 20] [--runs 3]
+    .venv/bin/python benchmarks/scale.py --quick       # sizes 10,20, 2 new reports, one round (CI)
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import itertools
 import json
-import multiprocessing
-import os
-import re
-import subprocess
+import shutil
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import BENCH_DIR, BIN, ROOT, Timer, command_line, header, load_average, synthetic_files, write_result
-
-RUSAGE_WRAPPER = (
-    "import json, resource, subprocess, sys, time\n"
-    "t = time.perf_counter(); p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-    "print(json.dumps({'rc': p.returncode, 'seconds': time.perf_counter() - t, 'out': p.stdout[-4000:],"
-    " 'err': p.stderr[-4000:], 'maxrss_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n"
+from _common import (
+    BENCH_DIR,
+    BIN,
+    ROOT,
+    clean_env,
+    command_line,
+    header,
+    load_average,
+    median,
+    run,
+    synthetic_files,
+    write_result,
 )
 
+REAL = ROOT / "data" / "samples" / "2024Q3_市工信局_政府工作报告任务完成情况.txt"
+REPLICATE = Path(__file__).resolve().parent / "sql" / "replicate_report.sql"
+STARTUP = """
+import json, sys, time
+from pathlib import Path
+from etl.pipeline.run import check
+import etl.load.warehouse as warehouse
+if __name__ == "__main__":
+    path = Path(sys.argv[1])
+    started = time.perf_counter()
+    hashes = check(path)
+    quick = time.perf_counter() - started
+    warehouse.fingerprint_path(path).rename(path.with_name("moved-aside.json"))
+    started = time.perf_counter()
+    warehouse.check_warehouse(path)
+    full = time.perf_counter() - started
+    path.with_name("moved-aside.json").rename(warehouse.fingerprint_path(path))
+    print(json.dumps({"startup": quick, "full check": full, "hashes": len(hashes)}))
+"""
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
-
-def _hash_and_parse(paths: list[str]) -> int:
-    import flows  # noqa: F401
+def build(path: Path, size: int) -> None:
     from etl.extract.source import read_source
+    from etl.load.schema import apply_schema
+    from etl.load.seeds import seed_indicator_catalog
+    from etl.load.warehouse import connect, load_report, record_fingerprint
+    from etl.metrics.catalog import load_catalog
     from etl.parse.report import parse_report
+    from etl.settings import get_settings
 
-    rows = 0
-    for p in paths:
-        sha256_of(Path(p))
-        rows += len(parse_report(read_source(Path(p))).rows)
-    return rows
-
-
-def parse_serial(files: list[Path]) -> float:
-    with Timer() as t:
-        _hash_and_parse([str(p) for p in files])
-    return t.seconds
-
-
-def parse_pool(files: list[Path], workers: int) -> float:
-    batches = [[str(p) for p in files[i : i + 25]] for i in range(0, len(files), 25)]
-    with Timer() as t, ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        list(pool.map(_hash_and_parse, batches))
-    return t.seconds
+    settings = get_settings()
+    report = parse_report(read_source(REAL))
+    with connect(path) as conn:
+        apply_schema(conn, settings.sql_dir)
+        seed_indicator_catalog(conn, load_catalog(settings.indicators_file))
+        load_report(conn, report, run_id="bench")
+        params = {"n": size, "base": report.raw.source_sha256}
+        for text in REPLICATE.read_text(encoding="utf-8").split(";\n"):
+            statement = "\n".join(line for line in text.splitlines() if not line.startswith("--")).strip()
+            if statement:
+                conn.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
+        count = conn.execute("select count(*) from staging.current_report").fetchone()
+        assert count == (size,), count
+        conn.execute("checkpoint")
+    record_fingerprint(path)
 
 
-def backfill(files_dir: Path, warehouse: Path, runner: str, workers: int, work: Path) -> dict:
-    cmd = [str(BIN / "etl"), "backfill", str(files_dir), "-w", str(warehouse), "--task-runner", runner,
-           "--workers", str(workers)]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update({"PREFECT_HOME": str(work / "prefect_home"), "ETL_DATA_DOCS_DIR": str(work / "gx_docs"),
-                "ETL_REPORT_FILE": str(work / "report.html"), "COLUMNS": "200"})
-    proc = subprocess.run([str(BIN / "python"), "-c", RUSAGE_WRAPPER, *cmd], capture_output=True, text=True,
-                          env=env, cwd=ROOT, check=True)
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    if result["rc"] != 0:
-        raise RuntimeError(f"{cmd} exited {result['rc']}:\n{result['out']}\n{result['err']}")
-    text = " ".join(result["out"].split())
-    m = re.search(r"in ([\d.]+) s, whole backfill ([\d.]+) s", text)
-    result["parse_seconds"], result["flow_seconds"] = (float(m.group(1)), float(m.group(2))) if m else (None, None)
-    outcomes = re.search(r"(\d+) file\(s\): ([^;]+);", text)
-    result["outcomes"] = outcomes.group(2) if outcomes else "?"
-    result["cmd"] = " ".join(cmd).replace(str(ROOT) + "/", "")
-    return result
+def load_new(path: Path, new: list[Path], steps: object) -> dict[str, float]:
+    from etl.pipeline import RunOptions, run_pipeline
+    from etl.settings import get_settings
+
+    settings = get_settings(warehouse=path, data_docs_dir=None, report_file=path.with_suffix(".html"))
+    summary = run_pipeline(new, settings, RunOptions(write_report=False), steps=steps)  # type: ignore[arg-type]
+    assert [f.outcome for f in summary.files] == ["loaded"] * len(new), summary.files
+    return summary.steps
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--parse-sizes", default="100,1000", help="sizes for hash and parse-only (e.g. +10000)")
-    parser.add_argument("--flow-sizes", default="100,1000", help="sizes for the real backfill on 2 processes")
-    parser.add_argument("--flow-serial-max", type=int, default=100, help="largest size also run on 1 process")
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--new", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="sizes 10,20, 2 new reports, one round (CI)")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.new, args.runs = "10,20", 2, 1
+    from etl.pipeline import RunOptions, Steps
+    from etl.pipeline.gate import InProcessGate
+    from etl.settings import Settings
+    from etl.validate import QualityGate
+
+    gate = QualityGate()
+    gate.warm_up()
+
+    class WarmGate(Steps):
+        def start_gate(self, settings: Settings, options: RunOptions) -> InProcessGate:
+            return InProcessGate(None, gate=gate)
+
     load = load_average()
-    parse_sizes = [int(x) for x in args.parse_sizes.split(",") if x]
-    flow_sizes = [int(x) for x in args.flow_sizes.split(",") if x]
-    work = Path(tempfile.mkdtemp(prefix="etl-bench-scale-"))
-    folders = {n: BENCH_DIR / "scale" / f"n{n}" for n in {*parse_sizes, *flow_sizes}}
-    files = {n: synthetic_files(folder, n) for n, folder in folders.items()}
-    size_mb = {n: sum(p.stat().st_size for p in fs) / 1e6 for n, fs in files.items()}
-    lines = header("Backfill at scale", [command_line()], load)
+    sizes = [int(x) for x in args.sizes.split(",")]
+    tmp = Path(tempfile.mkdtemp(prefix="etl-bench-scale-"))
+    new = synthetic_files(BENCH_DIR / "scale-new" / f"n{args.new}", args.new)
+    results: dict[int, dict[str, list[float]]] = {}
+    for size in sizes:
+        base = tmp / f"base{size}.duckdb"
+        build(base, size)
+        mb = base.stat().st_size / 1e6
+        rows: dict[str, list[float]] = {"file MB": [mb]}
+        for i in range(args.runs):
+            _, out = run([str(BIN / "python"), "-c", STARTUP, str(base)], env=clean_env())
+            startup = json.loads(out.strip().splitlines()[-1])
+            target = tmp / f"run{size}_{i}.duckdb"
+            shutil.copyfile(base, target)
+            steps = load_new(target, new, WarmGate())
+            for key, value in (
+                ("start-up (check + loaded hashes)", startup["startup"]),
+                ("full integrity check (no fingerprint)", startup["full check"]),
+                ("gate + load per report", steps["gate + load"] / args.new),
+                ("staging copy + schema, per run", steps["stage"] + steps["prepare"]),
+                ("publish, per run", steps["publish"]),
+            ):
+                rows.setdefault(key, []).append(value)
+            target.unlink()
+        results[size] = rows
+        print(f"{size}: " + ", ".join(f"{k} {median(v):.3f}" for k, v in rows.items()), file=sys.stderr)
+
+    first, last = sizes[0], sizes[-1]
+    per_report = {n: median(results[n]["gate + load per report"]) for n in sizes}
+    ratio = per_report[last] / per_report[first]
+    startup_last = median(results[last]["start-up (check + loaded hashes)"])
+    lines = header("Load cost and start-up as the warehouse grows", [command_line()], load)
     lines += [
-        "Files: synthetic text dumps of the real report (34 task rows each; other issuer, year and quarter in the "
-        f"title and quarter headers), {', '.join(f'{n}: {size_mb[n]:.0f} MB' for n in sorted(files))}.",
+        f"Warehouses of {', '.join(map(str, sizes))} reports (the real one + synthetic copies made in DuckDB); "
+        f"{args.new} new synthetic text reports loaded into a copy of each, {args.runs} round(s), medians.",
         "",
-        "## Hash and parse only (library, nothing loaded)",
-        "",
-        "| reports | SHA-256 only | hash + parse, 1 process | hash + parse, 2 processes (spawn pool) | "
-        "per report, 2 processes |",
-        "| ---: | ---: | ---: | ---: | ---: |",
+        "| measure | " + " | ".join(f"{n} reports" for n in sizes) + " |",
+        "| --- | " + " | ".join("---:" for _ in sizes) + " |",
     ]
-    hash_seconds: dict[int, float] = {}
-    for n in sorted(parse_sizes):
-        with Timer() as t:
-            for p in files[n]:
-                sha256_of(p)
-        hash_seconds[n] = t.seconds
-        serial = parse_serial(files[n])
-        pool = parse_pool(files[n], 2)
-        lines.append(f"| {n} | {t.seconds:.2f} s | {serial:.1f} s ({n / serial:.0f}/s) | {pool:.1f} s "
-                     f"({n / pool:.0f}/s) | {pool / n * 1000:.1f} ms |")
-        print(lines[-1], file=sys.stderr)
-        write_result("scale.md", lines)
+    for key in results[first]:
+        unit = "" if key == "file MB" else " s"
+        lines.append(f"| {key} | " + " | ".join(f"{median(results[n][key]):.3f}{unit}" for n in sizes) + " |")
     lines += [
         "",
-        "## The real backfill (`etl backfill`, flows/backfill.py; Prefect local mode), into a new warehouse",
-        "",
-        "Targets: 1,000 reports in under 3 min on 2 processes; the no-op re-run under 10 s.",
-        "",
-        "| reports | processes | wall | reports/s | flow's parse phase | outcomes | peak RSS (largest process) |",
-        "| ---: | --- | ---: | ---: | ---: | --- | ---: |",
+        f"- **per-report gate + load at {last} / at {first} reports = {ratio:.2f}** (target ≤ 1.2)",
+        f"- **start-up at {last} reports: {startup_last:.3f} s** (target ≤ 1 s)",
+        "- the staging copy grows with the file (it is a copy of it): a per-run cost, not a per-report one",
     ]
-    runs: dict[tuple[int, str], dict] = {}
-    commands: list[str] = []
-    for n in sorted(flow_sizes):
-        plans = [("serial", 1), ("process", 2)] if n <= args.flow_serial_max else [("process", 2)]
-        for runner, workers in plans:
-            warehouse = work / f"w{n}_{runner}.duckdb"
-            r = backfill(folders[n], warehouse, runner, workers, work)
-            runs[(n, runner)] = r
-            commands.append(r["cmd"])
-            label = "1 (serial)" if runner == "serial" else "2 (process pool)"
-            lines.append(f"| {n} | {label} | {r['seconds']:.1f} s | {n / r['seconds']:.1f} | "
-                         f"{r['parse_seconds']} s | {r['outcomes']} | {r['maxrss_kb'] / 1024:.0f} MB |")
-            print(lines[-1], file=sys.stderr)
-            write_result("scale.md", lines)
-    lines += ["", "## No-op re-run (same files, all unchanged) against hashing them", "",
-              "| reports | re-run wall | outcomes | SHA-256 of the files alone |", "| ---: | ---: | --- | ---: |"]
-    for n in sorted(flow_sizes):
-        if (n, "process") not in runs:
-            continue
-        r = backfill(folders[n], work / f"w{n}_process.duckdb", "process", 2, work)
-        commands.append(r["cmd"] + "   # again")
-        hashed = hash_seconds.get(n)
-        lines.append(f"| {n} | {r['seconds']:.1f} s | {r['outcomes']} | "
-                     f"{f'{hashed:.2f} s' if hashed is not None else '–'} |")
-        print(lines[-1], file=sys.stderr)
-        write_result("scale.md", lines)
-    lines += ["", "Backfill commands (each in a fresh process; PREFECT_HOME, Data Docs and HTML report in a temporary "
-              "folder):", "", *[f"      {c}" for c in commands]]
-    growth = []
-    for runner in ("process", "serial"):
-        sizes = sorted(n for (n, r) in runs if r == runner)
-        for a, b in itertools.pairwise(sizes):
-            ta, tb = runs[(a, runner)]["seconds"], runs[(b, runner)]["seconds"]
-            growth.append(f"- backfill, {runner}: {a} → {b} reports (×{b / a:.0f}): wall ×{tb / ta:.1f}; per report "
-                          f"{ta / a * 1000:.0f} ms → {tb / b * 1000:.0f} ms")
-    if growth:
-        lines += ["", "## Growth", "", *growth]
     write_result("scale.md", lines)
     return 0
 

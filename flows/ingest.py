@@ -251,7 +251,7 @@ def _run(
     settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
     options = RunOptions.resolve(settings, executor, workers, dask_address, batch_size=batch_size)
     files = discover_files([Path(p) for p in paths])
-    summary = run_pipeline(files, settings, options, run_id=str(flow_run.get_id() or "local"), steps=PrefectSteps())
+    summary = run_pipeline(files, settings, options, run_id=str(flow_run.get_id() or "") or None, steps=PrefectSteps())
     publish_run_artifacts(summary, kind=kind)
     return final_state(summary)
 
@@ -295,6 +295,6 @@ def poll_inbox(
         settle_seconds=settle_seconds,
     )
     options = RunOptions.resolve(settings, "serial")
-    summary, _ = poll_inbox_once(settings, options, run_id=str(flow_run.get_id() or "local"), steps=PrefectSteps())
+    summary, _ = poll_inbox_once(settings, options, run_id=str(flow_run.get_id() or "") or None, steps=PrefectSteps())
     publish_run_artifacts(summary, kind="poll")
     return final_state(summary)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -168,4 +169,25 @@ def test_the_inbox_deployment_runs_on_a_worker_and_loads_the_warehouse(stack: St
         assert conn.execute("select count(distinct task_no), count(*) from mart.task_progress").fetchone() == (17, 34)
         assert conn.execute("select issuer, year, quarter from core.report").fetchall() == [("市工信局", 2024, 3)]
         assert conn.execute("select outcome from ops.ingest_file").fetchall() == [("loaded",)]
-    assert time.monotonic() - started < 240
+
+    # Issue 13: a run with a rejected file loads and publishes the good one, then ends Failed naming the bad one.
+    good = inbox / "2024Q4_synthetic.txt"
+    good.write_text(
+        REAL_TEXT_DUMP.read_text(encoding="utf-8").replace("三季度", "四季度").replace("第三季度", "第四季度"),
+        encoding="utf-8",
+    )
+    (inbox / "bad.txt").write_text("not a report", encoding="utf-8")
+    for path in (good, inbox / "bad.txt"):
+        os.utime(path, (settled, settled))
+    failed = stack.run(
+        "prefect", "deployment", "run", "poll-inbox/inbox-poll", "--watch", "--watch-timeout", "120", timeout=150
+    )
+    flow_run_id = re.search(r"UUID: ([0-9a-f-]{36})", failed.stdout)
+    assert flow_run_id, failed.stdout + failed.stderr
+    state = stack.api_get(f"/flow_runs/{flow_run_id.group(1)}")["state"]
+    assert isinstance(state, dict) and state["type"] == "FAILED", state
+    assert state["message"] == "1 of 2 file(s) rejected: bad.txt"
+    assert (project / "data" / "quarantine" / "bad.txt").exists()
+    with duckdb.connect(str(project / "data" / "warehouse.duckdb"), read_only=True) as conn:
+        assert conn.execute("select quarter from core.report order by quarter").fetchall() == [(3,), (4,)]
+    assert time.monotonic() - started < 300

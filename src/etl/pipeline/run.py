@@ -29,6 +29,7 @@ import math
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor as FuturesExecutor
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -355,7 +356,7 @@ def run_pipeline(
     settings: Settings,
     options: RunOptions | None = None,
     *,
-    run_id: str = "local",
+    run_id: str | None = None,
     steps: Steps | None = None,
     lock_held: bool = False,
 ) -> RunSummary:
@@ -367,6 +368,7 @@ def run_pipeline(
     """
     options = options or RunOptions()
     steps = steps or Steps()
+    run_id = run_id or f"local-{uuid.uuid4()}"  # a run outside Prefect: its own id in ops.* all the same
     started = time.perf_counter()
     timer = _StepTimer()
     files = list(files)
@@ -506,7 +508,7 @@ def _fill_counts(summary: RunSummary, published: Path | None, *, staging: duckdb
 
 
 def poll_inbox(
-    settings: Settings, options: RunOptions | None = None, *, run_id: str = "local", steps: Steps | None = None
+    settings: Settings, options: RunOptions | None = None, *, run_id: str | None = None, steps: Steps | None = None
 ) -> tuple[RunSummary, list[Path]]:
     """One inbox poll: the settled files of ``settings.inbox_dir``, ingested, then archived (by content hash) or
     quarantined with the reason; returns the summary and where each file went.
