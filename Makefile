@@ -78,3 +78,5 @@ bench: install
 	$(BIN)/python benchmarks/guarded_overhead.py
 	$(BIN)/python benchmarks/queries.py
 	$(BIN)/python benchmarks/text_cleaning.py
+	$(BIN)/python benchmarks/ocr.py
+	$(BIN)/python benchmarks/damage_checks.py

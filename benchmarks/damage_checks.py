@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "benchmarks")]
 
-from benchmarks._common import header, load_average, write_result  # noqa: E402
+from _common import header, load_average, write_result  # noqa: E402
+
 from etl.extract import pdf  # noqa: E402
 from etl.parse.report import parse_report  # noqa: E402
 

@@ -36,9 +36,10 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "benchmarks")]
 
-from benchmarks._common import cpu_model, load_average  # noqa: E402
+from _common import cpu_model, load_average  # noqa: E402
+
 from etl.extract import ocr  # noqa: E402
 from etl.extract.fidelity import apply_mark_set  # noqa: E402
 from etl.extract.ocr_fidelity import rows_on_pages, score_scan  # noqa: E402

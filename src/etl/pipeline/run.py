@@ -237,7 +237,7 @@ def finish(settings: Settings, gate: Gate | None, *, write_report: bool) -> Fini
     if write_report:
         from etl.report import write_report as render_report  # plotly: only when a report is written
 
-        report = str(render_report(settings.warehouse, settings.report_file).path.resolve())
+        report = str(render_report(settings.warehouse, settings.report_file, sql_dir=settings.sql_dir).path.resolve())
     docs = docs_future.result() if docs_future is not None else None
     return Finished(data_docs=str(docs.resolve()) if docs else "", report=report)
 
