@@ -126,11 +126,6 @@ def test_the_reported_sequence_leaves_a_file_old_duckdb_releases_open(tmp_path: 
 
 @pytest.mark.compat
 @pytest.mark.prefect
-@pytest.mark.skip(
-    reason="control no longer reproducible: the batch pipeline (etl.pipeline, issue 12) writes each run with bulk "
-    "inserts and fewer checkpoints, and with metadata reuse on that sequence no longer yields the broken file; the "
-    "guard (writer_config) stays and the test above checks old releases read the file. Needs a new control sequence."
-)
 def test_the_cause_is_duckdbs_metadata_reuse_and_the_next_run_repairs_the_file(
     tmp_path: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
