@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
-QUERIES_DIR = Path(__file__).resolve().parents[2] / "sql" / "queries"
+from etl.resources import bundled_path
+
+QUERIES_DIR = bundled_path("sql", "queries")  # shipped in the wheel with the rest of sql/ (etl.resources)
 
 
 @cache
