@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         rows: dict[str, list[float]] = {"file MB": [mb]}
         for i in range(args.runs):
             _, out = run([str(BIN / "python"), "-c", STARTUP, str(base)], env=clean_env())
-            startup = json.loads(out.strip().splitlines()[-1])
+            startup = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
             target = tmp / f"run{size}_{i}.duckdb"
             shutil.copyfile(base, target)
             steps = load_new(target, new, WarmGate())

@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             ratios.append(ingest / check)
             _, out = run([str(BIN / "python"), "-c", DRIVER, str(args.file), str(tmp / f"d{i}.duckdb")],
                          env={**env, **report})  # fmt: skip
-            steps.append(json.loads(out.strip().splitlines()[-1]))
+            steps.append(json.loads([line for line in out.splitlines() if line.startswith("{")][-1]))
             if server is not None:
                 flow_env = {**env, **report, "PREFECT_API_URL": url, "PREFECT_HOME": str(tmp / "server-home")}
                 seconds, _ = run([str(BIN / "etl"), "ingest", str(args.file), "-w", str(tmp / f"f{i}.duckdb")],
