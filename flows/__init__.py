@@ -11,10 +11,20 @@ import os
 from pathlib import Path
 
 # Like every default path, relative to the working directory (never the install: a wheel's site-packages).
-# Prefect's temporary server does not create the folder, and its first start in a new folder migrates a new
-# database (over a minute on a busy 2-core machine, past Prefect's 20 s default).
-Path(os.environ.setdefault("PREFECT_HOME", str(Path("data/.prefect").resolve()))).mkdir(parents=True, exist_ok=True)
+os.environ.setdefault("PREFECT_HOME", str(Path("data/.prefect").resolve()))
+# Prefect's first start in a new folder migrates a new database (over a minute on a busy 2-core machine, past
+# Prefect's 20 s default).
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # Prefect's client analytics thread is waited for at exit even with server analytics off (0.5 s per command).
 os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def ensure_prefect_home() -> Path:
+    """Create PREFECT_HOME where Prefect is about to be used (its temporary server does not create it).
+
+    Not done at import: a CLI run without a Prefect server imports this package but must leave no Prefect state.
+    """
+    home = Path(os.environ["PREFECT_HOME"]).expanduser()
+    home.mkdir(parents=True, exist_ok=True)
+    return home

@@ -41,7 +41,11 @@ from etl.pipeline.run import finish as finish_step
 from etl.pipeline.run import hash_files as hash_step
 from etl.pipeline.run import prepare as prepare_step
 from etl.settings import Executor, Settings, get_settings
+from flows import ensure_prefect_home
 from flows.runners import api_url_for_workers, task_runner_for
+
+# The flows run on Prefect: its state folder must exist before a temporary server starts in it.
+ensure_prefect_home()
 
 
 def _is_transient(task: Any, task_run: Any, state: Any) -> bool:

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from flows import ensure_prefect_home
+
 
 def configured_api_url() -> str | None:
     """The Prefect API the environment or the active Prefect profile points at, or None."""
@@ -48,6 +50,7 @@ def _free_port() -> int:
 @contextmanager
 def temporary_server(timeout: float = 120.0) -> Iterator[str]:
     """Start a Prefect API server on a free loopback port for the block; yield its API URL; stop it after."""
+    ensure_prefect_home()
     port = _free_port()
     url = f"http://127.0.0.1:{port}/api"
     env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
