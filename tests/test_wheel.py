@@ -59,7 +59,19 @@ def test_the_installed_wheel_ingests_a_report_from_another_folder(tmp_path: Path
         assert conn.execute("select count(*) from core.report").fetchone() == (1,)
         assert conn.execute("select count(*) from mart.task_progress").fetchone() == (34,)
         assert conn.execute("select count(*) from core.indicator").fetchone() != (0,)  # the shipped catalog
-    assert (work / "data" / ".prefect").is_dir(), "Prefect's state is kept in the working directory"
+    # Without a Prefect server the CLI runs in-process and leaves no Prefect state; where Prefect is used, its
+    # state folder defaults to the working directory, never the install.
+    assert not (work / "data" / ".prefect").exists(), "an in-process run leaves no Prefect state"
+    home = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import os, flows; print(os.environ['PREFECT_HOME'])"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert Path(home.stdout.strip()).resolve() == (work / "data" / ".prefect").resolve()
     site = next((venv / "lib").glob("python3*/site-packages"))
     assert not (site / "data").exists() and not (site.parent / "data").exists()
     dry = subprocess.run(
