@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import BENCH_DIR, ROOT, Timer, command_line, header, load_average, median, specs, write_result
 
-import flows  # noqa: F401  (project environment defaults)
+import etl.flows  # noqa: F401  (project environment defaults)
 
 
 def build(path: Path, issuers: int, years: int) -> tuple[float, int]:

@@ -1,5 +1,10 @@
 """Prefect orchestration of the etl library: thin tasks and flows, the CLI, deployment entry points.
 
+Installed and imported as ``etl.flows`` (one namespace: the wheel puts nothing at the top of site-packages but
+``etl``). The code lives in the repository's top-level ``flows/``; ``src/etl/flows`` is a link to it, as
+``src/etl/sql`` is to ``sql/``. The library (every other module of ``etl``) never imports it nor Prefect
+(tests/etl/test_layering.py).
+
 Prefect reads its settings when first imported, so the project's defaults are put in the environment here,
 before any module of this package imports prefect: PREFECT_HOME in data/.prefect under the working directory
 (no state in the user's home, none in the install), and telemetry off (offline its heartbeat logs a
@@ -9,6 +14,11 @@ Anything the user has set already wins.
 
 import os
 from pathlib import Path
+
+# From a checkout's root (pytest puts it on sys.path) this folder is also reachable as a package `flows`: a second
+# copy of every module, with its own flow objects and exception classes (an `except RejectedFiles` that misses).
+if __name__ != "etl.flows":
+    raise ImportError(f"the Prefect wiring is the package etl.flows: import etl.flows, not {__name__}")
 
 # Like every default path, relative to the working directory (never the install: a wheel's site-packages).
 os.environ.setdefault("PREFECT_HOME", str(Path("data/.prefect").resolve()))

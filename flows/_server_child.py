@@ -1,6 +1,6 @@
 """A Prefect API server that ends when the process that started it is gone (see flows/server.py).
 
-python -m flows._server_child PARENT_PID PORT
+python -m etl.flows._server_child PARENT_PID PORT
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from typing import Any
 
 from prefect import State, flow
 
+from etl.flows.ingest import _run
 from etl.settings import Executor
-from flows.ingest import _run
 
 
 @flow(name="backfill", log_prints=True)

@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-import flows  # noqa: F401  (sets Prefect's environment defaults before prefect is imported)
+import etl.flows  # noqa: F401  (sets Prefect's environment defaults before prefect is imported)
 from etl.errors import ReportError
 from etl.settings import Settings, get_settings
 
@@ -56,8 +56,8 @@ def _run(flow_name: str, use_prefect: bool | None, library: Callable[[], RunSumm
     """Run the library pipeline here, or the named flow of flows/ (same steps) with ``params``; errors → exit 3."""
     import duckdb
 
+    from etl.flows.server import configured_api_url, temporary_server
     from etl.load.warehouse import WarehouseCorruptError
-    from flows.server import configured_api_url, temporary_server
 
     url = configured_api_url()
     try:
@@ -81,16 +81,16 @@ def _run(flow_name: str, use_prefect: bool | None, library: Callable[[], RunSumm
 
 
 def _run_flow(flow_name: str, params: dict[str, Any]) -> RunSummary:
-    import flows.backfill
-    import flows.ingest
+    import etl.flows.backfill
+    import etl.flows.ingest
 
     flow: Any = {
-        "ingest-reports": flows.ingest.ingest_reports,
-        "backfill": flows.backfill.backfill,
-        "poll-inbox": flows.ingest.poll_inbox,
+        "ingest-reports": etl.flows.ingest.ingest_reports,
+        "backfill": etl.flows.backfill.backfill,
+        "poll-inbox": etl.flows.ingest.poll_inbox,
     }[flow_name]
     state = flow(**params, return_state=True)
-    return flows.ingest.summary_of(state)
+    return etl.flows.ingest.summary_of(state)
 
 
 def _print_summary(summary: RunSummary, settings: Settings) -> None:

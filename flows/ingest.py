@@ -28,6 +28,8 @@ from prefect.states import Completed, Failed
 from prefect.tasks import exponential_backoff
 
 from etl.extract.guarded import ExtractLimits
+from etl.flows import ensure_prefect_home
+from etl.flows.runners import api_url_for_workers, task_runner_for
 from etl.pipeline import RunOptions, RunSummary, Steps, discover_files, run_pipeline
 from etl.pipeline import poll_inbox as poll_inbox_once
 from etl.pipeline.load import load_batch as load_step
@@ -41,8 +43,6 @@ from etl.pipeline.run import finish as finish_step
 from etl.pipeline.run import hash_files as hash_step
 from etl.pipeline.run import prepare as prepare_step
 from etl.settings import Executor, Settings, get_settings
-from flows import ensure_prefect_home
-from flows.runners import api_url_for_workers, task_runner_for
 
 # The flows run on Prefect: its state folder must exist before a temporary server starts in it.
 ensure_prefect_home()

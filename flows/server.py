@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flows import ensure_prefect_home
+from etl.flows import ensure_prefect_home
 
 
 def configured_api_url() -> str | None:
@@ -56,7 +56,7 @@ def temporary_server(timeout: float = 120.0) -> Iterator[str]:
     env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
     env.pop("PREFECT_API_URL", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "flows._server_child", str(os.getpid()), str(port)],
+        [sys.executable, "-m", "etl.flows._server_child", str(os.getpid()), str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-import flows  # noqa: F401  (Prefect environment defaults before prefect is imported)
+import etl.flows  # noqa: F401  (Prefect environment defaults before prefect is imported)
 from etl.extract.source import read_source
 from etl.extract.text_dump import read_text_dump
 from etl.load.schema import apply_schema

@@ -3,6 +3,7 @@
 Builds the wheel, installs it into a fresh virtual environment (dependencies from pip's cache once they are
 there) and runs `etl ingest` on a copy of the real report in an empty folder, with Prefect's temporary server,
 as a new user would. The warehouse, the Prefect state and the report land in that folder, never in the install.
+The wheel installs one package, etl (the Prefect wiring as etl.flows), and no top-level `flows`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ def test_the_installed_wheel_ingests_a_report_from_another_folder(tmp_path: Path
     names = zipfile.ZipFile(wheel).namelist()
     assert "etl/sql/migrations/0001_baseline.sql" in names and "etl/data/indicators.yaml" in names
     assert "etl/data/templates.yaml" in names
+    # One namespace: the Prefect wiring (the repository's flows/) is etl.flows; nothing else at the top.
+    assert "etl/flows/ingest.py" in names and "etl/flows/cli.py" in names
+    tops = {name.split("/")[0] for name in names}
+    assert {top for top in tops if not top.endswith(".dist-info")} == {"etl"}, sorted(tops)
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
@@ -63,7 +68,7 @@ def test_the_installed_wheel_ingests_a_report_from_another_folder(tmp_path: Path
     # state folder defaults to the working directory, never the install.
     assert not (work / "data" / ".prefect").exists(), "an in-process run leaves no Prefect state"
     home = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", "import os, flows; print(os.environ['PREFECT_HOME'])"],
+        [str(venv / "bin" / "python"), "-c", "import os, etl.flows; print(os.environ['PREFECT_HOME'])"],
         cwd=work,
         env=env,
         capture_output=True,
@@ -74,6 +79,27 @@ def test_the_installed_wheel_ingests_a_report_from_another_folder(tmp_path: Path
     assert Path(home.stdout.strip()).resolve() == (work / "data" / ".prefect").resolve()
     site = next((venv / "lib").glob("python3*/site-packages"))
     assert not (site / "data").exists() and not (site.parent / "data").exists()
+    assert not (site / "flows").exists(), "the wheel installs no top-level package `flows`"
+    assert (site / "etl" / "flows" / "ingest.py").is_file()
+    no_flows = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import flows"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert no_flows.returncode != 0 and "No module named 'flows'" in no_flows.stderr, no_flows.stderr
+    # Deployed flows of a wheel install run where ETL_PROJECT_DIR says: there is no checkout to fall back to.
+    no_project = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "from etl.flows.deploy_steps import project_directory as p; p()"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert no_project.returncode != 0 and "set ETL_PROJECT_DIR for the worker" in no_project.stderr
     dry = subprocess.run(
         [etl, "init", "--dry-run", "-w", "x.duckdb"], cwd=work, env=env, capture_output=True, text=True, timeout=120
     )

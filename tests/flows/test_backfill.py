@@ -11,11 +11,11 @@ from types import ModuleType
 
 import pytest
 
+from etl.flows.backfill import backfill
+from etl.flows.ingest import RejectedFiles, summary_of
 from etl.load.warehouse import connect
 from etl.pipeline import RunEvent, listening
 from etl.settings import PROJECT_ROOT
-from flows.backfill import backfill
-from flows.ingest import RejectedFiles, summary_of
 from tests.conftest import REAL_TEXT_DUMP, flat, run_etl
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from etl.flows.cli import app
 from tests.conftest import REAL_TEXT_DUMP, flat, run_etl
 
 runner = CliRunner()

@@ -134,5 +134,5 @@ def test_kill_9_leaves_no_temporary_prefect_server(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    seen = _kill_when(process, "flows._server_child")
+    seen = _kill_when(process, "etl.flows._server_child")
     _assert_all_gone(seen)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from etl.flows.ingest import RejectedFiles, ingest_report, ingest_reports, summary_of
 from etl.load.warehouse import connect
-from flows.ingest import RejectedFiles, ingest_report, ingest_reports, summary_of
 from tests.conftest import REAL_TEXT_DUMP
 
 pytestmark = [pytest.mark.prefect, pytest.mark.usefixtures("prefect_harness")]
@@ -117,7 +117,7 @@ def test_poll_inbox_archives_good_files_quarantines_bad_ones_and_leaves_unsettle
     import os
     import time
 
-    from flows.ingest import poll_inbox
+    from etl.flows.ingest import poll_inbox
 
     inbox, archive, quarantine = tmp_path / "inbox", tmp_path / "archive", tmp_path / "quarantine"
     inbox.mkdir()

@@ -17,8 +17,8 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
+from etl.flows.cli import app
 from etl.load.warehouse import connect
-from flows.cli import app
 from tests.conftest import REAL_TEXT_DUMP, flat, mart_snapshot, run_etl
 
 FORMATS = Path(__file__).resolve().parents[1] / "fixtures" / "formats"

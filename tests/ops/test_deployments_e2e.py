@@ -2,10 +2,10 @@
 
 Everything goes through scripts/prefect_stack.sh (what `make serve` runs), on a free loopback port, with
 Prefect's state in a temporary folder and the deployments running in a temporary project folder
-(ETL_PROJECT_DIR: flows/ linked to the real one, an empty data/), so the deployments' own relative paths
-(data/inbox, data/archive, data/warehouse.duckdb) are used as they are. The server's scheduler is off, so no
-scheduled poll runs beside the one the test triggers. Every process started is stopped in ``finally``: the
-script's `stop`, then SIGKILL to the process groups of whatever is still alive.
+(ETL_PROJECT_DIR: only an empty data/; the entrypoints are modules of the installed package), so the
+deployments' own relative paths (data/inbox, data/archive, data/warehouse.duckdb) are used as they are. The
+server's scheduler is off, so no scheduled poll runs beside the one the test triggers. Every process started is
+stopped in ``finally``: the script's `stop`, then SIGKILL to the process groups of whatever is still alive.
 """
 
 from __future__ import annotations
@@ -112,7 +112,6 @@ class Stack:
 def stack(tmp_path: Path) -> Iterator[Stack]:
     project = tmp_path / "project"
     (project / "data" / "inbox").mkdir(parents=True)
-    (project / "flows").symlink_to(PROJECT_ROOT / "flows", target_is_directory=True)
     stack = Stack(tmp_path / "prefect-home", project, free_port())
     try:
         yield stack
@@ -132,7 +131,8 @@ def test_the_inbox_deployment_runs_on_a_worker_and_loads_the_warehouse(stack: St
 
     deployment = stack.api_get("/deployments/name/poll-inbox/inbox-poll")
     assert deployment["work_pool_name"] == "etl-process"
-    assert deployment["pull_steps"] == [{"flows.deploy_steps.set_project_directory": {}}]
+    assert deployment["pull_steps"] == [{"etl.flows.deploy_steps.set_project_directory": {}}]
+    assert deployment["entrypoint"] == "etl.flows.ingest:poll_inbox"
     assert deployment["parameters"] == {
         "inbox": "data/inbox",
         "archive": "data/archive",

@@ -61,7 +61,7 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
 
 
 def test_bad_inputs_are_quarantined_with_reasons_and_good_ones_loaded(tmp_path: Path, prefect_api_url: str) -> None:
-    from flows.ingest import poll_inbox, summary_of
+    from etl.flows.ingest import poll_inbox, summary_of
 
     inbox, archive, quarantine = tmp_path / "inbox", tmp_path / "archive", tmp_path / "quarantine"
     inbox.mkdir()

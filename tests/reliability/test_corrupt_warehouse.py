@@ -25,7 +25,7 @@ def _settled_copy(source: Path, folder: Path, age: float) -> Path:
 def test_a_damaged_warehouse_stops_the_run_and_rebuild_replays_the_archive(
     tmp_path: Path, prefect_api_url: str
 ) -> None:
-    from flows.ingest import poll_inbox
+    from etl.flows.ingest import poll_inbox
 
     inbox, archive, quarantine = tmp_path / "inbox", tmp_path / "archive", tmp_path / "quarantine"
     inbox.mkdir()

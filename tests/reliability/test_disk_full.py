@@ -56,7 +56,7 @@ def _fill(disk: Path, leave_bytes: int) -> Path:
 
 
 def _run_poll(tmp_path: Path, warehouse: Path) -> None:
-    from flows.ingest import poll_inbox
+    from etl.flows.ingest import poll_inbox
 
     poll_inbox(str(tmp_path / "inbox"), str(tmp_path / "archive"), str(tmp_path / "quarantine"), str(warehouse), 5)
 

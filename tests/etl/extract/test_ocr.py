@@ -159,7 +159,7 @@ def test_a_scan_page_without_a_grid_is_an_error_naming_the_page(tmp_path: Path) 
 def test_a_scan_without_a_grid_is_refused_the_rest_of_the_batch_loads_and_the_warehouse_keeps_its_data(
     tmp_path: Path,
 ) -> None:
-    from flows.ingest import ingest_report, ingest_reports, summary_of
+    from etl.flows.ingest import ingest_report, ingest_reports, summary_of
 
     warehouse = tmp_path / "w.duckdb"
     ingest_report(str(REAL_TEXT_DUMP), str(warehouse))

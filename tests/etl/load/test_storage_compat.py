@@ -92,7 +92,7 @@ def _ingest(paths: list[Path], warehouse: Path) -> int:
     session's Prefect server; its exit code."""
     import typer
 
-    from flows import cli
+    from etl.flows import cli
 
     try:
         cli.ingest(paths=paths, warehouse=warehouse)

@@ -1,0 +1,86 @@
+"""The library knows nothing of Prefect, and the Prefect wiring has one name.
+
+Installed, the wiring is ``etl.flows`` (the repository's ``flows/``, linked as ``src/etl/flows``): inside the
+``etl`` namespace, but not part of the library. No other module of ``etl`` may import it or Prefect, directly
+(read from the source) or through what it imports (checked in a fresh interpreter).
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import etl
+from etl.settings import PROJECT_ROOT
+
+PACKAGE = Path(etl.__file__).parent
+
+
+def library_modules() -> dict[str, Path]:
+    """Every module of etl except etl.flows, by dotted name."""
+    modules = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        if parts[0] == "flows":
+            continue
+        name = ".".join(("etl", *parts))
+        modules[name.removesuffix(".__init__")] = path
+    return modules
+
+
+def imported_names(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def is_orchestration(name: str) -> bool:
+    return name.split(".")[0] in {"prefect", "prefect_dask", "flows"} or name == "etl.flows" or (
+        name.startswith("etl.flows.")
+    )
+
+
+def test_the_library_is_found_and_the_wiring_is_not_part_of_it() -> None:
+    modules = library_modules()
+    assert {"etl.pipeline.run", "etl.load.rebuild", "etl.extract.pdf"} <= set(modules)
+    assert not [name for name in modules if name.startswith("etl.flows")]
+    assert (PACKAGE / "flows" / "ingest.py").is_file()  # the link the wheel ships as etl/flows
+
+
+def test_no_library_module_imports_prefect_or_the_flows() -> None:
+    offenders = {
+        name: sorted(n for n in imported_names(path) if is_orchestration(n)) for name, path in library_modules().items()
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_importing_the_whole_library_loads_no_prefect() -> None:
+    code = (
+        "import importlib, sys\n"
+        "for name in sys.argv[1:]:\n"
+        "    importlib.import_module(name)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'prefect', 'prefect_dask'} or "
+        "m.startswith('etl.flows')))\n"
+    )
+    names = [name for name in library_modules() if not name.endswith("__main__")]
+    result = subprocess.run(
+        [sys.executable, "-c", code, *names], capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_wiring_cannot_be_imported_under_a_second_name() -> None:
+    """From the checkout's root `flows` is a folder on the path: importing it so is refused, not a second copy."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import flows.ingest"], capture_output=True, text=True, timeout=60, cwd=PROJECT_ROOT
+    )
+    assert result.returncode != 0
+    assert "ImportError: the Prefect wiring is the package etl.flows: import etl.flows, not flows" in result.stderr
