@@ -213,14 +213,13 @@ def _show(value: Any) -> str:
 @app.command()
 def check(path: Annotated[Path, typer.Argument(help="A report file to check without loading it")]) -> None:
     """Extract and parse one file and show what would be loaded; exit 1 with the reasons if it is bad."""
-    from etl.extract.guarded import read_source_guarded
     from etl.extract.template import describe_source
-    from etl.parse.report import parse_report
+    from etl.pipeline.read import parsed_report
     from etl.validate.frames import low_confidence_cells
     from etl.validate.suites import OCR_MIN_CONFIDENCE
 
     try:
-        report = parse_report(read_source_guarded(path))
+        report = parsed_report(path)
     except ReportError as exc:
         err_console.print(f"[red]rejected:[/red]\n{exc}")
         raise typer.Exit(1) from exc

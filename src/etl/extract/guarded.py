@@ -11,7 +11,8 @@ name themselves in the error when hit (settings, overridable by ETL_* variables)
   the process is killed.
 
 Every file, whatever its format, is read in a child process, and the child then runs the parse step on what it
-read (guarded_child.FOLLOW_UP), so the limits bound all of a file's work: before issue 16 a text dump was read
+read (guarded_child.FOLLOW_UP) and sends its result back too (``extract_guarded``: the caller does not parse
+again), so the limits bound all of a file's work: before issue 16 a text dump was read
 in-process without a time bound, and a PDF's cells were cleaned after the extraction limit (a cell that cleaning
 took minutes over held the writer lock). Reading a PDF runs C code (PDFium) and pure-Python code (pdfminer) on
 untrusted bytes, a Word or Excel file is a ZIP package (a decompression bomb is possible), and only a separate
@@ -115,13 +116,29 @@ class ExtractStats:
     child_pid: int | None = None  # the child that read the file
 
 
+@dataclass(frozen=True)
+class Extracted:
+    """A file read in the child: its RawReport, how the reading went, and what the child's follow-up step made of
+    it (guarded_child.FOLLOW_UP: the parsed Report; None when that step raised, for the caller to report)."""
+
+    raw: RawReport
+    stats: ExtractStats
+    followed: object | None = None
+
+
 def read_source_guarded(path: Path, limits: ExtractLimits | None = None) -> RawReport:
     """read_source within the limits (the settings' when None); ReportError naming the file and the limit hit."""
-    return read_source_guarded_with_stats(path, limits)[0]
+    return extract_guarded(path, limits).raw
 
 
 def read_source_guarded_with_stats(path: Path, limits: ExtractLimits | None = None) -> tuple[RawReport, ExtractStats]:
     """read_source_guarded, with how long it took and (for a PDF) how much memory the child needed."""
+    extracted = extract_guarded(path, limits)
+    return extracted.raw, extracted.stats
+
+
+def extract_guarded(path: Path, limits: ExtractLimits | None = None) -> Extracted:
+    """read_source_guarded with the child's follow-up result (the parsed report: the caller need not parse again)."""
     limits = limits if limits is not None else ExtractLimits.from_settings()
     started = time.perf_counter()
     try:
@@ -246,9 +263,7 @@ class ExtractorPool:
         self._slots = threading.BoundedSemaphore(max_workers)
         self._closed = False
 
-    def extract(
-        self, path: Path, limits: ExtractLimits, started: float | None = None
-    ) -> tuple[RawReport, ExtractStats]:
+    def extract(self, path: Path, limits: ExtractLimits, started: float | None = None) -> Extracted:
         """Read a PDF in a child within ``limits``; ReportError naming the limit for what goes wrong there."""
         started = time.perf_counter() if started is None else started
         # CPU backstop in the child: twice the wall-clock limit, should this process die and stop timing it.
@@ -288,7 +303,7 @@ class ExtractorPool:
         )
         if kind == "ok":
             raw: RawReport = rest[0]
-            return raw, stats
+            return Extracted(raw, stats, rest[1])
         if kind == "report_error":
             file_name, problems = rest
             raise ReportError(file_name, list(problems))

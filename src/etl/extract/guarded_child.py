@@ -8,7 +8,8 @@ the extractor once, says it is ready, then for each job ``(path, max_pages, memo
    child by SIGXCPU should the caller die and no longer enforce the wall-clock limit;
 2. counts the pages with PDFium (the page tree only, no page is loaded) and refuses more than ``max_pages``;
 3. runs etl.extract.source.read_source, unchanged;
-4. lifts the limits again and replies ``(kind, *details, stats)``; see guarded.py for the kinds.
+4. runs the follow-up step (FOLLOW_UP: parsing) on the report read, within the same limits;
+5. lifts the limits again and replies ``(kind, *details, stats)``; see guarded.py for the kinds.
 
 Nothing here is the caller's process: a crash, an abort or a kill ends only this child.
 """
@@ -69,8 +70,7 @@ def serve(conn: Connection) -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (_capped(int(_cpu_used() + cpu_seconds) + 1, cpu_hard), cpu_hard))
         try:
             raw = extract(Path(path), max_pages, pages, templates_file)
-            follow_up(raw)
-            reply: tuple[Any, ...] = ("ok", raw)
+            reply: tuple[Any, ...] = ("ok", raw, follow_up(raw))
         except ReportError as exc:
             reply = ("report_error", exc.file_name, exc.problems)
         except MemoryError:
@@ -91,22 +91,24 @@ def serve(conn: Connection) -> None:
 
 # The rest of a file's work, run here after reading so that the child's time and memory limits bound it too (a
 # cell that took minutes to clean held the writer lock in the caller). It is named, not imported: extract does not
-# depend on parse. Its result is not sent back: the caller parses the RawReport again (a deterministic step that
-# has just finished here within the limits), and a ReportError it raises is reported there, in the parse step.
+# depend on parse. Its result is sent back with the RawReport (one pickle: the result holds the RawReport, sent
+# once), so the caller does not parse again; when it raises a ReportError (a bad row) the result is None and the
+# caller's own parse step reports the error in its words.
 FOLLOW_UP = "etl.parse.report:parse_report"
 
 
-def follow_up(raw: RawReport) -> None:
-    """Run FOLLOW_UP on the report just read; its ReportError (a bad row) is the caller's to report, not the file's
-    reading's, and any other exception the caller's parse step meets again."""
+def follow_up(raw: RawReport) -> object | None:
+    """FOLLOW_UP's result on the report just read, or None when it raised (the caller's parse step meets the
+    error again and reports it); running out of memory or recursion is this child's to report."""
     module_name, function_name = FOLLOW_UP.split(":")
     function = getattr(importlib.import_module(module_name), function_name)
     try:
-        function(raw)
+        return function(raw)  # type: ignore[no-any-return]
     except (MemoryError, RecursionError):
         raise
     except Exception:
         log.debug("%s: the parse step fails here too; the caller reports it", raw.source_file, exc_info=True)
+        return None
 
 
 def extract(path: Path, max_pages: int, pages: list[int | None], templates_file: str | None = None) -> RawReport:

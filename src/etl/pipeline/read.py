@@ -14,7 +14,8 @@ import traceback
 from pathlib import Path
 
 from etl.errors import ReportError
-from etl.extract.guarded import ExtractLimits, read_source_guarded
+from etl.extract.guarded import ExtractLimits, extract_guarded
+from etl.models import Report
 from etl.parse.report import parse_report
 from etl.pipeline.results import ParsedFile
 
@@ -28,15 +29,24 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_and_parse(path: str, limits: ExtractLimits | None = None) -> ParsedFile:
-    """Extract and parse one file; every failure is returned as ``error`` naming the file (never raised).
+def parsed_report(path: Path, limits: ExtractLimits | None = None) -> Report:
+    """One file read and parsed; ReportError naming the file, page and cell when it is bad.
 
-    PDFs are read in the guarded child process (bounded in size, pages, memory and time: etl.extract.guarded).
+    The file is read and parsed in the guarded child process (bounded in size, pages, memory and time:
+    etl.extract.guarded), which sends the parsed report back; only when parsing failed there is it done again
+    here, so that its ReportError is raised in this process.
     """
+    extracted = extract_guarded(path, limits)
+    followed = extracted.followed
+    return followed if isinstance(followed, Report) else parse_report(extracted.raw)
+
+
+def read_and_parse(path: str, limits: ExtractLimits | None = None) -> ParsedFile:
+    """parsed_report for one file; every failure is returned as ``error`` naming the file (never raised)."""
     started = time.perf_counter()
     name = Path(path).name
     try:
-        report = parse_report(read_source_guarded(Path(path), limits))
+        report = parsed_report(Path(path), limits)
     except ReportError as exc:
         return ParsedFile(path=path, error=str(exc), seconds=time.perf_counter() - started)
     except MemoryError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -35,9 +36,15 @@ def test_any_exception_of_the_extractor_or_parser_rejects_only_that_file(
 ) -> None:
     """Defect 1 of issue 16 (pipeline side): an unexpected exception used to stop the run; now it is a rejection.
 
-    The fault is injected into the parser for one file only; the other file of the batch is parsed for real.
+    The fault is injected into the parser for one file only; the other file of the batch is parsed for real. The
+    child's parsed report of that file is dropped (as when parsing failed in the child), so it is parsed here.
     """
     real_parse = read.parse_report
+    real_extract = read.extract_guarded
+
+    def extract(path, limits=None):  # type: ignore[no-untyped-def]
+        extracted = real_extract(path, limits)
+        return replace(extracted, followed=None) if path.name == REAL_PDF.name else extracted
 
     def parse(raw):  # type: ignore[no-untyped-def]
         if raw.source_file == REAL_PDF.name:
@@ -45,8 +52,41 @@ def test_any_exception_of_the_extractor_or_parser_rejects_only_that_file(
         return real_parse(raw)
 
     monkeypatch.setattr(read, "parse_report", parse)
+    monkeypatch.setattr(read, "extract_guarded", extract)
     broken, good = read_batch([str(REAL_PDF), str(REAL_TEXT_DUMP)])
     assert good.report is not None
     assert broken.report is None and broken.error is not None
     assert broken.error.startswith(f"{REAL_PDF.name}: could not be read: {type(error).__name__}")
     assert "test_read_parse.py" in broken.error  # where it was raised, for the bug report
+
+
+def test_the_report_parsed_in_the_child_is_used_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file is parsed once, in the guarded child (its limits bound the parse); this process does not parse again,
+    and what the child sent equals what parsing here gives."""
+    parsed_here: list[str] = []
+    real_parse = read.parse_report
+
+    def parse(raw):  # type: ignore[no-untyped-def]
+        parsed_here.append(raw.source_file)
+        return real_parse(raw)
+
+    monkeypatch.setattr(read, "parse_report", parse)
+    good = read_and_parse(str(REAL_PDF))
+    assert good.report is not None and parsed_here == []
+    assert good.report == real_parse(good.report.raw)
+
+
+def test_a_file_the_child_could_not_parse_is_parsed_here_for_its_error(tmp_path: Path) -> None:
+    """A file that reads but does not parse (a status written in both mark columns): no report comes back from the
+    child, and the error is the parse step's, naming file, page, line and column."""
+    lines = REAL_TEXT_DUMP.read_text(encoding="utf-8").split("\n")
+    cells = lines[6].split("\t")
+    cells[7] = "✓"
+    lines[6] = "\t".join(cells)
+    bad = tmp_path / "both_marks.txt"
+    bad.write_text("\n".join(lines), encoding="utf-8")
+    extracted = read.extract_guarded(bad)
+    assert extracted.followed is None and extracted.raw.source_file == "both_marks.txt"
+    parsed = read_and_parse(str(bad))
+    assert parsed.report is None and parsed.error is not None
+    assert parsed.error.startswith("both_marks.txt: page 1, line 7, column 已完成: status in both columns")
