@@ -1,6 +1,8 @@
-"""Older DuckDB releases (as bundled by BI drivers) in their own virtual environments, to open warehouse files.
+"""Older client releases in their own virtual environments: DuckDB as bundled by BI drivers, to open warehouse
+files; SQLAlchemy 2.0 for the BI route (tests/etl/load/test_sqlalchemy_route.py).
 
-Each release is installed from PyPI into .cache/duckdb-<version>/ the first time (about 10 s), then reused.
+Each set of pinned packages is installed from PyPI into .cache/<name>/ the first time (about 10 s for DuckDB
+alone), then reused while the installed versions are the pinned ones.
 """
 
 from __future__ import annotations
@@ -46,22 +48,32 @@ READ_EVERYTHING = textwrap.dedent(
 )
 
 
-def old_duckdb_python(version: str = OLD_DUCKDB) -> Path:
-    """The interpreter of a virtual environment with DuckDB ``version``, made once and cached under .cache/."""
-    env = PROJECT_ROOT / ".cache" / f"duckdb-{version}"
+def cached_venv(name: str, pins: dict[str, str]) -> Path:
+    """The interpreter of a virtual environment .cache/``name`` holding exactly the ``pins`` (distribution →
+    version) and their dependencies, made once and reused while ``importlib.metadata`` reports those versions."""
+    env = PROJECT_ROOT / ".cache" / name
     python = env / "bin" / "python"
     env.parent.mkdir(parents=True, exist_ok=True)
+    probe = "import importlib.metadata as m, sys; print(' '.join(m.version(d) for d in sys.argv[1:]))"
     with FileLock(str(env) + ".lock"):
-        check = [str(python), "-c", "import duckdb; print(duckdb.__version__)"]
-        if python.exists() and subprocess.run(check, capture_output=True, text=True).stdout.strip() == version:
+        check = [str(python), "-c", probe, *pins]
+        if python.exists() and subprocess.run(check, capture_output=True, text=True).stdout.split() == list(
+            pins.values()
+        ):
             return python
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(env)], check=True)
+        requirements = [f"{dist}=={version}" for dist, version in pins.items()]
         subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", f"duckdb=={version}"],
+            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *requirements],
             check=True,
-            timeout=600,
+            timeout=900,
         )
     return python
+
+
+def old_duckdb_python(version: str = OLD_DUCKDB) -> Path:
+    """The interpreter of a virtual environment with DuckDB ``version`` (.cache/duckdb-<version>)."""
+    return cached_venv(f"duckdb-{version}", {"duckdb": version})
 
 
 def read_with_old_duckdb(warehouse: Path, version: str = OLD_DUCKDB) -> dict[str, object]:

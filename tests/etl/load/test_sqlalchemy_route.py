@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterable
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -19,9 +21,13 @@ from etl.load.warehouse import connect, load_report
 from etl.metrics.catalog import load_catalog
 from etl.parse.report import parse_report
 from tests.conftest import INDICATORS, REAL_TEXT_DUMP, SQL_DIR, SYNTHETIC
+from tests.etl.load.bi_inspection import check_every_inspector_call
+from tests.etl.load.old_duckdb import cached_venv
 
 READ_ONLY = {"read_only": True}
 TASK_ROWS = "select count(*) from mart.task_progress"
+SQLALCHEMY_2_0 = "2.0.58"  # the latest 2.0 release on the package index (2.1.x is in the project's environment)
+BI_INSPECTION = Path(__file__).with_name("bi_inspection.py")
 
 
 def url(warehouse: Path) -> str:
@@ -120,11 +126,6 @@ def test_a_pooled_engine_reads_the_state_it_opened_until_disposed_null_pool_the_
         assert conn.execute(sa.text(TASK_ROWS)).scalar_one() == 34 + 4 * 34
 
 
-def _catalog(warehouse: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
-    with connect(warehouse, read_only=True) as conn:
-        return conn.execute(sql, params or []).fetchall()
-
-
 def test_the_dialect_behind_duckdb_urls_is_duckdb_sqlalchemy(sample_warehouse: Path) -> None:
     """The `bi` extra's dialect (duckdb-engine registers the same `duckdb://` name and fails the calls below)."""
     engine = sa.create_engine(url(sample_warehouse), connect_args=READ_ONLY, poolclass=NullPool)
@@ -133,64 +134,22 @@ def test_the_dialect_behind_duckdb_urls_is_duckdb_sqlalchemy(sample_warehouse: P
 
 def test_every_inspector_call_a_bi_tool_makes_works(sample_warehouse: Path) -> None:
     """What Superset, Metabase-over-SQLAlchemy and pandas call before they query, against the real catalog."""
-    import pandas as pd
+    checked = check_every_inspector_call(sample_warehouse)
+    assert checked["sqlalchemy"] == sa.__version__ and str(checked["dialect"]).startswith("duckdb_sqlalchemy")
+    assert int(str(checked["calls"])) > 100  # every table of raw/core/ops and every mart view was inspected
 
-    engine = sa.create_engine(url(sample_warehouse), connect_args=READ_ONLY, poolclass=NullPool)
-    inspector = sa.inspect(engine)
-    database = sample_warehouse.stem
-    assert {f"{database}.{s}" for s in ("raw", "core", "staging", "mart", "ops")} <= set(inspector.get_schema_names())
 
-    for schema in ("raw", "core", "ops"):
-        tables = _catalog(
-            sample_warehouse, "select table_name, comment from duckdb_tables() where schema_name = ?", [schema]
-        )
-        assert set(inspector.get_table_names(schema=schema)) == {t for t, _ in tables}
-        for table, comment in tables:
-            columns = _catalog(
-                sample_warehouse,
-                "select column_name, comment from duckdb_columns() where schema_name = ? and table_name = ? "
-                "order by column_index",
-                [schema, table],
-            )
-            reflected = inspector.get_columns(str(table), schema=schema)
-            assert [(c["name"], c["comment"]) for c in reflected] == columns
-            assert inspector.get_table_comment(str(table), schema=schema) == {"text": comment}
-            keys = _catalog(
-                sample_warehouse,
-                "select constraint_column_names from duckdb_constraints() where schema_name = ? and table_name = ? "
-                "and constraint_type = 'PRIMARY KEY'",
-                [schema, table],
-            )
-            assert inspector.get_pk_constraint(str(table), schema=schema)["constrained_columns"] == (
-                list(keys[0][0]) if keys else []  # type: ignore[call-overload]
-            )
-            assert inspector.get_foreign_keys(str(table), schema=schema) == []  # the warehouse declares none
-            assert inspector.get_unique_constraints(str(table), schema=schema) == []
-            assert inspector.get_indexes(str(table), schema=schema) == []
-
-    views = _catalog(sample_warehouse, "select view_name, comment from duckdb_views() where schema_name = 'mart'")
-    assert set(inspector.get_view_names(schema="mart")) == {v for v, _ in views}
-    for view, comment in views:
-        reflected = inspector.get_columns(str(view), schema="mart")
-        assert reflected and all(c["comment"] for c in reflected), view  # every mart column is described
-        assert inspector.get_table_comment(str(view), schema="mart") == {"text": comment}
-
-    task_row = sa.Table("task_row", sa.MetaData(), schema="core", autoload_with=engine)
-    assert [c.name for c in task_row.primary_key] == ["report_id", "task_no", "plan_type"]
-    assert task_row.c.status.comment and "completed" in task_row.c.status.comment
-    progress = sa.Table("task_progress", sa.MetaData(), schema="mart", autoload_with=engine)
-    assert "responsible_units" in progress.c
-
-    metadata = sa.MetaData()
-    metadata.reflect(engine, schema="mart", views=True)
-    assert {t.name for t in metadata.tables.values()} == {v for v, _ in views}
-
-    frame = pd.read_sql_table("quarterly_completion", engine, schema="mart")
-    expected = _catalog(sample_warehouse, "select count(*) from mart.quarterly_completion")[0][0]
-    columns = _catalog(
-        sample_warehouse,
-        "select column_name from duckdb_columns() where schema_name = 'mart' and table_name = 'quarterly_completion' "
-        "order by column_index",
+@pytest.mark.compat
+def test_every_inspector_call_works_with_sqlalchemy_2_0(sample_warehouse: Path) -> None:
+    """The same calls with SQLAlchemy 2.0 (what Superset 4 and many BI images pin), in a virtual environment under
+    .cache/ with this project's duckdb, duckdb-sqlalchemy and pandas: only SQLAlchemy differs."""
+    pins = {dist: version(dist) for dist in ("duckdb", "duckdb-sqlalchemy", "pandas")}
+    python = cached_venv(f"sqlalchemy-{SQLALCHEMY_2_0}", {"sqlalchemy": SQLALCHEMY_2_0, **pins})
+    result = subprocess.run(
+        [str(python), str(BI_INSPECTION), str(sample_warehouse)], capture_output=True, text=True, timeout=300
     )
-    assert len(frame) == expected and list(frame.columns) == [c for (c,) in columns]
-    engine.dispose()
+    assert result.returncode == 0, result.stderr[-5000:]
+    checked = json.loads(result.stdout.strip().splitlines()[-1])
+    assert checked["sqlalchemy"] == SQLALCHEMY_2_0 and checked["dialect"].startswith("duckdb_sqlalchemy")
+    assert checked["duckdb"] == pins["duckdb"] and checked["pandas"] == pins["pandas"]
+    assert checked["calls"] == check_every_inspector_call(sample_warehouse)["calls"]
