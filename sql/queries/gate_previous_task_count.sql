@@ -1,8 +1,22 @@
--- Quality gate (history_task_count): the latest earlier quarter of the same issuer and year among the current
--- reports, and its task count. Parameters: issuer, year, quarter, report_id (the report being checked).
-select c.quarter, r.task_count
-from staging.current_report as c
-inner join core.report as r on r.report_id = c.report_id
-where c.issuer = $issuer and c.year = $year and c.quarter < $quarter and c.report_id <> $report_id
-order by c.quarter desc
-limit 1
+-- Quality gate (history_task_count): for each report being checked, the latest earlier quarter of the same issuer
+-- and year among the current reports, and its task count (no row when there is none).
+-- Parameters: targets, a list of struct(target_no, issuer, year, quarter, report_id): the reports being checked.
+with targets as (
+    select unnest($targets, recursive := true)
+),
+
+earlier as (
+    select
+        t.target_no,
+        c.quarter,
+        r.task_count,
+        row_number() over (partition by t.target_no order by c.quarter desc) as nearest
+    from targets as t
+    inner join staging.current_report as c
+        on c.issuer = t.issuer and c.year = t.year and c.quarter < t.quarter and c.report_id <> t.report_id
+    inner join core.report as r on r.report_id = c.report_id
+)
+
+select target_no, quarter, task_count
+from earlier
+where nearest = 1

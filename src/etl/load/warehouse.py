@@ -162,6 +162,16 @@ def is_loaded(conn: duckdb.DuckDBPyConnection, source_sha256: str) -> bool:
     return row is not None
 
 
+def loaded_among(conn: duckdb.DuckDBPyConnection, hashes: Sequence[str]) -> set[str]:
+    """Which of these SHA-256 are files already in the warehouse (one query for a whole batch)."""
+    if not hashes:
+        return set()
+    rows = conn.execute(
+        "select source_sha256 from raw.source_file where list_contains(?, source_sha256)", [list(hashes)]
+    ).fetchall()
+    return {str(row[0]) for row in rows}
+
+
 def load_report(conn: duckdb.DuckDBPyConnection, report: Report, *, run_id: str | None = None) -> LoadResult:
     """Insert one report (raw file and cells, core report, rows and metrics) in one transaction.
 
@@ -170,34 +180,77 @@ def load_report(conn: duckdb.DuckDBPyConnection, report: Report, *, run_id: str 
     transaction is rolled back, so the warehouse never holds half a report. Rows are inserted by column name from
     DataFrames, one insert per table.
     """
-    raw = report.raw
-    if is_loaded(conn, raw.source_sha256):
-        return LoadResult(raw.source_sha256, "unchanged", 0)
-    content = content_sha256(report)
-    duplicate = _same_content(conn, report, content)
-    if duplicate is not None:
-        return LoadResult(raw.source_sha256, "unchanged", 0, duplicate_of=duplicate)
-    frames = report_frames(report, content, datetime.now(UTC), run_id)
-    metrics = frames.pop("core.metric")
+    return load_reports(conn, [report], run_id=run_id)[0]
+
+
+def load_reports(
+    conn: duckdb.DuckDBPyConnection, reports: Sequence[Report], *, run_id: str | None = None
+) -> list[LoadResult]:
+    """Insert several reports in one transaction: the same rows and results as ``load_report`` on each in turn.
+
+    Idempotent by bytes and by content against the warehouse and against the reports earlier in the list. The
+    point lookups are one query each for the whole list, and each table gets one insert by column name from one
+    DataFrame. On any error the transaction is rolled back and the error raised: none of the reports is loaded.
+    (The history a report is checked against is the caller's concern: etl.pipeline.load groups reports so that no
+    two of a group share an issuer and year.)
+    """
+    known = loaded_among(conn, [r.raw.source_sha256 for r in reports])
+    contents = [content_sha256(r) for r in reports]
+    duplicates = _same_content_many(conn, reports, contents)
+    results: list[LoadResult] = []
+    rows: dict[str, list[dict[str, Any]]] = {table: [] for table in _LOAD_TABLES}
+    taken: dict[tuple[str, int, int, str], str] = {}  # content of the reports loaded by this call: their file
+    for number, (report, content) in enumerate(zip(reports, contents, strict=True)):
+        raw, meta = report.raw, report.meta
+        key = (meta.issuer, meta.year, meta.quarter, content)
+        duplicate = duplicates.get(number) or taken.get(key)
+        if raw.source_sha256 in known:
+            results.append(LoadResult(raw.source_sha256, "unchanged", 0))
+        elif duplicate is not None:
+            results.append(LoadResult(raw.source_sha256, "unchanged", 0, duplicate_of=duplicate))
+        else:
+            for table, table_rows in report_rows(report, content, datetime.now(UTC), run_id).items():
+                rows[table].extend(table_rows)
+            known.add(raw.source_sha256)
+            taken[key] = raw.source_file
+            results.append(LoadResult(raw.source_sha256, "loaded", len(report.rows)))
+    if not any(rows.values()):
+        return results
+    metrics = rows.pop("core.metric")
     conn.execute("begin transaction")
     try:
-        insert_frames(conn, frames)
-        _insert_metrics(conn, metrics)
+        insert_frames(conn, {table: pd.DataFrame(table_rows) for table, table_rows in rows.items()})
+        _insert_metrics(conn, pd.DataFrame(metrics))
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
         raise
-    return LoadResult(raw.source_sha256, "loaded", len(report.rows))
+    return results
 
 
 def _same_content(conn: duckdb.DuckDBPyConnection, report: Report, content: str) -> str | None:
     """The file name of an already loaded report with the same content (e.g. the PDF of a loaded text dump)."""
-    meta = report.meta
-    row = conn.execute(
-        "select source_file from core.report where issuer = ? and year = ? and quarter = ? and content_sha256 = ?",
-        [meta.issuer, meta.year, meta.quarter, content],
-    ).fetchone()
-    return str(row[0]) if row else None
+    return _same_content_many(conn, [report], [content]).get(0)
+
+
+def _same_content_many(
+    conn: duckdb.DuckDBPyConnection, reports: Sequence[Report], contents: Sequence[str]
+) -> dict[int, str]:
+    """_same_content of several reports in one query: {position in the list: the loaded file with that content}."""
+    if not reports:
+        return {}
+    targets = [
+        {
+            "target_no": number,
+            "issuer": r.meta.issuer,
+            "year": r.meta.year,
+            "quarter": r.meta.quarter,
+            "content_sha256": content,
+        }
+        for number, (r, content) in enumerate(zip(reports, contents, strict=True))
+    ]
+    found = conn.execute(query("load_same_content"), {"targets": targets}).fetchall()
+    return {int(number): str(name) for number, name in found}
 
 
 def _raw_cells(raw: RawReport) -> list[list[Any]]:
@@ -247,6 +300,11 @@ def _insert_metrics(conn: duckdb.DuckDBPyConnection, metrics: pd.DataFrame) -> N
 
 def report_frames(report: Report, content: str, now: datetime, run_id: str | None) -> dict[str, pd.DataFrame]:
     """One report's rows for raw.source_file, raw.extracted_cell, core.report, core.task_row and core.metric."""
+    return {table: pd.DataFrame(rows) for table, rows in report_rows(report, content, now, run_id).items()}
+
+
+def report_rows(report: Report, content: str, now: datetime, run_id: str | None) -> dict[str, list[dict[str, Any]]]:
+    """report_frames as lists of rows (column name: value), to put many reports into one DataFrame per table."""
     meta, raw = report.meta, report.raw
     sha = raw.source_sha256
     source_file = {
@@ -293,14 +351,16 @@ def report_frames(report: Report, content: str, now: datetime, run_id: str | Non
         for m in report.metrics
     ]
     return {
-        "raw.source_file": pd.DataFrame([source_file]),
-        "raw.extracted_cell": pd.DataFrame(cells),
-        "core.report": pd.DataFrame([core_report]),
-        "core.task_row": pd.DataFrame(rows),
-        "core.metric": pd.DataFrame(metrics),
+        "raw.source_file": [source_file],
+        "raw.extracted_cell": cells,
+        "core.report": [core_report],
+        "core.task_row": rows,
+        "core.metric": metrics,
     }
 
 
+# The tables a report is loaded into, in insert order (core.metric last: see _insert_metrics).
+_LOAD_TABLES = ("raw.source_file", "raw.extracted_cell", "core.report", "core.task_row", "core.metric")
 _CELL_COLUMNS = (
     "source_sha256", "row_no", "pages", "column_index", "column_name", "column_label", "cell_text", "source_column",
     "source_header", "ocr_confidence",

@@ -3,9 +3,14 @@
 1. Files that could not be read or parsed are rejected with their error.
 2. The report suites run over the whole batch at once (one GX validation per suite, results attributed to each
    file); a file failing a critical expectation is rejected, the others go on.
-3. Each remaining report, in file order: its history frames are read from the warehouse as it stands (so a report
-   is compared with the reports loaded before it, in this batch too), then it is loaded in its own transaction
-   (``etl.load.warehouse.load_report``: by column name from DataFrames; idempotent by bytes and by content).
+3. The remaining reports, walked in file order, are loaded in groups (one transaction per group): a report joins
+   the pending group unless a report of the group has its issuer and year (or its bytes), in which case the group
+   is loaded first. So every report's history frames, read from the warehouse just before its group is loaded, see
+   every report loaded before it, in this batch too (history only compares reports of one issuer and year), and
+   the checks that make a load idempotent by bytes and by content (``etl.load.warehouse.load_reports``) see the
+   earlier copies of the batch. A group costs a few queries and one insert per table, whatever its size.
+   If a group's insert fails on its data (e.g. a constraint), it is rolled back and its reports are loaded again
+   one per transaction: the report that fails is rejected naming its file and the error, the others are loaded.
 4. The history suites (warnings only: they never stop a report) run over the batch at once.
 5. The batch's validation records and ``ops.ingest_file`` rows are written in one transaction.
 
@@ -22,10 +27,10 @@ from typing import Protocol
 import duckdb
 
 from etl.load.validation import record_validations
-from etl.load.warehouse import LoadResult, is_loaded, load_report, record_outcomes
+from etl.load.warehouse import LoadResult, load_report, load_reports, loaded_among, record_outcomes
 from etl.models import Report
 from etl.pipeline.results import FileOutcome, ParsedFile
-from etl.validate.gate import SuiteFrames, ValidationOutcome, history_frames, report_frames
+from etl.validate.gate import SuiteFrames, ValidationOutcome, history_frames_many, report_frames
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +59,11 @@ def gate_reports(gate: Validator, reports: list[Report]) -> list[ValidationOutco
     return gate.validate_batch([report_frames(r) for r in reports], run_names=[r.raw.source_file for r in reports])
 
 
+# Errors of one report's rows (a constraint, a value that does not convert): that report is rejected, the run goes
+# on. Anything else (a full disk, an I/O error, a bug) stops the run as before, with nothing published.
+REPORT_LOAD_ERRORS: tuple[type[Exception], ...] = (duckdb.IntegrityError, duckdb.DataError)
+
+
 def load_batch(
     conn: duckdb.DuckDBPyConnection, parsed: list[ParsedFile], gate: Validator, run_id: str
 ) -> list[FileOutcome]:
@@ -66,19 +76,24 @@ def load_batch(
         else:
             pending.append((index, item, item.report))
     checks = gate_reports(gate, [report for _, _, report in pending]) if pending else []
+    loaded = loaded_among(conn, [report.raw.source_sha256 for _, _, report in pending])
     validated: dict[int, _Pending] = {}
+    group: list[_Pending] = []  # validated, not yet loaded: no two with the same issuer and year, or bytes
     for (index, item, report), outcome in zip(pending, checks, strict=True):
         started = time.perf_counter()
-        if is_loaded(conn, report.raw.source_sha256):  # the same bytes earlier in this run: nothing to check
+        if any(_conflict(state.report, report) for state in group):
+            loaded |= _load_group(conn, group, run_id)
+            group = []
+        if report.raw.source_sha256 in loaded:  # the same bytes earlier in this run: nothing to check
             outcomes[index] = loaded_outcome(item, report, LoadResult(report.raw.source_sha256, "unchanged", 0), 0, 0)
             continue
-        state = _Pending(item, report, outcome, history=history_frames(conn, report))
-        if outcome.passed_critical:
-            state.result = load_report(conn, report, run_id=run_id)
-        else:
+        state = _Pending(item, report, outcome)
+        if not outcome.passed_critical:
             state.rejected = f"{item.name}: quality gate failed\n{outcome.summary()}"
         state.seconds = time.perf_counter() - started
         validated[index] = state
+        group.append(state)
+    _load_group(conn, group, run_id)
     if validated:
         states = list(validated.values())
         histories = gate.validate_batch(
@@ -107,6 +122,41 @@ def load_batch(
         conn.execute("rollback")
         raise
     return ordered
+
+
+def _conflict(pending: Report, report: Report) -> bool:
+    """Whether ``report`` must wait until ``pending`` is loaded: its history or its duplicate checks would see it."""
+    same_period = (pending.meta.issuer, pending.meta.year) == (report.meta.issuer, report.meta.year)
+    return same_period or pending.raw.source_sha256 == report.raw.source_sha256
+
+
+def _load_group(conn: duckdb.DuckDBPyConnection, group: list[_Pending], run_id: str) -> set[str]:
+    """Read the group's history frames, then load the reports that passed the gate in one transaction (falling
+    back to one transaction per report if that fails on a report's data); the SHA-256 of the files loaded."""
+    if not group:
+        return set()
+    started = time.perf_counter()
+    for state, history in zip(group, history_frames_many(conn, [s.report for s in group]), strict=True):
+        state.history = history
+    passed = [state for state in group if state.rejected is None]
+    results: list[LoadResult | None]
+    try:
+        results = list(load_reports(conn, [state.report for state in passed], run_id=run_id))
+    except REPORT_LOAD_ERRORS:  # rolled back: find the report it was, loading each on its own
+        results = []
+        for state in passed:
+            try:
+                results.append(load_report(conn, state.report, run_id=run_id))
+            except REPORT_LOAD_ERRORS as exc:
+                log.error("%s: could not be loaded: %s", state.parsed.name, exc)
+                state.rejected = f"{state.parsed.name}: not loaded, the warehouse refused its rows: {exc}"
+                results.append(None)
+    for state, result in zip(passed, results, strict=True):
+        state.result = result
+    share = (time.perf_counter() - started) / len(group)
+    for state in group:
+        state.seconds += share
+    return {state.report.raw.source_sha256 for state in passed if state.result and state.result.outcome == "loaded"}
 
 
 def rejected(item: ParsedFile, message: str, report: Report | None = None) -> FileOutcome:

@@ -25,6 +25,7 @@ import json
 import math
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,15 +83,42 @@ def history_frames(conn: duckdb.DuckDBPyConnection, report: Report) -> SuiteFram
     Task count: against the nearest earlier quarter. Titles: against the nearest earlier quarter, the same quarter
     (a re-issue) and the nearest later quarter. Built before the report is loaded.
     """
-    meta, report_id = report.meta, report.raw.source_sha256
-    period = {"issuer": meta.issuer, "year": meta.year, "quarter": meta.quarter, "report_id": report_id}
-    previous = conn.execute(query("gate_previous_task_count"), period).fetchone()
-    other_titles = conn.execute(query("gate_neighbour_titles"), period).df()
-    previous_quarter, previous_count = (int(previous[0]), int(previous[1])) if previous else (None, None)
-    return {
-        HISTORY_TASK_COUNT: frames.task_count_change_frame(report, previous_quarter, previous_count),
-        HISTORY_TITLES: frames.title_history_frame(report, other_titles),
+    return history_frames_many(conn, [report])[0]
+
+
+def history_frames_many(conn: duckdb.DuckDBPyConnection, reports: Sequence[Report]) -> list[SuiteFrames]:
+    """history_frames of several reports in two queries; each against the warehouse as it is (not each other)."""
+    if not reports:
+        return []
+    targets = [
+        {
+            "target_no": number,
+            "issuer": r.meta.issuer,
+            "year": r.meta.year,
+            "quarter": r.meta.quarter,
+            "report_id": r.raw.source_sha256,
+        }
+        for number, r in enumerate(reports)
+    ]
+    previous = {
+        int(number): (int(quarter), int(count))
+        for number, quarter, count in conn.execute(query("gate_previous_task_count"), {"targets": targets}).fetchall()
     }
+    titles = conn.execute(query("gate_neighbour_titles"), {"targets": targets}).df()
+    by_target = dict(iter(titles.groupby("target_no", sort=False))) if len(titles) else {}
+    # A report without neighbours gets what its own empty query gave: text columns of dtype object, not str.
+    empty = titles.iloc[0:0].astype({c: object for c in titles.columns if pd.api.types.is_string_dtype(titles[c])})
+    out = []
+    for number, report in enumerate(reports):
+        previous_quarter, previous_count = previous.get(number, (None, None))
+        other_titles = by_target.get(number, empty).drop(columns="target_no").reset_index(drop=True)
+        out.append(
+            {
+                HISTORY_TASK_COUNT: frames.task_count_change_frame(report, previous_quarter, previous_count),
+                HISTORY_TITLES: frames.title_history_frame(report, other_titles),
+            }
+        )
+    return out
 
 
 def published_frames(conn: duckdb.DuckDBPyConnection) -> SuiteFrames:
