@@ -57,6 +57,7 @@ def _run(flow_name: str, use_prefect: bool | None, library: Callable[[], RunSumm
     import duckdb
 
     from etl.flows.server import configured_api_url, temporary_server
+    from etl.load.rebuild import InterruptedRebuildError
     from etl.load.warehouse import WarehouseCorruptError
 
     url = configured_api_url()
@@ -69,7 +70,7 @@ def _run(flow_name: str, use_prefect: bool | None, library: Callable[[], RunSumm
         with temporary_server() as temporary:
             os.environ["PREFECT_API_URL"] = temporary
             return _run_flow(flow_name, params)
-    except WarehouseCorruptError as exc:
+    except (WarehouseCorruptError, InterruptedRebuildError) as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(3) from exc
     except (OSError, duckdb.IOException) as exc:  # disk full, read-only folder, writer lock not obtained …
@@ -264,6 +265,7 @@ def init(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List pending migrations, change nothing")] = False,
 ) -> None:
     """Create the warehouse file, or upgrade it in place (pending migrations, views, catalog), loading nothing."""
+    from etl.load.rebuild import InterruptedRebuildError
     from etl.load.schema import SchemaError
     from etl.load.upgrade import initialize_warehouse, upgrade_plan
 
@@ -277,6 +279,9 @@ def init(
     except SchemaError as exc:
         err_console.print(f"[red]error:[/red] {settings.warehouse}: {exc}")
         raise typer.Exit(1) from exc
+    except InterruptedRebuildError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(3) from exc
     for line in done.describe(applied=True):
         console.print(line)
     console.print(f"Warehouse ready: {settings.warehouse.resolve()}")
@@ -350,9 +355,10 @@ def rebuild(
     summary = _run(
         "ingest-reports",
         prefect,
-        lambda: run_pipeline(files, settings, RunOptions.resolve(settings)),
+        lambda: run_pipeline(files, settings, RunOptions.resolve(settings, rebuild=True)),
         paths=[str(p) for p in files],
         warehouse=str(settings.warehouse),
+        rebuild=True,
     )
     console.print(
         f"Rebuilt {settings.warehouse} from {len(files)} archived file(s): {summary.reports_in_warehouse} reports, "

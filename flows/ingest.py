@@ -250,10 +250,11 @@ def _run(
     workers: int | None = None,
     dask_address: str | None = None,
     batch_size: int | None = None,
+    rebuild: bool = False,
 ) -> State[Any]:
     """The one flow body: discover, run the library pipeline with Prefect steps, artifacts, final state."""
     settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
-    options = RunOptions.resolve(settings, executor, workers, dask_address, batch_size=batch_size)
+    options = RunOptions.resolve(settings, executor, workers, dask_address, batch_size=batch_size, rebuild=rebuild)
     files = discover_files([Path(p) for p in paths])
     summary = run_pipeline(files, settings, options, run_id=str(flow_run.get_id() or "") or None, steps=PrefectSteps())
     publish_run_artifacts(summary, kind=kind)
@@ -268,11 +269,15 @@ def ingest_reports(
     workers: int | None = None,
     dask_address: str | None = None,
     batch_size: int | None = None,
+    rebuild: bool = False,
 ) -> State[Any]:
-    """Ingest report files and folders (searched recursively) into the warehouse; files stay where they are."""
+    """Ingest report files and folders (searched recursively) into the warehouse; files stay where they are.
+
+    ``rebuild``: the replay of `etl rebuild`, the one run that may create a warehouse an interrupted rebuild moved
+    aside (every other run refuses: etl.load.rebuild.InterruptedRebuildError)."""
     return _run(
         paths, warehouse, kind="ingest", executor=executor, workers=workers, dask_address=dask_address,
-        batch_size=batch_size,
+        batch_size=batch_size, rebuild=rebuild,
     )  # fmt: skip
 
 

@@ -28,11 +28,13 @@ from etl.load.publish import (
     staging_path,
     writer_lock,
 )
+from etl.load.rebuild import InterruptedRebuildError, move_aside
 from etl.load.schema import apply_schema
 from etl.load.verify import StagedWarehouseInvalid
 from etl.load.warehouse import connect, load_report
 from etl.parse.report import parse_report
 from tests.conftest import REAL_TEXT_DUMP, SQL_DIR, SYNTHETIC, build_warehouse, flat, mart_snapshot, run_etl
+from tests.etl.load.old_duckdb import quarter_dump
 
 
 def _sha256(path: Path) -> str:
@@ -212,8 +214,23 @@ def test_a_staging_file_deleted_mid_run_is_named_not_a_raw_catalog_error(warehou
     assert _sha256(warehouse) == before
 
 
+def test_the_state_a_killed_rebuild_leaves_is_written_to_only_by_the_rebuild(warehouse: Path) -> None:
+    """The library's own guard (what every writer goes through), on the state `etl rebuild` leaves when killed."""
+    moved = move_aside(warehouse)
+    assert moved is not None and not warehouse.exists()
+    with pytest.raises(InterruptedRebuildError, match=f"its data is in {moved}"), staged_warehouse(warehouse):
+        pytest.fail("a writer other than the rebuild was given a staging file")
+    assert not warehouse.exists() and not staging_path(warehouse).exists()
+    with staged_warehouse(warehouse, rebuilding=True) as staging:  # the rebuild's replay
+        build_warehouse(staging, [REAL_TEXT_DUMP])
+    assert _reports(warehouse) == 1
+    with staged_warehouse(warehouse) as staging:  # rebuilt: writers are welcome again
+        build_warehouse(staging, SYNTHETIC[:1])
+    assert _reports(warehouse) == 2
+
+
 @pytest.mark.prefect
-def test_after_a_killed_rebuild_readers_are_told_where_the_data_is_and_rebuild_resumes(
+def test_after_a_killed_rebuild_readers_are_told_where_the_data_is_writers_refuse_and_rebuild_resumes(
     tmp_path: Path, prefect_api_url: str
 ) -> None:
     inbox, archive = tmp_path / "inbox", tmp_path / "archive"
@@ -248,8 +265,43 @@ def test_after_a_killed_rebuild_readers_are_told_where_the_data_is_and_rebuild_r
     assert told.returncode == 1
     assert f"its data is in {moved[0]}" in flat(told.stderr) and "etl rebuild" in flat(told.stderr)
 
+    # Every writing run refuses meanwhile (it would start a new warehouse beside the moved one, without its
+    # history): the flows on the server, the in-process library run, `etl init`. Nothing written, nothing moved.
+    new_quarter = quarter_dump(tmp_path, 2025, 1)
+    shutil.copy(new_quarter, inbox / new_quarter.name)
+    os.utime(inbox / new_quarter.name, (time.time() - 60, time.time() - 60))
+    archived = sorted(archive.rglob("*"))
+    moved_sha = _sha256(moved[0])
+    poll = ["poll", "--inbox", str(inbox), "--archive", str(archive), "--quarantine", str(tmp_path / "q"),
+            "--settle-seconds", "1"]  # fmt: skip
+    writers = {
+        "ingest": ["ingest", str(new_quarter)],
+        "ingest --no-prefect": ["ingest", str(new_quarter), "--no-prefect"],
+        "backfill": ["backfill", str(tmp_path / "inbox")],
+        "poll": poll,
+        "init": ["init"],
+    }
+    for name, args in writers.items():
+        refused = run_etl([*args, "-w", str(warehouse)], prefect_api_url)
+        said = flat(refused.stderr)
+        assert refused.returncode == 3, f"{name}: {refused.stdout}\n{refused.stderr}"
+        assert f"warehouse {warehouse} does not exist: an `etl rebuild` stopped" in said, f"{name}: {said}"
+        assert f"its data is in {moved[0]}. Nothing was written" in said, f"{name}: {said}"
+        assert f"Run `etl rebuild --warehouse {warehouse}` to finish the rebuild" in said, f"{name}: {said}"
+        assert not warehouse.exists() and not staging_path(warehouse).exists(), name
+        assert [p.name for p in inbox.iterdir()] == [new_quarter.name], name
+        assert sorted(archive.rglob("*")) == archived and not (tmp_path / "q").exists(), name
+    assert _sha256(moved[0]) == moved_sha
+
     resumed = run_etl(["rebuild", "--archive", str(archive), "-w", str(warehouse)], prefect_api_url)
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert "Resuming an interrupted rebuild" in flat(resumed.stdout)
     assert mart_snapshot(warehouse, without=("source_file",)) == before
     assert list(tmp_path.glob("w.duckdb.replaced-*")) == moved
+
+    # Rebuilt, the inbox poll that was refused loads the waiting quarter as usual.
+    polled = run_etl([*poll, "-w", str(warehouse)], prefect_api_url)
+    assert polled.returncode == 0, polled.stdout + polled.stderr
+    assert list(inbox.iterdir()) == []
+    with connect(warehouse, read_only=True) as conn:
+        assert (2025, 1) in conn.execute("select year, quarter from core.report").fetchall()

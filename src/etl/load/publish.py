@@ -101,13 +101,18 @@ def staged_warehouse(
     storage_version: str | None = None,
     lock_timeout: float | None = None,
     lock_held: bool = False,
+    rebuilding: bool = False,
 ) -> Iterator[Path]:
     """Yield a staging copy of the warehouse to load; publish it atomically when the block succeeds.
 
     Close every connection to the staging file before the block ends. On an exception the staging file is
     removed, the published file is untouched and the exception propagates. ``lock_held``: the caller already
-    holds :func:`writer_lock` (e.g. to keep other writers out while it also moves input files).
+    holds :func:`writer_lock` (e.g. to keep other writers out while it also moves input files). A missing
+    warehouse whose previous file an interrupted `etl rebuild` moved aside is refused
+    (etl.load.rebuild.InterruptedRebuildError) unless ``rebuilding``: the rebuild's own replay.
     """
+    from etl.load.rebuild import refuse_interrupted_rebuild  # rebuild imports this module
+
     settings = get_settings()
     version = storage_version or settings.storage_version
     timeout = settings.lock_timeout if lock_timeout is None else lock_timeout
@@ -115,6 +120,8 @@ def staged_warehouse(
     target.parent.mkdir(parents=True, exist_ok=True)
     refuse_read_only(target)
     with nullcontext() if lock_held else writer_lock(target, timeout):
+        if not rebuilding:  # checked under the lock: a rebuild moves the file aside before it takes the lock
+            refuse_interrupted_rebuild(published)
         try:
             staging = prepare_staging(target, version)
             before = snapshot(staging) if target.exists() else Snapshot()

@@ -3,6 +3,9 @@
 The rebuild moves the published file to ``<warehouse>.replaced-<UTC time>`` and then loads every archived input
 into a new warehouse (one staged publish). Killed in between, there is no warehouse file, only the moved one:
 readers are told where the data is, and `etl rebuild` run again resumes (replays the archive, moves nothing).
+Every other writing run (`etl ingest`, `etl poll`, `etl backfill`, `etl init`, the flows) refuses meanwhile
+(:class:`InterruptedRebuildError`, raised by etl.pipeline and etl.load.publish): it would start a new warehouse
+beside the moved one, with none of its history.
 """
 
 from __future__ import annotations
@@ -41,6 +44,24 @@ def missing_warehouse_message(warehouse: Path) -> str:
         f"warehouse {warehouse} does not exist: an `etl rebuild` stopped after moving the previous warehouse aside; "
         f"its data is in {moved}. Run `etl rebuild --warehouse {warehouse}` again to finish the rebuild (or rename "
         f"{moved.name} back to {published_target(warehouse).name})."
+    )
+
+
+class InterruptedRebuildError(RuntimeError):
+    """A writing run found what a killed `etl rebuild` leaves: no warehouse file, the previous one moved aside."""
+
+
+def refuse_interrupted_rebuild(warehouse: Path) -> None:
+    """Raise InterruptedRebuildError if an interrupted rebuild left ``warehouse`` missing (only the rebuild itself,
+    run again, may create it)."""
+    moved = interrupted_rebuild(warehouse)
+    if moved is None:
+        return
+    raise InterruptedRebuildError(
+        f"warehouse {warehouse} does not exist: an `etl rebuild` stopped after moving the previous warehouse aside; "
+        f"its data is in {moved}. Nothing was written and the input files were left where they were. Run "
+        f"`etl rebuild --warehouse {warehouse}` to finish the rebuild (or rename {moved.name} back to "
+        f"{published_target(warehouse).name}), then run this again."
     )
 
 

@@ -42,6 +42,7 @@ import duckdb
 
 from etl.extract.guarded import ExtractLimits
 from etl.load.publish import staged_warehouse, writer_lock
+from etl.load.rebuild import refuse_interrupted_rebuild
 from etl.load.schema import apply_schema
 from etl.load.seeds import seed_indicator_catalog
 from etl.load.validation import record_validations
@@ -78,6 +79,7 @@ class RunOptions:
     batch_size: int | None = None
     gate_in_worker: bool = True  # validate in a process started at launch (hides GX's import); else in this one
     write_report: bool = True
+    rebuild: bool = False  # `etl rebuild`'s replay: may create the warehouse an interrupted rebuild moved aside
 
     @classmethod
     def resolve(
@@ -372,6 +374,8 @@ def run_pipeline(
     started = time.perf_counter()
     timer = _StepTimer()
     files = list(files)
+    if not options.rebuild:  # before any work: a killed `etl rebuild` left no warehouse, only the moved-aside one
+        refuse_interrupted_rebuild(settings.warehouse)
     emit(RunEvent("start", total=len(files), detail=f"{options.executor} x{options.workers}"))
     with timer("check"):
         loaded = steps.check(settings.warehouse)
@@ -422,6 +426,7 @@ def run_pipeline(
                         storage_version=settings.storage_version,
                         lock_timeout=settings.lock_timeout,
                         lock_held=lock_held,
+                        rebuilding=options.rebuild,
                     )
                 )
             with timer("prepare"):
