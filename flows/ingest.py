@@ -22,7 +22,6 @@ import duckdb
 from prefect import State, flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 from prefect.tasks import exponential_backoff
@@ -36,7 +35,7 @@ from etl.pipeline.load import load_batch as load_step
 from etl.pipeline.processes import exit_with_parent
 from etl.pipeline.read import read_batch
 from etl.pipeline.results import FileOutcome, ParsedFile
-from etl.pipeline.run import Finished, Gate, Hashed
+from etl.pipeline.run import Finished, Gate, Hashed, parsed_in_order
 from etl.pipeline.run import check as check_step
 from etl.pipeline.run import check_published as check_published_step
 from etl.pipeline.run import finish as finish_step
@@ -90,7 +89,7 @@ def hash_task(files: list[Path], loaded: set[str]) -> Hashed:
     cache_policy=NO_CACHE,
 )
 def parse_task(paths: list[str], limits: ExtractLimits) -> list[ParsedFile]:
-    exit_with_parent()  # in a pool's worker process: end with the flow's process
+    exit_with_parent()  # in a Dask worker process: end with the flow's process
     return read_batch(paths, limits)
 
 
@@ -149,14 +148,12 @@ class PrefectSteps(Steps):
         with ExitStack() as stack:
             stack.enter_context(api_url_for_workers())
             stack.enter_context(runner)
-            futures: list[PrefectFuture[list[ParsedFile]]] = [
-                runner.submit(parse_task, {"paths": batch, "limits": limits}) for batch in paths
-            ]
-            for batch, future in zip(paths, futures, strict=True):
-                try:
-                    yield future.result()
-                except Exception:  # the batch failed as a whole (a worker died): each file gets its own outcome
-                    yield read_batch(batch, limits)
+            yield from parsed_in_order(
+                paths,
+                lambda batch: runner.submit(parse_task, {"paths": batch, "limits": limits}),
+                ahead=2 * options.workers,
+                limits=limits,
+            )
 
     def prepare(self, staging: Path, settings: Settings) -> None:
         prepare_task(staging, settings)

@@ -8,13 +8,13 @@ from typing import Any
 
 from prefect import get_client
 from prefect.settings import PREFECT_API_URL, temporary_settings
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from etl.pipeline import RunOptions
 
 
 def task_runner_for(options: RunOptions) -> TaskRunner[Any] | None:
-    """A process pool, a Dask cluster (given or temporary), or None: parse in the flow's own process."""
+    """Threads driving guarded children, a Dask cluster (given or temporary), or None: parse tasks one by one."""
     if options.executor == "serial":
         return None
     if options.executor == "dask":
@@ -32,7 +32,9 @@ def task_runner_for(options: RunOptions) -> TaskRunner[Any] | None:
                 "dashboard_address": None,
             }
         )
-    return ProcessPoolTaskRunner(max_workers=options.workers)
+    # Threads: each parse task reads and parses its files in a guarded child process (etl.extract.guarded), so a
+    # thread only waits on it; a process pool would add a Python process per worker (and its memory) to relay.
+    return ThreadPoolTaskRunner(max_workers=options.workers)
 
 
 @contextmanager

@@ -137,8 +137,9 @@ def read_source_guarded_with_stats(path: Path, limits: ExtractLimits | None = No
     return extracted.raw, extracted.stats
 
 
-def extract_guarded(path: Path, limits: ExtractLimits | None = None) -> Extracted:
-    """read_source_guarded with the child's follow-up result (the parsed report: the caller need not parse again)."""
+def extract_guarded(path: Path, limits: ExtractLimits | None = None, pool: ExtractorPool | None = None) -> Extracted:
+    """read_source_guarded with the child's follow-up result (the parsed report: the caller need not parse again);
+    in a child of ``pool`` (default: the process-wide pool)."""
     limits = limits if limits is not None else ExtractLimits.from_settings()
     started = time.perf_counter()
     try:
@@ -157,7 +158,7 @@ def extract_guarded(path: Path, limits: ExtractLimits | None = None) -> Extracte
         raise ReportError.single(path.name, "the file is empty")
     # Every format is read in the child (issue 16): a text dump's reading and parsing had no time bound, and the
     # child also runs the parse step (guarded_child.FOLLOW_UP), so its limits bound all of a file's work.
-    return default_pool().extract(path, limits, started)
+    return (pool or default_pool()).extract(path, limits, started)
 
 
 class _ChildDied(Exception):

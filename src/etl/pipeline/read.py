@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from etl.errors import ReportError
-from etl.extract.guarded import ExtractLimits, extract_guarded
+from etl.extract.guarded import ExtractLimits, ExtractorPool, extract_guarded
 from etl.models import Report
 from etl.parse.report import parse_report
 from etl.pipeline.results import ParsedFile
@@ -29,24 +29,24 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def parsed_report(path: Path, limits: ExtractLimits | None = None) -> Report:
+def parsed_report(path: Path, limits: ExtractLimits | None = None, pool: ExtractorPool | None = None) -> Report:
     """One file read and parsed; ReportError naming the file, page and cell when it is bad.
 
     The file is read and parsed in the guarded child process (bounded in size, pages, memory and time:
     etl.extract.guarded), which sends the parsed report back; only when parsing failed there is it done again
     here, so that its ReportError is raised in this process.
     """
-    extracted = extract_guarded(path, limits)
+    extracted = extract_guarded(path, limits, pool)
     followed = extracted.followed
     return followed if isinstance(followed, Report) else parse_report(extracted.raw)
 
 
-def read_and_parse(path: str, limits: ExtractLimits | None = None) -> ParsedFile:
+def read_and_parse(path: str, limits: ExtractLimits | None = None, pool: ExtractorPool | None = None) -> ParsedFile:
     """parsed_report for one file; every failure is returned as ``error`` naming the file (never raised)."""
     started = time.perf_counter()
     name = Path(path).name
     try:
-        report = parsed_report(Path(path), limits)
+        report = parsed_report(Path(path), limits, pool)
     except ReportError as exc:
         return ParsedFile(path=path, error=str(exc), seconds=time.perf_counter() - started)
     except MemoryError:
@@ -64,6 +64,8 @@ def read_and_parse(path: str, limits: ExtractLimits | None = None) -> ParsedFile
     return ParsedFile(path=path, sha256=report.raw.source_sha256, report=report, seconds=time.perf_counter() - started)
 
 
-def read_batch(paths: list[str], limits: ExtractLimits | None = None) -> list[ParsedFile]:
+def read_batch(
+    paths: list[str], limits: ExtractLimits | None = None, pool: ExtractorPool | None = None
+) -> list[ParsedFile]:
     """read_and_parse for each file of a batch, in order (one task or one pool job per batch)."""
-    return [read_and_parse(path, limits) for path in paths]
+    return [read_and_parse(path, limits, pool) for path in paths]

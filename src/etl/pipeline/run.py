@@ -24,12 +24,14 @@ retries) by overriding the method, while the order of the steps — this module 
 from __future__ import annotations
 
 import importlib
+import itertools
 import logging
 import math
 import os
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor as FuturesExecutor
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -40,7 +42,7 @@ from typing import Any, Protocol
 
 import duckdb
 
-from etl.extract.guarded import ExtractLimits
+from etl.extract.guarded import MAX_WORKERS, ExtractLimits, ExtractorPool
 from etl.load.publish import staged_warehouse, writer_lock
 from etl.load.rebuild import refuse_interrupted_rebuild
 from etl.load.schema import apply_schema
@@ -261,23 +263,38 @@ class Steps:
     def parse(
         self, batches: list[list[Path]], options: RunOptions, limits: ExtractLimits
     ) -> Iterator[list[ParsedFile]]:
-        """Step 4: the batches read and parsed, yielded in order as they are done (later ones still parsing)."""
+        """Step 4: the batches read and parsed, yielded in order as they are done (later ones still parsing).
+
+        Every file is read and parsed in a guarded child process (etl.extract.guarded), so the local executors need
+        no process pool of their own: ``workers`` threads each drive one child (a thread waits on its child's
+        socket without holding the GIL), and this process meanwhile prepares the staging copy, gates and loads.
+        Batches are submitted only a little ahead of the loading, so parsed reports never pile up in memory. Dask
+        sends the batches to its workers, each reading in a guarded child of its own.
+        """
         paths = [[str(p) for p in batch] for batch in batches]
-        if options.executor == "serial":
-            # One thread: a PDF is read in the guarded child process, so while this process waits for it, the
-            # staging copy and its schema are prepared (text dumps parse in Python and gain nothing, lose nothing).
-            with ThreadPoolExecutor(1, thread_name_prefix="parse") as thread:
-                ahead = [thread.submit(read_batch, batch, limits) for batch in paths[:2]]  # parse one batch ahead
-                for index in range(len(paths)):
-                    done = ahead.pop(0).result()
-                    if index + 2 < len(paths):
-                        ahead.append(thread.submit(read_batch, paths[index + 2], limits))
-                    yield done
+        if options.executor == "dask":
+            with _dask_client(options) as client:
+                yield from parsed_in_order(
+                    paths,
+                    lambda batch: client.submit(read_batch, batch, limits),
+                    ahead=2 * options.workers,
+                    limits=limits,
+                )
             return
-        with _executor(options) as pool:
-            futures = [pool.submit(read_batch, batch, limits) for batch in paths]
-            for batch, future in zip(paths, futures, strict=True):
-                yield _batch_result(batch, future, limits)
+        workers = 1 if options.executor == "serial" else options.workers
+        # The process-wide pool of children (kept for the next run of a long-lived process) unless more are asked.
+        children = ExtractorPool(workers) if workers > MAX_WORKERS else None
+        try:
+            with ThreadPoolExecutor(workers, thread_name_prefix="parse") as threads:
+                yield from parsed_in_order(
+                    paths,
+                    lambda batch: threads.submit(read_batch, batch, limits, children),
+                    ahead=workers + 1,
+                    limits=limits,
+                )
+        finally:
+            if children is not None:
+                children.close()
 
     def prepare(self, staging: Path, settings: Settings) -> None:
         prepare(staging, settings)
@@ -294,20 +311,43 @@ class Steps:
         return finish(settings, gate, write_report=write_report)
 
 
-def _executor(options: RunOptions) -> Any:
-    """A concurrent.futures-style executor for the parse batches: a local process pool or a Dask client."""
-    if options.executor == "dask":
-        from distributed import Client, LocalCluster  # optional extra `dask`
+def _dask_client(options: RunOptions) -> Any:
+    """A Dask client (concurrent.futures-style) on the scheduler given, or on a temporary LocalCluster."""
+    from distributed import Client, LocalCluster  # optional extra `dask`
 
-        if options.dask_address:
-            return Client(options.dask_address)  # type: ignore[no-untyped-call]
-        cluster = LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=options.workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
-        )
-        return _ClusterClient(cluster, Client(cluster))  # type: ignore[no-untyped-call]
-    from etl.pipeline.processes import process_pool
+    if options.dask_address:
+        return Client(options.dask_address)  # type: ignore[no-untyped-call]
+    cluster = LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=options.workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    )
+    return _ClusterClient(cluster, Client(cluster))  # type: ignore[no-untyped-call]
 
-    return process_pool(options.workers)
+
+class BatchFuture(Protocol):
+    """A submitted parse batch: a concurrent.futures Future, a Dask future or a Prefect task's future."""
+
+    def result(self) -> list[ParsedFile]: ...
+
+
+def parsed_in_order(
+    batches: list[list[str]],
+    submit: Callable[[list[str]], BatchFuture],
+    *,
+    ahead: int,
+    limits: ExtractLimits,
+) -> Iterator[list[ParsedFile]]:
+    """Each batch's parsed files in order, with at most ``ahead`` batches submitted and not yet taken."""
+    pending: deque[tuple[list[str], BatchFuture]] = deque()
+    queued = iter(batches)
+    for batch in itertools.islice(queued, ahead):
+        pending.append((batch, submit(batch)))
+    while pending:
+        batch, future = pending.popleft()
+        done = _batch_result(batch, future, limits)
+        following = next(queued, None)
+        if following is not None:
+            pending.append((following, submit(following)))
+        yield done
 
 
 class _ClusterClient:
@@ -324,7 +364,7 @@ class _ClusterClient:
         self.cluster.close()
 
 
-def _batch_result(batch: list[str], future: Future[list[ParsedFile]], limits: ExtractLimits) -> list[ParsedFile]:
+def _batch_result(batch: list[str], future: BatchFuture, limits: ExtractLimits) -> list[ParsedFile]:
     """A batch's parsed files; if the batch failed as a whole (a worker process died), its files are read again
     here one by one, so each gets its own outcome and message."""
     try:

@@ -42,8 +42,8 @@ def test_any_exception_of_the_extractor_or_parser_rejects_only_that_file(
     real_parse = read.parse_report
     real_extract = read.extract_guarded
 
-    def extract(path, limits=None):  # type: ignore[no-untyped-def]
-        extracted = real_extract(path, limits)
+    def extract(path, limits=None, pool=None):  # type: ignore[no-untyped-def]
+        extracted = real_extract(path, limits, pool)
         return replace(extracted, followed=None) if path.name == REAL_PDF.name else extracted
 
     def parse(raw):  # type: ignore[no-untyped-def]
