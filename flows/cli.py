@@ -494,19 +494,27 @@ def backfill(
     ) as progress:
         parse_bar = progress.add_task("parse", total=None, status="")
         load_bar = progress.add_task("load", total=None, status="")
+        already = 0  # files whose bytes are loaded already: counted, not listed (a re-run lists only what changed)
 
         def show(event: RunEvent) -> None:
+            nonlocal already
             if event.kind == "start":
                 progress.update(parse_bar, total=event.total, status=event.detail)
                 progress.update(load_bar, total=event.total)
             elif event.kind == "parsed":
                 progress.update(parse_bar, advance=1, status=event.file)
             else:
-                if event.detail.startswith("already loaded") or (event.kind == "failed" and not event.detail):
+                not_read = event.detail.startswith("already loaded")
+                if not_read or (event.kind == "failed" and not event.detail):
                     progress.update(parse_bar, advance=1)
                 style = styles.get(event.kind, "")
                 progress.update(load_bar, advance=1, status=f"[{style}]{event.kind}[/{style}] {event.file}")
-                progress.console.print(f"[{style}]{event.kind:<9}[/{style}] {event.file}  [dim]{event.detail}[/dim]")
+                if not_read:
+                    already += 1
+                else:
+                    progress.console.print(
+                        f"[{style}]{event.kind:<9}[/{style}] {event.file}  [dim]{event.detail}[/dim]"
+                    )
 
         with listening(show):
             summary = _run(
@@ -522,6 +530,8 @@ def backfill(
             )
     for f in summary.failed:
         err_console.print(f"[red]failed:[/red] {f.message}")
+    if already:
+        console.print(f"[dim]{already} file(s) already loaded (the same bytes): not read again[/dim]")
     counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(summary.counts().items()))
     console.print(
         f"{len(summary.files)} file(s): {counts}; parsed with {summary.executor} ({summary.workers} worker(s)) in "

@@ -135,6 +135,9 @@ def test_etl_backfill_shows_each_file_and_exits_1_on_a_failure(
     assert failed.returncode == 1
     assert "broken.txt: no table header" in flat(failed.stderr)
     assert "10 unchanged" in flat(failed.stdout)
+    # A re-run lists what changed, not every file loaded already (1,000 such lines made a no-op slow): one count.
+    assert "10 file(s) already loaded (the same bytes): not read again" in flat(failed.stdout)
+    assert "unchanged 2019Q1_市工信局_synthetic_0000.txt" not in flat(failed.stdout)
 
 
 def test_derived_pdfs_are_valid_distinct_reports_labelled_synthetic(tmp_path: Path) -> None:

@@ -9,12 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from etl.flows.cli import app
+from tests.conftest import flat
 
 runner = CliRunner()
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def test_export_writes_parquet_and_a_manifest(sample_warehouse: Path, tmp_path: Path) -> None:

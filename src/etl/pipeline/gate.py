@@ -9,6 +9,7 @@ nothing to validate (a no-op) never waits for it and never starts it if it knows
 
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import Future
 from pathlib import Path
@@ -85,9 +86,11 @@ class GateWorker:
 class InProcessGate:
     """The same interface on a QualityGate in this process (tests, serial runs, one-off checks)."""
 
-    def __init__(self, data_docs_dir: Path | None, gate: QualityGate | None = None) -> None:
+    def __init__(self, data_docs_dir: Path | None, gate: QualityGate | None = None, *, warm_up: bool = False) -> None:
         self.gate = gate or QualityGate(data_docs_dir=data_docs_dir)
         self.used = False
+        if warm_up:  # GX's import and set-up in a thread now; a validation meanwhile waits for it (the gate's lock)
+            threading.Thread(target=self.gate.warm_up, name="gate-warm-up", daemon=True).start()
 
     def validate_batch(
         self, batch: list[SuiteFrames], *, run_names: list[str] | None = None

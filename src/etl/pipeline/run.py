@@ -79,7 +79,11 @@ class RunOptions:
     workers: int = 1
     dask_address: str | None = None
     batch_size: int | None = None
-    gate_in_worker: bool = True  # validate in a process started at launch (hides GX's import); else in this one
+    # Where the quality gate runs: True, in a process started at launch (GX's ~3 s import then overlaps the
+    # reading, on the other core); False, in this process, GX imported by a thread at launch. None: a worker for
+    # serial runs, this process when parsing is parallel (the cores are busy parsing anyway, and a process of its
+    # own would hold a second copy of pandas and pyarrow: ~150 MB).
+    gate_in_worker: bool | None = None
     write_report: bool = True
     rebuild: bool = False  # `etl rebuild`'s replay: may create the warehouse an interrupted rebuild moved aside
 
@@ -256,9 +260,12 @@ class Steps:
         return hash_files(files, loaded)
 
     def start_gate(self, settings: Settings, options: RunOptions) -> Gate:
-        if options.gate_in_worker:
+        in_worker = options.gate_in_worker
+        if in_worker is None:
+            in_worker = options.executor == "serial"
+        if in_worker:
             return GateWorker(settings.data_docs_dir)
-        return InProcessGate(settings.data_docs_dir)
+        return InProcessGate(settings.data_docs_dir, warm_up=True)
 
     def parse(
         self, batches: list[list[Path]], options: RunOptions, limits: ExtractLimits
