@@ -1,10 +1,9 @@
 """Backfill: the ingest flow's body under the name its deployment has (``backfill/backfill``).
 
 Same discovery, steps and outcomes as ``ingest-reports``; the parse executor comes from the parameters, else
-ETL_BACKFILL_TASK_RUNNER / ETL_BACKFILL_WORKERS / ETL_DASK_ADDRESS, else a process pool of CPU-count workers (Dask
-when an address is given). Files already loaded are hashed, not parsed.
-Run it from an ``if __name__ == "__main__":`` guard (or the ``etl`` command, a deployment, pytest): worker
-processes are spawned, and spawning re-imports the main module.
+ETL_BACKFILL_TASK_RUNNER / ETL_BACKFILL_WORKERS / ETL_DASK_ADDRESS, else CPU-count threads each driving a
+guarded child process that reads and parses (Dask when an address is given). Files already loaded are hashed, not
+parsed.
 """
 
 from __future__ import annotations

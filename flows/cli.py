@@ -470,7 +470,7 @@ def backfill(
     warehouse: WarehouseOption = None,
     prefect: PrefectOption = None,
 ) -> None:
-    """Backfill many report files: the ingest run with a progress bar, parsing on a process pool (or Dask)."""
+    """Backfill many report files: the ingest run with a progress bar, parsing in parallel processes (or on Dask)."""
     if task_runner not in (None, "process", "dask", "serial"):
         err_console.print(f"[red]unknown task runner:[/red] {task_runner} (process, dask or serial)")
         raise typer.Exit(2)

@@ -1,7 +1,7 @@
 """Prefect flows over the library pipeline (etl.pipeline): one task per step, retries declared on the tasks.
 
 The order of the steps lives in ``etl.pipeline.run.run_pipeline``; :class:`PrefectSteps` only runs each step as a
-Prefect task, and the parse batches on Prefect's task runner (a process pool, or Dask with an address). Every flow
+Prefect task, and the parse batches on Prefect's task runner (threads driving guarded children, or Dask). Every flow
 has the same body (:func:`_run`): ``ingest-reports``, ``ingest-report`` (one file), ``backfill`` (flows/backfill.py)
 and ``poll-inbox`` (the inbox poll around it).
 

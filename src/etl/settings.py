@@ -14,7 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # The oldest DuckDB able to open the warehouse files we write (BI drivers often bundle DuckDB 1.1).
 DEFAULT_STORAGE_VERSION = "v1.1.0"
 
-# Where the pipeline's batch runs: in this process one file after another, on a local process pool, or on Dask.
+# Where the pipeline's batches are parsed: one guarded child process, several (process: one per worker), or Dask.
 Executor = Literal["serial", "process", "dask"]
 
 

@@ -110,16 +110,27 @@ def test_without_a_configured_server_ingest_runs_in_process_and_starts_no_server
     assert not (tmp_path / "prefect-home").exists(), "Prefect was not even imported"
 
 
-def test_kill_9_during_a_run_leaves_no_worker_process(tmp_path: Path) -> None:
-    """The parse pool's and the quality gate's worker processes end when the command is killed."""
+@pytest.mark.parametrize(
+    ("command", "wanted"),
+    [
+        # parallel parsing: guarded children (one per worker) read and parse; the gate runs in the command itself
+        (["backfill", "--workers", "2"], "etl.extract.guarded_child"),
+        # one file: the quality gate's worker process (spawned at launch to import Great Expectations)
+        (["ingest"], "spawn_main"),
+    ],
+    ids=["backfill-parsing-children", "ingest-gate-worker"],
+)
+def test_kill_9_during_a_run_leaves_no_worker_process(tmp_path: Path, command: list[str], wanted: str) -> None:
+    """The parsing children and the quality gate's worker process end when the command is killed."""
+    inputs = _inputs(tmp_path) if command[0] == "backfill" else REAL_PDF
     process = subprocess.Popen(
-        [str(ETL), "backfill", str(_inputs(tmp_path)), "--workers", "2", "-w", str(tmp_path / "w.duckdb")],
+        [str(ETL), command[0], str(inputs), *command[1:], "-w", str(tmp_path / "w.duckdb")],
         env=_env(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    seen = _kill_when(process, "spawn_main")
+    seen = _kill_when(process, wanted)
     assert seen, "the run had started worker processes"
     _assert_all_gone(seen)
     assert not (tmp_path / "w.duckdb").exists(), "nothing was published"

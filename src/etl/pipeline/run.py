@@ -1,7 +1,7 @@
 """A whole run: discover → hash → read and parse (parallel) → gate and load per batch → one publish → report.
 
 The same run serves every entry point (``etl ingest``, ``etl backfill``, ``etl poll``, the Prefect flows, the
-deployments); only where the parsing runs differs (``Executor``: this process, a local process pool, a Dask
+deployments); only where the parsing runs differs (``Executor``: one guarded child, several driven by threads, a Dask
 cluster). Each step is a method of :class:`Steps`, so that ``flows/`` can run each one as a Prefect task (with its
 retries) by overriding the method, while the order of the steps — this module — stays in one place.
 
@@ -98,7 +98,7 @@ class RunOptions:
     ) -> RunOptions:
         """Arguments first, then the settings (ETL_BACKFILL_TASK_RUNNER, ETL_BACKFILL_WORKERS, ETL_DASK_ADDRESS).
 
-        Without either: serial for one file, else a process pool of CPU-count workers (dask with an address).
+        Without either: serial for one file, else CPU-count parsing processes (dask with an address).
         """
         address = dask_address or settings.dask_address
         kind: Executor | None = executor or settings.backfill_task_runner or ("dask" if address else None)
