@@ -184,13 +184,18 @@ def load_report(conn: duckdb.DuckDBPyConnection, report: Report, *, run_id: str 
 
 
 def load_reports(
-    conn: duckdb.DuckDBPyConnection, reports: Sequence[Report], *, run_id: str | None = None
+    conn: duckdb.DuckDBPyConnection,
+    reports: Sequence[Report],
+    *,
+    run_id: str | None = None,
+    loaded_at: Sequence[datetime] | None = None,
 ) -> list[LoadResult]:
     """Insert several reports in one transaction: the same rows and results as ``load_report`` on each in turn.
 
     Idempotent by bytes and by content against the warehouse and against the reports earlier in the list. The
     point lookups are one query each for the whole list, and each table gets one insert by column name from one
     DataFrame. On any error the transaction is rolled back and the error raised: none of the reports is loaded.
+    ``loaded_at``: each report's load time (default: now, as each is prepared).
     (The history a report is checked against is the caller's concern: etl.pipeline.load groups reports so that no
     two of a group share an issuer and year.)
     """
@@ -209,7 +214,8 @@ def load_reports(
         elif duplicate is not None:
             results.append(LoadResult(raw.source_sha256, "unchanged", 0, duplicate_of=duplicate))
         else:
-            for table, table_rows in report_rows(report, content, datetime.now(UTC), run_id).items():
+            now = loaded_at[number] if loaded_at is not None else datetime.now(UTC)
+            for table, table_rows in report_rows(report, content, now, run_id).items():
                 rows[table].extend(table_rows)
             known.add(raw.source_sha256)
             taken[key] = raw.source_file

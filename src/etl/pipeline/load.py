@@ -3,13 +3,15 @@
 1. Files that could not be read or parsed are rejected with their error.
 2. The report suites run over the whole batch at once (one GX validation per suite, results attributed to each
    file); a file failing a critical expectation is rejected, the others go on.
-3. The remaining reports, walked in file order, are loaded in groups (one transaction per group): a report joins
-   the pending group unless a report of the group has its issuer and year (or its bytes), in which case the group
-   is loaded first. So every report's history frames, read from the warehouse just before its group is loaded, see
-   every report loaded before it, in this batch too (history only compares reports of one issuer and year), and
-   the checks that make a load idempotent by bytes and by content (``etl.load.warehouse.load_reports``) see the
-   earlier copies of the batch. A group costs a few queries and one insert per table, whatever its size.
-   If a group's insert fails on its data (e.g. a constraint), it is rolled back and its reports are loaded again
+3. The remaining reports are loaded in rounds, one transaction per round: the first report of each issuer and
+   year in the batch in round 1, the second in round 2, and so on (a copy of a file's bytes goes after the file
+   too). A report's history frames are read just before its round is loaded, so they see every report of its
+   issuer and year loaded before it, in this batch too, and no later one; history only ever compares reports of
+   one issuer and year, so the other reports of a round do not change it. Likewise the checks that make a load
+   idempotent by bytes and by content (``etl.load.warehouse.load_reports``) see the earlier copies in the batch.
+   Load times are taken in file order, as loading one report after the other would record them. A round costs a
+   few queries and one insert per table, whatever its size (batches of many issuers have few rounds).
+   If a round's insert fails on its data (e.g. a constraint), it is rolled back and its reports are loaded again
    one per transaction: the report that fails is rejected naming its file and the error, the others are loaded.
 4. The history suites (warnings only: they never stop a report) run over the batch at once.
 5. The batch's validation records and ``ops.ingest_file`` rows are written in one transaction.
@@ -22,12 +24,13 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 
 import duckdb
 
 from etl.load.validation import record_validations
-from etl.load.warehouse import LoadResult, load_report, load_reports, loaded_among, record_outcomes
+from etl.load.warehouse import LoadResult, load_reports, loaded_among, record_outcomes
 from etl.models import Report
 from etl.pipeline.results import FileOutcome, ParsedFile
 from etl.validate.gate import SuiteFrames, ValidationOutcome, history_frames_many, report_frames
@@ -45,9 +48,11 @@ class Validator(Protocol):
 
 @dataclass
 class _Pending:
+    index: int  # position in the batch
     parsed: ParsedFile
     report: Report
     checks: ValidationOutcome
+    loaded_at: datetime  # taken in file order: what loading one report after the other would record
     history: SuiteFrames | None = None
     result: LoadResult | None = None
     rejected: str | None = None
@@ -78,22 +83,24 @@ def load_batch(
     checks = gate_reports(gate, [report for _, _, report in pending]) if pending else []
     loaded = loaded_among(conn, [report.raw.source_sha256 for _, _, report in pending])
     validated: dict[int, _Pending] = {}
-    group: list[_Pending] = []  # validated, not yet loaded: no two with the same issuer and year, or bytes
-    for (index, item, report), outcome in zip(pending, checks, strict=True):
-        started = time.perf_counter()
-        if any(_conflict(state.report, report) for state in group):
-            loaded |= _load_group(conn, group, run_id)
-            group = []
-        if report.raw.source_sha256 in loaded:  # the same bytes earlier in this run: nothing to check
-            outcomes[index] = loaded_outcome(item, report, LoadResult(report.raw.source_sha256, "unchanged", 0), 0, 0)
-            continue
-        state = _Pending(item, report, outcome)
-        if not outcome.passed_critical:
-            state.rejected = f"{item.name}: quality gate failed\n{outcome.summary()}"
-        state.seconds = time.perf_counter() - started
-        validated[index] = state
-        group.append(state)
-    _load_group(conn, group, run_id)
+    states = [
+        _Pending(index, item, report, outcome, datetime.now(UTC))
+        for (index, item, report), outcome in zip(pending, checks, strict=True)
+    ]
+    for group in _rounds(states):
+        members = []
+        for state in group:
+            report = state.report
+            if report.raw.source_sha256 in loaded:  # the same bytes earlier in this run: nothing to check
+                result = LoadResult(report.raw.source_sha256, "unchanged", 0)
+                outcomes[state.index] = loaded_outcome(state.parsed, report, result, 0, 0)
+                continue
+            if not state.checks.passed_critical:
+                state.rejected = f"{state.parsed.name}: quality gate failed\n{state.checks.summary()}"
+            validated[state.index] = state
+            members.append(state)
+        loaded |= _load_group(conn, members, run_id)
+    validated = dict(sorted(validated.items()))
     if validated:
         states = list(validated.values())
         histories = gate.validate_batch(
@@ -124,10 +131,22 @@ def load_batch(
     return ordered
 
 
-def _conflict(pending: Report, report: Report) -> bool:
-    """Whether ``report`` must wait until ``pending`` is loaded: its history or its duplicate checks would see it."""
-    same_period = (pending.meta.issuer, pending.meta.year) == (report.meta.issuer, report.meta.year)
-    return same_period or pending.raw.source_sha256 == report.raw.source_sha256
+def _rounds(states: list[_Pending]) -> list[list[_Pending]]:
+    """The batch in rounds, each loaded in turn: a report goes one round after the latest earlier report of its
+    issuer and year (or with its bytes), so it sees those loaded and no later one; reports of other issuers or
+    years neither see nor change its checks. Each round keeps file order."""
+    rounds: list[list[_Pending]] = []
+    latest: dict[tuple[str, ...], int] = {}  # (issuer, year) or (sha256,): the round of its latest report so far
+    for state in states:
+        meta = state.report.meta
+        keys = [(meta.issuer, str(meta.year)), (state.report.raw.source_sha256,)]
+        number = max((latest[key] + 1 for key in keys if key in latest), default=0)
+        for key in keys:
+            latest[key] = number
+        if number == len(rounds):
+            rounds.append([])
+        rounds[number].append(state)
+    return rounds
 
 
 def _load_group(conn: duckdb.DuckDBPyConnection, group: list[_Pending], run_id: str) -> set[str]:
@@ -141,12 +160,14 @@ def _load_group(conn: duckdb.DuckDBPyConnection, group: list[_Pending], run_id: 
     passed = [state for state in group if state.rejected is None]
     results: list[LoadResult | None]
     try:
-        results = list(load_reports(conn, [state.report for state in passed], run_id=run_id))
+        results = list(
+            load_reports(conn, [s.report for s in passed], run_id=run_id, loaded_at=[s.loaded_at for s in passed])
+        )
     except REPORT_LOAD_ERRORS:  # rolled back: find the report it was, loading each on its own
         results = []
         for state in passed:
             try:
-                results.append(load_report(conn, state.report, run_id=run_id))
+                results.append(load_reports(conn, [state.report], run_id=run_id, loaded_at=[state.loaded_at])[0])
             except REPORT_LOAD_ERRORS as exc:
                 log.error("%s: could not be loaded: %s", state.parsed.name, exc)
                 state.rejected = f"{state.parsed.name}: not loaded, the warehouse refused its rows: {exc}"
