@@ -23,6 +23,7 @@ retries) by overriding the method, while the order of the steps — this module 
 
 from __future__ import annotations
 
+import contextvars
 import importlib
 import itertools
 import logging
@@ -110,10 +111,15 @@ class RunOptions:
         return cls(executor=kind, workers=count, dask_address=address, **other)
 
     def batch_size_for(self, files: int) -> int:
-        """Files per parse batch: as given, else about four batches per worker, 1 to 25 files each."""
+        """Files per parse batch: as given, else about four batches per worker, 1 to 50 files each.
+
+        A batch is also the unit of the quality gate (one GX validation per suite) and of the bulk load; GX costs
+        about 0.1 s per suite and call whatever the size, so 50 files cost 23 ms a file where 25 cost 33 ms (gate
+        and load, CPU, measured on the derived 12-page PDFs). Larger batches add little and lengthen the tail (the
+        last batch is loaded after all parsing is done)."""
         if self.batch_size:
             return max(1, self.batch_size)
-        return max(1, min(25, math.ceil(files / (self.workers * 4))))
+        return max(1, min(50, math.ceil(files / (self.workers * 4))))
 
 
 # --- progress events (the CLI's progress bar listens) ------------------------------------------------------------
@@ -465,7 +471,15 @@ def run_pipeline(
         threading.Thread(target=importlib.import_module, args=("etl.report",), daemon=True).start()
     try:
         with ExitStack() as stack:
-            parsed_batches = steps.parse(batches, options, limits)  # a generator: the pool starts on first next()
+            parsed_batches = steps.parse(batches, options, limits)
+            # A generator runs only when asked: a thread asks for the first batch now, so the reading starts while
+            # this process stages and prepares the warehouse copy (that thread is done once the batch is parsed). It
+            # runs in a copy of this context, so that a Prefect flow's steps (flows/) see their flow run there too.
+            starter = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="parse-start"))
+            context = contextvars.copy_context()
+            first: Future[list[ParsedFile] | None] | None = starter.submit(
+                lambda: context.run(next, parsed_batches, None)
+            )
             with timer("stage"):
                 staging = stack.enter_context(
                     staged_warehouse(
@@ -487,7 +501,10 @@ def run_pipeline(
                     _emit_outcome(outcome)
                 while True:
                     with timer("parse (waiting for it)"):
-                        batch = next(parsed_batches, None)
+                        if first is not None:
+                            batch, first = first.result(), None
+                        else:
+                            batch = next(parsed_batches, None)
                     if batch is None:
                         break
                     clock.done()
