@@ -124,6 +124,26 @@ def test_parsing_in_a_process_pool_gives_the_same_warehouse(tmp_path: Path) -> N
     assert mart_snapshot(pooled.warehouse, without=()) == mart_snapshot(serial.warehouse, without=())
 
 
+def test_reading_starts_while_the_warehouse_copy_is_prepared(tmp_path: Path) -> None:
+    """The first batch is being read before staging and preparing are over (they overlap), not after: the steps
+    record when the parse generator first runs and when prepare ends (prepare made slow on purpose)."""
+    seen: dict[str, float] = {}
+
+    class Timed(SharedGate):
+        def parse(self, batches, options, limits):  # type: ignore[no-untyped-def]
+            seen["parse started"] = time.monotonic()
+            yield from super().parse(batches, options, limits)
+
+        def prepare(self, staging: Path, settings: Settings) -> None:
+            super().prepare(staging, settings)
+            time.sleep(1.0)
+            seen["prepare done"] = time.monotonic()
+
+    summary = run_pipeline([REAL_TEXT_DUMP], settings_for(tmp_path), RunOptions(write_report=False), steps=Timed())
+    assert [f.outcome for f in summary.files] == ["loaded"]
+    assert seen["parse started"] < seen["prepare done"] - 0.5
+
+
 def test_the_gate_worker_process_validates_like_the_gate_in_this_process(tmp_path: Path) -> None:
     files = [REAL_TEXT_DUMP, *SYNTHETIC]
     settings = settings_for(tmp_path, data_docs_dir=tmp_path / "docs")
