@@ -13,7 +13,6 @@ cannot escape.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from etl.digest import sha256_file
 from etl.extract.source import is_report_file
 
 PARTIAL_SUFFIXES: frozenset[str] = frozenset({".part", ".tmp", ".crdownload", ".partial", ".download"})
@@ -54,14 +54,6 @@ def ready_files(inbox: Path, *, settle_seconds: float, now: float | None = None)
     return [path for _, path in sorted(ready)]
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def safe_name(name: str) -> str:
     """The final component of a name: no directories, no '..', never empty."""
     final = Path(name.replace("\\", "/")).name
@@ -70,7 +62,7 @@ def safe_name(name: str) -> str:
 
 def archive_file(path: Path, archive: Path) -> Path:
     """Move a processed file into the archive under its content hash; the same content is stored once."""
-    digest = sha256_of(path)
+    digest = sha256_file(path)
     target = archive / digest[:2] / f"{digest}_{safe_name(path.name)}"
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
@@ -84,7 +76,7 @@ def quarantine_file(path: Path, quarantine: Path, reason: str) -> Path:
     """Move a failed file to quarantine with a sidecar ``.error.json`` saying why and when."""
     quarantine.mkdir(parents=True, exist_ok=True)
     target = _free_name(quarantine / safe_name(path.name))
-    digest = sha256_of(path)
+    digest = sha256_file(path)
     _move(path, target)
     sidecar = target.with_name(target.name + ".error.json")
     sidecar.write_text(

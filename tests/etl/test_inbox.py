@@ -5,7 +5,8 @@ import os
 import time
 from pathlib import Path
 
-from etl.inbox import archive_file, quarantine_file, ready_files, safe_name, sha256_of
+from etl.digest import sha256_file
+from etl.inbox import archive_file, quarantine_file, ready_files, safe_name
 
 
 def _touch(path: Path, content: bytes, age_seconds: float) -> Path:
@@ -31,7 +32,7 @@ def test_archive_names_files_by_content_and_never_overwrites(tmp_path: Path) -> 
     inbox, archive = tmp_path / "inbox", tmp_path / "archive"
     inbox.mkdir()
     first = _touch(inbox / "report.txt", b"one", 0)
-    digest = sha256_of(first)
+    digest = sha256_file(first)
     target = archive_file(first, archive)
     assert target == archive / digest[:2] / f"{digest}_report.txt"
     assert target.read_bytes() == b"one" and not first.exists()

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.inbox import sha256_of
+from etl.digest import sha256_file
 from etl.settings import PROJECT_ROOT
 from tests.conftest import REAL_TEXT_DUMP
 
@@ -153,7 +153,7 @@ def test_the_inbox_deployment_runs_on_a_worker_and_loads_the_warehouse(stack: St
     report.write_bytes(REAL_TEXT_DUMP.read_bytes())
     settled = time.time() - 120  # older than settle_seconds: ready at once
     os.utime(report, (settled, settled))
-    digest = sha256_of(report)
+    digest = sha256_file(report)
 
     run = stack.run(
         "prefect", "deployment", "run", "poll-inbox/inbox-poll", "--watch", "--watch-timeout", "120", timeout=150

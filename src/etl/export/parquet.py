@@ -7,7 +7,6 @@ holds complete files. Rows are sorted, so the same warehouse state gives the sam
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl.digest import sha256_file
 from etl.load.introspect import Relation, mart_views
 from etl.load.warehouse import connect
 
@@ -83,18 +83,11 @@ def export_view(conn: duckdb.DuckDBPyConnection, view: Relation, out_dir: Path) 
         file=target.name,
         rows=int(result[0]) if result else 0,
         bytes=target.stat().st_size,
-        sha256=_sha256(target),
+        sha256=sha256_file(target),
         comment=view.comment,
         columns=[ExportedColumn(c.name, c.type, c.comment) for c in view.columns],
     )
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -8,7 +8,6 @@ cell, but also any other exception of an extractor or the parser (a bug, a libra
 
 from __future__ import annotations
 
-import hashlib
 import time
 import traceback
 from pathlib import Path
@@ -18,15 +17,6 @@ from etl.extract.guarded import ExtractLimits, ExtractorPool, extract_guarded
 from etl.models import Report
 from etl.parse.report import parse_report
 from etl.pipeline.results import ParsedFile
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file's bytes: the warehouse's identity of a file."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def parsed_report(path: Path, limits: ExtractLimits | None = None, pool: ExtractorPool | None = None) -> Report:

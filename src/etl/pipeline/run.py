@@ -43,6 +43,7 @@ from typing import Any, Protocol
 
 import duckdb
 
+from etl.digest import sha256_file
 from etl.extract.guarded import MAX_WORKERS, ExtractLimits, ExtractorPool
 from etl.load.publish import staged_warehouse, writer_lock
 from etl.load.rebuild import refuse_interrupted_rebuild
@@ -61,7 +62,7 @@ from etl.metrics.catalog import load_catalog
 from etl.pipeline.discover import inbox_files
 from etl.pipeline.gate import GateWorker, InProcessGate
 from etl.pipeline.load import already_loaded, load_batch, rejected
-from etl.pipeline.read import read_batch, sha256_file
+from etl.pipeline.read import read_batch
 from etl.pipeline.results import FileOutcome, ParsedFile, RunSummary
 from etl.settings import Executor, Settings
 from etl.validate.gate import SuiteFrames, ValidationOutcome

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import etl.pipeline.read as read
-from etl.pipeline.read import read_and_parse, read_batch, sha256_file
+from etl.digest import sha256_file
+from etl.pipeline.read import read_and_parse, read_batch
 from tests.conftest import REAL_PDF, REAL_TEXT_DUMP
 
 
