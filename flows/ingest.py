@@ -13,6 +13,7 @@ is the run's). Called as a plain function, such a flow raises RejectedFiles.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -26,7 +27,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 from prefect.tasks import exponential_backoff
 
-from etl.extract.guarded import ExtractLimits
+from etl.extract.guarded import ExtractLimits, ExtractorPool
 from etl.flows import ensure_prefect_home
 from etl.flows.runners import api_url_for_workers, task_runner_for
 from etl.pipeline import RunOptions, RunSummary, Steps, discover_files, run_pipeline
@@ -35,7 +36,7 @@ from etl.pipeline.load import load_batch as load_step
 from etl.pipeline.processes import exit_with_parent
 from etl.pipeline.read import read_batch
 from etl.pipeline.results import FileOutcome, ParsedFile
-from etl.pipeline.run import Finished, Gate, Hashed, parsed_in_order
+from etl.pipeline.run import Finished, Gate, Hashed, extractor_pool_for, parsed_in_order
 from etl.pipeline.run import check as check_step
 from etl.pipeline.run import check_published as check_published_step
 from etl.pipeline.run import finish as finish_step
@@ -88,9 +89,14 @@ def hash_task(files: list[Path], loaded: set[str]) -> Hashed:
     retry_condition_fn=_is_transient,
     cache_policy=NO_CACHE,
 )
-def parse_task(paths: list[str], limits: ExtractLimits) -> list[ParsedFile]:
+def parse_task(
+    paths: list[str],
+    limits: ExtractLimits,
+    pool: ExtractorPool | None = None,
+    stop: threading.Event | None = None,
+) -> list[ParsedFile]:
     exit_with_parent()  # in a Dask worker process: end with the flow's process
-    return read_batch(paths, limits)
+    return read_batch(paths, limits, pool, stop)
 
 
 @task(
@@ -137,23 +143,22 @@ class PrefectSteps(Steps):
         return hash_task(files, loaded)
 
     def parse(
-        self, batches: list[list[Path]], options: RunOptions, limits: ExtractLimits
+        self, batches: list[list[Path]], options: RunOptions, limits: ExtractLimits, stack: ExitStack
     ) -> Iterator[list[ParsedFile]]:
+        """The library's parse step with each batch a Prefect task on the task runner (entered on ``stack``, in
+        this thread and context: the settings it changes are reset where they were set)."""
         paths = [[str(p) for p in batch] for batch in batches]
         runner = task_runner_for(options)
-        if runner is None:
-            for batch in paths:
-                yield parse_task(batch, limits)
-            return
-        with ExitStack() as stack:
-            stack.enter_context(api_url_for_workers())
-            stack.enter_context(runner)
-            yield from parsed_in_order(
-                paths,
-                lambda batch: runner.submit(parse_task, {"paths": batch, "limits": limits}),
-                ahead=2 * options.workers,
-                limits=limits,
-            )
+        stack.enter_context(api_url_for_workers())
+        stack.enter_context(runner)
+        children = extractor_pool_for(options, stack)
+        local = options.executor != "dask"  # a Dask worker reads in its own children; an Event does not pickle
+
+        def submit(batch: list[str], stop: threading.Event) -> Any:
+            parameters = {"paths": batch, "limits": limits, "pool": children, "stop": stop if local else None}
+            return runner.submit(parse_task, parameters)
+
+        return parsed_in_order(paths, submit, options, limits, stack)
 
     def prepare(self, staging: Path, settings: Settings) -> None:
         prepare_task(staging, settings)

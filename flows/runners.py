@@ -13,10 +13,10 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from etl.pipeline import RunOptions
 
 
-def task_runner_for(options: RunOptions) -> TaskRunner[Any] | None:
-    """Threads driving guarded children, a Dask cluster (given or temporary), or None: parse tasks one by one."""
+def task_runner_for(options: RunOptions) -> TaskRunner[Any]:
+    """Threads driving guarded children (one when serial), or a Dask cluster (given or temporary)."""
     if options.executor == "serial":
-        return None
+        return ThreadPoolTaskRunner(max_workers=1)  # one parse task at a time, a batch ahead of the loading
     if options.executor == "dask":
         from prefect_dask.task_runners import DaskTaskRunner  # optional extra `dask`: pip install -e '.[dask]'
 

@@ -9,7 +9,6 @@ nothing to validate (a no-op) never waits for it and never starts it if it knows
 
 from __future__ import annotations
 
-import threading
 import time
 from concurrent.futures import Future
 from pathlib import Path
@@ -49,6 +48,9 @@ class GateWorker:
         self.used = False
         self.waited = 0.0  # seconds this process waited for the worker to be ready
 
+    def warm_up(self) -> None:
+        """Nothing here: the worker process warms itself up from the moment it is created."""
+
     def validate_batch(
         self, batch: list[SuiteFrames], *, run_names: list[str] | None = None
     ) -> list[ValidationOutcome]:
@@ -86,11 +88,13 @@ class GateWorker:
 class InProcessGate:
     """The same interface on a QualityGate in this process (tests, serial runs, one-off checks)."""
 
-    def __init__(self, data_docs_dir: Path | None, gate: QualityGate | None = None, *, warm_up: bool = False) -> None:
+    def __init__(self, data_docs_dir: Path | None, gate: QualityGate | None = None) -> None:
         self.gate = gate or QualityGate(data_docs_dir=data_docs_dir)
         self.used = False
-        if warm_up:  # GX's import and set-up in a thread now; a validation meanwhile waits for it (the gate's lock)
-            threading.Thread(target=self.gate.warm_up, name="gate-warm-up", daemon=True).start()
+
+    def warm_up(self) -> None:
+        """GX's import and set-up now (a run calls it on its background thread; a validation waits for it)."""
+        self.gate.warm_up()
 
     def validate_batch(
         self, batch: list[SuiteFrames], *, run_names: list[str] | None = None

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import duckdb
@@ -59,6 +59,21 @@ class _Pending:
     seconds: float = 0.0
 
 
+def load_times(conn: duckdb.DuckDBPyConnection, count: int) -> list[datetime]:
+    """``count`` load times, strictly increasing in file order and later than every report loaded so far.
+
+    "Latest load wins" (staging.report_version orders originals by loaded_at) needs no two reports of a batch to
+    share a time, as they would if each took ``now()`` in a tight loop (microsecond clock: ties measured); one
+    microsecond apart keeps file order exact, and starting after the warehouse's latest keeps it across batches.
+    """
+    latest = conn.execute("select max(loaded_at) from core.report").fetchone()
+    start = datetime.now(UTC)
+    if latest is not None and latest[0] is not None:
+        previous = latest[0] if latest[0].tzinfo else latest[0].replace(tzinfo=UTC)
+        start = max(start, previous + timedelta(microseconds=1))
+    return [start + timedelta(microseconds=i) for i in range(count)]
+
+
 def gate_reports(gate: Validator, reports: list[Report]) -> list[ValidationOutcome]:
     """The report suites over a batch of reports: one outcome per report, in order."""
     return gate.validate_batch([report_frames(r) for r in reports], run_names=[r.raw.source_file for r in reports])
@@ -83,9 +98,10 @@ def load_batch(
     checks = gate_reports(gate, [report for _, _, report in pending]) if pending else []
     loaded = loaded_among(conn, [report.raw.source_sha256 for _, _, report in pending])
     validated: dict[int, _Pending] = {}
+    times = load_times(conn, len(pending))
     states = [
-        _Pending(index, item, report, outcome, datetime.now(UTC))
-        for (index, item, report), outcome in zip(pending, checks, strict=True)
+        _Pending(index, item, report, outcome, at)
+        for ((index, item, report), outcome), at in zip(zip(pending, checks, strict=True), times, strict=True)
     ]
     for group in _rounds(states):
         members = []

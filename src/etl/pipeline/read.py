@@ -8,6 +8,7 @@ cell, but also any other exception of an extractor or the parser (a bug, a libra
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -55,7 +56,16 @@ def read_and_parse(path: str, limits: ExtractLimits | None = None, pool: Extract
 
 
 def read_batch(
-    paths: list[str], limits: ExtractLimits | None = None, pool: ExtractorPool | None = None
+    paths: list[str],
+    limits: ExtractLimits | None = None,
+    pool: ExtractorPool | None = None,
+    stop: threading.Event | None = None,
 ) -> list[ParsedFile]:
-    """read_and_parse for each file of a batch, in order (one task or one pool job per batch)."""
-    return [read_and_parse(path, limits, pool) for path in paths]
+    """read_and_parse for each file of a batch, in order (one task or one pool job per batch); when ``stop`` is set
+    (the run ended early) the files not begun are left out."""
+    parsed = []
+    for path in paths:
+        if stop is not None and stop.is_set():
+            break
+        parsed.append(read_and_parse(path, limits, pool))
+    return parsed

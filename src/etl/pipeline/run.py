@@ -23,7 +23,6 @@ retries) by overriding the method, while the order of the steps — this module 
 
 from __future__ import annotations
 
-import contextvars
 import importlib
 import itertools
 import logging
@@ -176,6 +175,8 @@ class Gate(Protocol):
         self, batch: list[SuiteFrames], *, run_names: list[str] | None = None
     ) -> list[ValidationOutcome]: ...
 
+    def warm_up(self) -> None: ...
+
     def build_data_docs(self) -> Path | None: ...
 
     def start_data_docs(self) -> Future[Path | None]: ...
@@ -272,43 +273,30 @@ class Steps:
             in_worker = options.executor == "serial"
         if in_worker:
             return GateWorker(settings.data_docs_dir)
-        return InProcessGate(settings.data_docs_dir, warm_up=True)
+        return InProcessGate(settings.data_docs_dir)
 
     def parse(
-        self, batches: list[list[Path]], options: RunOptions, limits: ExtractLimits
+        self, batches: list[list[Path]], options: RunOptions, limits: ExtractLimits, stack: ExitStack
     ) -> Iterator[list[ParsedFile]]:
-        """Step 4: the batches read and parsed, yielded in order as they are done (later ones still parsing).
+        """Step 4: the batches read and parsed, in order as they are done; the first ones are submitted at once
+        (reading starts while the warehouse copy is staged), the others a little ahead of the loading.
 
         Every file is read and parsed in a guarded child process (etl.extract.guarded), so the local executors need
         no process pool of their own: ``workers`` threads each drive one child (a thread waits on its child's
         socket without holding the GIL), and this process meanwhile prepares the staging copy, gates and loads.
-        Batches are submitted only a little ahead of the loading, so parsed reports never pile up in memory. Dask
-        sends the batches to its workers, each reading in a guarded child of its own.
+        Dask sends the batches to its workers, each reading in a guarded child of its own. What is started here is
+        stopped by ``stack``: when the run ends early, files not yet begun are not read.
         """
         paths = [[str(p) for p in batch] for batch in batches]
         if options.executor == "dask":
-            with _dask_client(options) as client:
-                yield from parsed_in_order(
-                    paths,
-                    lambda batch: client.submit(read_batch, batch, limits),
-                    ahead=2 * options.workers,
-                    limits=limits,
-                )
-            return
-        workers = 1 if options.executor == "serial" else options.workers
-        # The process-wide pool of children (kept for the next run of a long-lived process) unless more are asked.
-        children = ExtractorPool(workers) if workers > MAX_WORKERS else None
-        try:
-            with ThreadPoolExecutor(workers, thread_name_prefix="parse") as threads:
-                yield from parsed_in_order(
-                    paths,
-                    lambda batch: threads.submit(read_batch, batch, limits, children),
-                    ahead=workers + 1,
-                    limits=limits,
-                )
-        finally:
-            if children is not None:
-                children.close()
+            client = stack.enter_context(_dask_client(options))
+            return parsed_in_order(paths, lambda batch, stop: client.submit(read_batch, batch, limits), options,
+                                   limits, stack)  # fmt: skip
+        children = extractor_pool_for(options, stack)
+        threads = stack.enter_context(ThreadPoolExecutor(parse_threads(options), thread_name_prefix="parse"))
+        return parsed_in_order(
+            paths, lambda batch, stop: threads.submit(read_batch, batch, limits, children, stop), options, limits, stack
+        )
 
     def prepare(self, staging: Path, settings: Settings) -> None:
         prepare(staging, settings)
@@ -343,25 +331,74 @@ class BatchFuture(Protocol):
     def result(self) -> list[ParsedFile]: ...
 
 
+def parse_threads(options: RunOptions) -> int:
+    """Threads (so guarded children) parsing at once: one when serial, else ``workers``."""
+    return 1 if options.executor == "serial" else options.workers
+
+
+def extractor_pool_for(options: RunOptions, stack: ExitStack) -> ExtractorPool | None:
+    """The guarded children to parse in: the process-wide pool (kept for the next run of a long-lived process),
+    unless more children than it allows are asked for; then a pool of their own, closed with ``stack``."""
+    if options.executor == "dask" or parse_threads(options) <= MAX_WORKERS:
+        return None
+    pool = ExtractorPool(parse_threads(options))
+    stack.callback(pool.close)
+    return pool
+
+
+class ParsedInOrder:
+    """Parse batches taken in order, at most ``ahead`` submitted and not yet taken (parsed reports do not pile up
+    in memory); the first ones are submitted when it is made. ``close`` stops: batches not begun are cancelled,
+    and ``stop`` is set, which read_batch checks between files."""
+
+    def __init__(
+        self,
+        batches: list[list[str]],
+        submit: Callable[[list[str], threading.Event], BatchFuture],
+        *,
+        ahead: int,
+        limits: ExtractLimits,
+    ) -> None:
+        self.stop = threading.Event()
+        self._submit, self._limits = submit, limits
+        self._queued = iter(batches)
+        self._pending: deque[tuple[list[str], BatchFuture]] = deque()
+        for batch in itertools.islice(self._queued, ahead):
+            self._pending.append((batch, submit(batch, self.stop)))
+
+    def __iter__(self) -> Iterator[list[ParsedFile]]:
+        return self
+
+    def __next__(self) -> list[ParsedFile]:
+        if not self._pending:
+            raise StopIteration
+        batch, future = self._pending.popleft()
+        done = _batch_result(batch, future, self._limits)
+        following = next(self._queued, None)
+        if following is not None and not self.stop.is_set():
+            self._pending.append((following, self._submit(following, self.stop)))
+        return done
+
+    def close(self) -> None:
+        self.stop.set()
+        for _, future in self._pending:
+            cancel = getattr(future, "cancel", None)
+            if cancel is not None:
+                cancel()
+        self._pending.clear()
+
+
 def parsed_in_order(
     batches: list[list[str]],
-    submit: Callable[[list[str]], BatchFuture],
-    *,
-    ahead: int,
+    submit: Callable[[list[str], threading.Event], BatchFuture],
+    options: RunOptions,
     limits: ExtractLimits,
-) -> Iterator[list[ParsedFile]]:
-    """Each batch's parsed files in order, with at most ``ahead`` batches submitted and not yet taken."""
-    pending: deque[tuple[list[str], BatchFuture]] = deque()
-    queued = iter(batches)
-    for batch in itertools.islice(queued, ahead):
-        pending.append((batch, submit(batch)))
-    while pending:
-        batch, future = pending.popleft()
-        done = _batch_result(batch, future, limits)
-        following = next(queued, None)
-        if following is not None:
-            pending.append((following, submit(following)))
-        yield done
+    stack: ExitStack,
+) -> ParsedInOrder:
+    """A ParsedInOrder for a run's parse step, a few batches ahead of the loading, closed with ``stack``."""
+    parsed = ParsedInOrder(batches, submit, ahead=parse_threads(options) + 1, limits=limits)
+    stack.callback(parsed.close)
+    return parsed
 
 
 class _ClusterClient:
@@ -468,19 +505,13 @@ def run_pipeline(
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
     clock = _Clock()
     gate: Gate | None = steps.start_gate(settings, options) if todo else None
-    if options.write_report:  # plotly and the report's modules (~1 s), imported while this process mostly waits
-        threading.Thread(target=importlib.import_module, args=("etl.report",), daemon=True).start()
+    # One thread imports what the run needs later while this process mostly waits: GX for a gate in this process
+    # (~3 s), then plotly and the report's modules (~1 s). One thread, not two: GX's circular imports can deadlock
+    # (importlib's _DeadlockError) when another thread imports overlapping modules at the same time.
+    threading.Thread(target=_warm_up, args=(gate, options.write_report), name="warm-up", daemon=True).start()
     try:
         with ExitStack() as stack:
-            parsed_batches = steps.parse(batches, options, limits)
-            # A generator runs only when asked: a thread asks for the first batch now, so the reading starts while
-            # this process stages and prepares the warehouse copy (that thread is done once the batch is parsed). It
-            # runs in a copy of this context, so that a Prefect flow's steps (flows/) see their flow run there too.
-            starter = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="parse-start"))
-            context = contextvars.copy_context()
-            first: Future[list[ParsedFile] | None] | None = starter.submit(
-                lambda: context.run(next, parsed_batches, None)
-            )
+            parsed_batches = steps.parse(batches, options, limits, stack)  # reading starts now
             with timer("stage"):
                 staging = stack.enter_context(
                     staged_warehouse(
@@ -502,10 +533,7 @@ def run_pipeline(
                     _emit_outcome(outcome)
                 while True:
                     with timer("parse (waiting for it)"):
-                        if first is not None:
-                            batch, first = first.result(), None
-                        else:
-                            batch = next(parsed_batches, None)
+                        batch = next(parsed_batches, None)
                     if batch is None:
                         break
                     clock.done()
@@ -541,6 +569,18 @@ def run_pipeline(
     counts = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.counts().items()))
     log.info("run %s: %d file(s): %s; %.1f s", run_id, len(files), counts, summary.total_seconds)
     return summary
+
+
+def _warm_up(gate: Gate | None, report: bool) -> None:
+    """The run's background imports (see run_pipeline); a failure here is met again, and raised, where it is used."""
+    try:
+        if gate is not None:
+            gate.warm_up()
+        if report:
+            importlib.import_module("etl.report")
+    except Exception:
+        log.warning("warming up the quality gate or the report failed; the run meets the error where it uses them",
+                    exc_info=True)  # fmt: skip
 
 
 class _StepTimer:

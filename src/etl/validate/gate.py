@@ -289,9 +289,11 @@ class QualityGate:
 
     def _run_suite(self, suite: str, frame: pd.DataFrame, *, run_name: str) -> list[Any]:
         """GX's expectation validation results of one suite on one frame."""
-        from great_expectations.core.run_identifier import RunIdentifier
-
+        # Every import of GX happens under the lock: GX's package imports are circular, and two threads importing
+        # it at once (a warm-up thread and this one) can stop with importlib's _DeadlockError (seen in a backfill).
         with self._lock:
+            from great_expectations.core.run_identifier import RunIdentifier
+
             checkpoint = self._checkpoint(suite)
             run_id = RunIdentifier(run_name=run_name, run_time=datetime.now(UTC))
             checkpoint_result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_id)

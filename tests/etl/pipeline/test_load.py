@@ -159,3 +159,43 @@ def test_a_refused_report_alone_in_its_group_is_rejected_and_its_batch_mates_loa
         assert conn.execute("select count(*) from raw.source_file").fetchone() == (2,)
         assert conn.execute("select outcome, message like ? from ops.ingest_file where file_name = ?",
                             [f"{BROKEN}: not loaded%", BROKEN]).fetchall() == [("failed", True)]  # fmt: skip
+
+
+def test_the_later_of_two_originals_in_one_batch_is_current_even_when_the_clock_stands_still(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'Latest load wins' between two originals of one quarter loaded in the same batch, with the clock frozen (a
+    tight loop reads the same microsecond): load times are strictly increasing in file order, so the second file
+    is current, as loading them one after the other makes it. Defect found in review: ties fell to report_id."""
+    import datetime as dt
+
+    import etl.pipeline.load as load_module
+
+    frozen = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
+
+    class Frozen(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> Frozen:  # type: ignore[override]
+            return cls.fromtimestamp(frozen.timestamp(), tz)
+
+    monkeypatch.setattr(load_module, "datetime", Frozen)
+    first = SAMPLES / "2024Q2_市工信局_synthetic.txt"
+    lines = first.read_text(encoding="utf-8").split("\n")
+    cells = lines[6].split("\t")
+    cells[8] += "（更正）"  # a corrected progress text, still an original (no 修订 in the title)
+    lines[6] = "\t".join(cells)
+    for order in ("ab", "ba"):
+        corrected = tmp_path / order / "2024Q2_市工信局_corrected.txt"
+        corrected.parent.mkdir()
+        corrected.write_text("\n".join(lines), encoding="utf-8")
+        files = [first, corrected] if order == "ab" else [corrected, first]
+        warehouse = _warehouse(tmp_path / order / "w.duckdb")
+        with connect(warehouse) as conn:
+            outcomes = load_batch(conn, [read_and_parse(str(f)) for f in files], _GATE, "test-run")
+            assert [o.outcome for o in outcomes] == ["loaded", "loaded"]
+            (current,) = conn.execute(
+                "select source_file from staging.current_report where year = 2024 and quarter = 2"
+            ).fetchone() or (None,)
+            times = conn.execute("select loaded_at from core.report order by loaded_at").fetchall()
+        assert current == files[1].name
+        assert len(set(times)) == 2

@@ -15,6 +15,7 @@ import pytest
 from etl.load.warehouse import connect, fingerprint_path
 from etl.pipeline import RunOptions, Steps, discover_files, poll_inbox, run_pipeline
 from etl.pipeline.gate import InProcessGate
+from etl.pipeline.results import ParsedFile
 from etl.settings import PROJECT_ROOT, Settings
 from etl.validate import QualityGate
 from tests.conftest import REAL_PDF, REAL_TEXT_DUMP, SAMPLES, SYNTHETIC, build_warehouse, mart_snapshot
@@ -124,24 +125,66 @@ def test_parsing_in_a_process_pool_gives_the_same_warehouse(tmp_path: Path) -> N
     assert mart_snapshot(pooled.warehouse, without=()) == mart_snapshot(serial.warehouse, without=())
 
 
-def test_reading_starts_while_the_warehouse_copy_is_prepared(tmp_path: Path) -> None:
-    """The first batch is being read before staging and preparing are over (they overlap), not after: the steps
-    record when the parse generator first runs and when prepare ends (prepare made slow on purpose)."""
+def test_reading_starts_while_the_warehouse_copy_is_prepared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first file is being read before staging and preparing are over (they overlap), not after: the time a
+    parse batch starts reading and the time prepare ends (prepare made slow on purpose) are recorded."""
+    import etl.pipeline.run as run_module
+
     seen: dict[str, float] = {}
+    real_read_batch = run_module.read_batch
 
-    class Timed(SharedGate):
-        def parse(self, batches, options, limits):  # type: ignore[no-untyped-def]
-            seen["parse started"] = time.monotonic()
-            yield from super().parse(batches, options, limits)
+    def read_batch(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.setdefault("reading started", time.monotonic())
+        return real_read_batch(*args, **kwargs)
 
+    class SlowPrepare(SharedGate):
         def prepare(self, staging: Path, settings: Settings) -> None:
             super().prepare(staging, settings)
             time.sleep(1.0)
             seen["prepare done"] = time.monotonic()
 
-    summary = run_pipeline([REAL_TEXT_DUMP], settings_for(tmp_path), RunOptions(write_report=False), steps=Timed())
+    monkeypatch.setattr(run_module, "read_batch", read_batch)
+    summary = run_pipeline(
+        [REAL_TEXT_DUMP], settings_for(tmp_path), RunOptions(write_report=False), steps=SlowPrepare()
+    )
     assert [f.outcome for f in summary.files] == ["loaded"]
-    assert seen["parse started"] < seen["prepare done"] - 0.5
+    assert seen["reading started"] < seen["prepare done"] - 0.5
+
+
+def test_a_run_that_fails_while_staging_does_not_wait_for_the_parsing(tmp_path: Path) -> None:
+    """An error before loading (here: prepare fails) ends the run at once: the batches not begun are cancelled and
+    the running one stops after its current file (review finding: the run waited for every submitted batch)."""
+    files = [REAL_TEXT_DUMP, *SYNTHETIC] * 3
+    read: list[str] = []
+
+    class Failing(SharedGate):
+        def parse(self, batches, options, limits, stack):  # type: ignore[no-untyped-def]
+            def slow(paths, *args):  # type: ignore[no-untyped-def]
+                out = []
+                for path in paths:
+                    if args[-1] is not None and args[-1].is_set():
+                        break
+                    time.sleep(0.5)
+                    read.append(path)
+                    out.append(ParsedFile(path=path, error="not parsed in this test"))
+                return out
+
+            import etl.pipeline.run as run_module
+
+            real, run_module.read_batch = run_module.read_batch, slow
+            try:
+                return super().parse(batches, options, limits, stack)
+            finally:
+                run_module.read_batch = real
+
+        def prepare(self, staging: Path, settings: Settings) -> None:
+            raise OSError(28, "No space left on device")
+
+    started = time.monotonic()
+    with pytest.raises(OSError, match="No space left"):
+        run_pipeline(files, settings_for(tmp_path), RunOptions(batch_size=3, write_report=False), steps=Failing())
+    assert time.monotonic() - started < 3.0
+    assert len(read) <= 2  # at most the file being read when the error came, and not every batch submitted
 
 
 def test_the_gate_worker_process_validates_like_the_gate_in_this_process(tmp_path: Path) -> None:
