@@ -110,8 +110,8 @@ def prepare_task(staging: Path, settings: Settings) -> None:
     prepare_step(staging, settings)
 
 
-# No retries: the batch's reports are committed one by one, so a second attempt would find the first ones loaded
-# and call them unchanged. A failure here fails the run with nothing published; the next run does it again.
+# No retries: the batch's reports are committed round by round, so a second attempt would find the first ones
+# loaded and call them unchanged. A failure here fails the run with nothing published; the next run does it again.
 @task(name="gate-and-load", retries=0, cache_policy=NO_CACHE)
 def load_task(conn: duckdb.DuckDBPyConnection, parsed: list[ParsedFile], gate: Gate, run_id: str) -> list[FileOutcome]:
     return load_step(conn, parsed, gate, run_id)

@@ -11,7 +11,8 @@ retries) by overriding the method, while the order of the steps — this module 
 2. ``hash``: every input is hashed. Files whose bytes are loaded already are ``unchanged`` and are not read. When
    no file is left, the run ends here: nothing is written, no Great Expectations, no Data Docs, no report (a
    no-op costs the hashing).
-3. The gate worker starts (``etl.pipeline.gate``: GX is imported there while this process parses).
+3. The quality gate starts (``etl.pipeline.gate``): a worker process for a serial run, which imports GX there
+   while this process parses; for parallel parsing, in this process, GX imported by the run's warm-up thread.
 4. ``parse``: batches of files are read and parsed, in parallel unless serial; any failure is that file's
    rejection.
 5. Under the writer lock, a staging copy of the warehouse is prepared (``prepare``: schema, catalog seed) and each
