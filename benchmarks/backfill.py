@@ -41,6 +41,7 @@ from make_many_reports import derive_pdfs
 
 PARSE_ALONE = """
 import sys, time
+from contextlib import ExitStack
 from pathlib import Path
 from etl.extract.guarded import ExtractLimits
 from etl.pipeline import RunOptions, Steps, discover_files
@@ -51,7 +52,8 @@ if __name__ == "__main__":
     size = options.batch_size_for(len(files))
     batches = [files[i : i + size] for i in range(0, len(files), size)]
     limits = ExtractLimits.from_settings(get_settings())
-    parsed = [p for batch in Steps().parse(batches, options, limits) for p in batch]
+    with ExitStack() as stack:
+        parsed = [p for batch in Steps().parse(batches, options, limits, stack) for p in batch]
     assert all(p.report is not None for p in parsed), [p.error for p in parsed if p.error][:3]
     print(len(parsed))
 """
