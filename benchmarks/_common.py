@@ -132,8 +132,22 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def tree_rss_mb(pid: int) -> tuple[float, float]:
-    """(sum, largest) resident memory of a process and all its descendants, in MB, from /proc."""
+def _pss_mb(pid: int) -> float:
+    """Proportional set size (shared pages divided among the processes sharing them), MB; 0 when unreadable."""
+    try:
+        for line in (Path("/proc") / str(pid) / "smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def tree_rss_mb(pid: int) -> tuple[float, float, float]:
+    """(sum, largest) resident memory of a process and all its descendants, and their summed PSS, in MB (/proc).
+
+    Summed RSS counts a shared library's pages once per process that maps it; summed PSS shares them out, so it
+    is what the tree occupies."""
     children: dict[int, list[int]] = {}
     rss: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
@@ -149,26 +163,30 @@ def tree_rss_mb(pid: int) -> tuple[float, float]:
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
                 rss[int(entry.name)] = int(line.split()[1]) / 1024
-    total, largest, todo = 0.0, 0.0, [pid]
+    total, largest, pss, todo = 0.0, 0.0, 0.0, [pid]
     while todo:
         current = todo.pop()
         total += rss.get(current, 0.0)
         largest = max(largest, rss.get(current, 0.0))
+        pss += _pss_mb(current)
         todo.extend(children.get(current, []))
-    return total, largest
+    return total, largest, pss
 
 
-def run_sampled(cmd: list[str], env: dict[str, str], timeout: float = 7200) -> tuple[float, str, float, float]:
-    """Run a command; its wall time, output, and the peak (sum, largest process) RSS of its process tree in MB."""
+def run_sampled(
+    cmd: list[str], env: dict[str, str], timeout: float = 7200
+) -> tuple[float, str, float, float, float]:
+    """Run a command; its wall time, output, and the peaks of its process tree's memory in MB: summed RSS, the
+    largest process's RSS, summed PSS."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT)
-    peak = [0.0, 0.0]
+    peak = [0.0, 0.0, 0.0]
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
-            total, largest = tree_rss_mb(proc.pid)
-            peak[0], peak[1] = max(peak[0], total), max(peak[1], largest)
+            total, largest, pss = tree_rss_mb(proc.pid)
+            peak[0], peak[1], peak[2] = max(peak[0], total), max(peak[1], largest), max(peak[2], pss)
             stop.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -179,4 +197,4 @@ def run_sampled(cmd: list[str], env: dict[str, str], timeout: float = 7200) -> t
     sampler.join()
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd} exited {proc.returncode}:\n{out[-3000:]}")
-    return seconds, out, peak[0], peak[1]
+    return seconds, out, peak[0], peak[1], peak[2]
