@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -118,6 +120,20 @@ def prefect_api_url(prefect_harness: None) -> str:
 def data_docs_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Great Expectations Data Docs of test runs go to a temporary folder, not the project's data/."""
     monkeypatch.setenv("ETL_DATA_DOCS_DIR", str(tmp_path_factory.mktemp("gx_docs")))
+
+
+def make_many_reports_module() -> ModuleType:
+    """scripts/make_many_reports.py (synthetic reports derived from the real one), imported from its path (scripts/
+    is not a package); registered in sys.modules so its dataclasses resolve."""
+    name = "make_many_reports"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, PROJECT_ROOT / "scripts" / "make_many_reports.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def flat(text: str) -> str:

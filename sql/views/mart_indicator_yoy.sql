@@ -22,8 +22,10 @@ quarterly as (
         year,
         quarter,
         max(value_normalized) as value,
-        arg_max(figure_text, value_normalized) as figure_text,
-        arg_max(clause, value_normalized) as clause
+        -- the largest figure; of equal ones the first in reading order (a tie must not fall to row order)
+        arg_max(figure_text, case when value_normalized is not null then row(value_normalized, -metric_no) end)
+            as figure_text,
+        arg_max(clause, case when value_normalized is not null then row(value_normalized, -metric_no) end) as clause
     from observations
     where kind = 'actual' and indicator is not null and figure_scope in ('year_to_date', 'level')
     group by indicator, issuer, year, quarter

@@ -67,7 +67,10 @@ targets as (
 actuals as (
     select
         *,
-        figure_scope in ('year_to_date', 'level') as is_usable
+        figure_scope in ('year_to_date', 'level') as is_usable,
+        -- the order the actual is picked in: the largest figure; of equal ones the first in reading order (a tie
+        -- must not fall to the rows' physical order)
+        case when value_normalized is not null then row(value_normalized, -metric_no) end as largest_first
     from observations
     where kind = 'actual'
 ),
@@ -96,11 +99,11 @@ source_figures as (
         s.source_indicator,
         count(a.metric_no) as figures,
         max(a.value_normalized) filter (where a.is_usable) as value,
-        arg_max(a.metric_no, a.value_normalized) filter (where a.is_usable) as metric_no,
-        arg_max(a.direction, a.value_normalized) filter (where a.is_usable) as direction,
-        arg_max(a.figure_text, a.value_normalized) filter (where a.is_usable) as figure_text,
-        arg_max(a.clause, a.value_normalized) filter (where a.is_usable) as clause,
-        arg_max(a.period_text, a.value_normalized) filter (where a.is_usable) as period_text,
+        arg_max(a.metric_no, a.largest_first) filter (where a.is_usable) as metric_no,
+        arg_max(a.direction, a.largest_first) filter (where a.is_usable) as direction,
+        arg_max(a.figure_text, a.largest_first) filter (where a.is_usable) as figure_text,
+        arg_max(a.clause, a.largest_first) filter (where a.is_usable) as clause,
+        arg_max(a.period_text, a.largest_first) filter (where a.is_usable) as period_text,
         string_agg(a.figure_text || ' (' || a.scope_reason || ')', '; ' order by a.metric_no)
             filter (where not a.is_usable) as rejected
     from target_sources as s

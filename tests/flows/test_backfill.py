@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -15,22 +12,9 @@ from etl.flows.backfill import backfill
 from etl.flows.ingest import RejectedFiles, summary_of
 from etl.load.warehouse import connect
 from etl.pipeline import RunEvent, listening
-from etl.settings import PROJECT_ROOT
-from tests.conftest import REAL_TEXT_DUMP, flat, run_etl
+from tests.conftest import REAL_TEXT_DUMP, flat, make_many_reports_module, run_etl
 
-
-def _generator() -> ModuleType:
-    """scripts/make_many_reports.py, imported from its path (scripts/ is not a package)."""
-    path = PROJECT_ROOT / "scripts" / "make_many_reports.py"
-    spec = importlib.util.spec_from_file_location("make_many_reports", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-make_many_reports = _generator()
+make_many_reports = make_many_reports_module()
 
 
 @pytest.fixture(scope="module")
