@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -47,6 +48,17 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _send_queued_logs() -> None:
+    """Send the log records Prefect still queues for the API while the server is up: sent after it stopped, they
+    ended every `etl ingest --prefect` with "--- Error logging to API --- All connection attempts failed"."""
+    from prefect.logging.handlers import APILogWorker
+
+    try:
+        APILogWorker.drain_all(timeout=10, at_exit=False)
+    except Exception:  # the run is over; its logs are also on the console
+        logging.getLogger(__name__).debug("could not send the queued Prefect logs", exc_info=True)
+
+
 @contextmanager
 def temporary_server(timeout: float = 120.0) -> Iterator[str]:
     """Start a Prefect API server on a free loopback port for the block; yield its API URL; stop it after."""
@@ -65,6 +77,7 @@ def temporary_server(timeout: float = 120.0) -> Iterator[str]:
         _wait_healthy(url, server, timeout)
         yield url
     finally:
+        _send_queued_logs()
         server.terminate()
         try:
             server.wait(timeout=10)

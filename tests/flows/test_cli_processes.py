@@ -147,3 +147,19 @@ def test_kill_9_leaves_no_temporary_prefect_server(tmp_path: Path) -> None:
     )
     seen = _kill_when(process, "etl.flows._server_child")
     _assert_all_gone(seen)
+
+
+def test_a_run_on_its_own_temporary_server_ends_without_a_logging_error(tmp_path: Path) -> None:
+    """`etl ingest --prefect` (what `make run` does) sends Prefect's queued logs before stopping its server; they
+    were sent after it and every such run ended with '--- Error logging to API --- All connection attempts failed'."""
+    result = subprocess.run(
+        [str(ETL), "ingest", "--prefect", str(_inputs(tmp_path)), "-w", str(tmp_path / "w.duckdb")],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "report file(s)" in " ".join(result.stdout.split())
+    assert "Error logging to API" not in result.stdout + result.stderr
