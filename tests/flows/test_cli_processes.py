@@ -95,16 +95,16 @@ def _inputs(tmp_path: Path) -> Path:
     return folder
 
 
+def _run_etl(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`etl ARGS` to its end, in this test's environment, output captured."""
+    return subprocess.run(
+        [str(ETL), *args], env=_env(tmp_path), capture_output=True, text=True, timeout=300, check=False
+    )
+
+
 def test_without_a_configured_server_ingest_runs_in_process_and_starts_no_server(tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
-    result = subprocess.run(
-        [str(ETL), "ingest", str(REAL_TEXT_DUMP), "-w", str(warehouse)],
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = _run_etl(tmp_path, "ingest", str(REAL_TEXT_DUMP), "-w", str(warehouse))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 report file(s) (1 current), 17 tasks, 34 task rows" in " ".join(result.stdout.split())
     assert not (tmp_path / "prefect-home").exists(), "Prefect was not even imported"
@@ -152,14 +152,7 @@ def test_kill_9_leaves_no_temporary_prefect_server(tmp_path: Path) -> None:
 def test_a_run_on_its_own_temporary_server_ends_without_a_logging_error(tmp_path: Path) -> None:
     """`etl ingest --prefect` (what `make run` does) sends Prefect's queued logs before stopping its server; they
     were sent after it and every such run ended with '--- Error logging to API --- All connection attempts failed'."""
-    result = subprocess.run(
-        [str(ETL), "ingest", "--prefect", str(_inputs(tmp_path)), "-w", str(tmp_path / "w.duckdb")],
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = _run_etl(tmp_path, "ingest", "--prefect", str(_inputs(tmp_path)), "-w", str(tmp_path / "w.duckdb"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "report file(s)" in " ".join(result.stdout.split())
     assert "Error logging to API" not in result.stdout + result.stderr
