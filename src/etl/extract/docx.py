@@ -1,8 +1,9 @@
 """Read a report's table from the Word document (.docx) the bureau typed, into the same RawReport as a PDF.
 
 python-docx gives the table's rows and cells (``w:tr`` / ``w:tc``); this module lays them on the table's grid the
-way a printout shows them, then hands the one "page" to etl.extract.grid.build_report, which maps the header
-through the templates (etl.extract.template) and assembles the rows exactly as for a PDF:
+way a printout shows them (etl.extract.cell_grid, shared with the HTML reader, finds the header and the body rows),
+then hands the one "page" to etl.extract.grid.build_report, which maps the header through the templates
+(etl.extract.template) and assembles the rows exactly as for a PDF:
 
 - a horizontally merged cell (``w:gridSpan``) gives its text to its first grid column;
 - a vertically merged cell (``w:vMerge`` restart … continue) gives its text to its first row only, so the task
@@ -20,24 +21,14 @@ A Word document has no pages before it is laid out: every row is on page 1.
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from etl.errors import ReportError
-from etl.extract.grid import PageRow, PageTable, build_report
-from etl.extract.template import TemplateMismatch, TemplateSet, load_templates, merge_header_lines
+from etl.extract.cell_grid import Slot, header_end, header_start, page_table, title_rows
+from etl.extract.grid import build_report
+from etl.extract.template import TemplateMismatch, TemplateSet, load_templates
 from etl.models import RawReport
-
-
-@dataclass(frozen=True)
-class _Slot:
-    """One grid position of a row: the cell's text if the cell starts here, whether a cell starts in this row."""
-
-    text: str
-    first_column: bool  # the cell's first grid column (a horizontally merged cell's text goes there)
-    starts: bool  # False where a vertically merged cell continues from the row above
-    repeats: bool  # the row is marked to repeat on every page (w:tblHeader)
 
 
 def read_docx(path: Path, templates: TemplateSet | None = None) -> RawReport:
@@ -58,7 +49,7 @@ def parse_docx(data: bytes, file_name: str, templates: TemplateSet | None = None
         raise ReportError.single(file_name, f"not a readable Word document (.docx): {exc}") from exc
     above: list[str] = []
     tables = 0
-    first_table: list[list[_Slot]] | None = None
+    first_table: list[list[Slot]] | None = None
     for block in document.iter_inner_content():
         if not hasattr(block, "rows"):
             text = block.text.strip()
@@ -67,7 +58,7 @@ def parse_docx(data: bytes, file_name: str, templates: TemplateSet | None = None
             continue
         tables += 1
         grid = _grid(block)
-        start = _header_start(grid, templates)
+        start = header_start(grid, templates)
         if start is None:
             first_table = first_table if first_table is not None else grid
             continue
@@ -87,20 +78,20 @@ def _cell_text(tc: Any) -> str:
     return "\n".join(str(p.text) for p in tc.p_lst).strip()
 
 
-def _grid(table: Any) -> list[list[_Slot]]:
-    """The table's rows laid on its grid: one _Slot per grid column (w:gridBefore / w:gridAfter left empty)."""
-    rows: list[list[_Slot]] = []
+def _grid(table: Any) -> list[list[Slot]]:
+    """The table's rows laid on its grid: one Slot per grid column (w:gridBefore / w:gridAfter left empty)."""
+    rows: list[list[Slot]] = []
     for tr in table._tbl.tr_lst:
         repeats = _repeats(tr)
-        row = [_Slot("", True, True, repeats) for _ in range(tr.grid_before)]
+        row = [Slot("", True, True, repeats) for _ in range(tr.grid_before)]
         for tc in tr.tc_lst:
             continues = tc.vMerge == "continue"
             text = "" if continues else _cell_text(tc)
             for offset in range(tc.grid_span):
-                row.append(_Slot(text if offset == 0 else "", offset == 0, not continues, repeats))
+                row.append(Slot(text if offset == 0 else "", offset == 0, not continues, repeats))
         rows.append(row)
     width = max((len(row) for row in rows), default=0)
-    return [row + [_Slot("", True, True, False)] * (width - len(row)) for row in rows]
+    return [row + [Slot("", True, True, False)] * (width - len(row)) for row in rows]
 
 
 def _repeats(tr: Any) -> bool:
@@ -114,58 +105,11 @@ def _repeats(tr: Any) -> bool:
     return any(mark.get(qn("w:val")) in (None, "1", "true", "on") for mark in marks)
 
 
-def _header_start(grid: list[list[_Slot]], templates: TemplateSet) -> int | None:
-    """The first row made of header words (rows above it may hold a title), or None."""
-    for index, row in enumerate(grid[:5]):
-        if templates.looks_like_header([slot.text for slot in row]):
-            return index
-    return None
-
-
-def _header_end(grid: list[list[_Slot]], start: int, templates: TemplateSet) -> int:
-    """The row after the header: past the rows its vertically merged cells span, and past the rows marked to
-    repeat on every page that follow a repeating first header row."""
-    end = start + 1
-    for column in range(len(grid[start])):
-        row = start + 1
-        while row < len(grid) and not grid[row][column].starts:
-            row += 1
-        end = max(end, row)
-    while end < len(grid) and grid[start][0].repeats and grid[end][0].repeats:
-        end += 1
-    # A second header line without merged cells or repeat marks: 已完成 / 未完成 under a 完成情况 above them.
-    while end < len(grid) and end - start < 3 and templates.continues_header(_texts(grid[end - 1]), _texts(grid[end])):
-        end += 1
-    return end
-
-
-def _texts(row: list[_Slot]) -> list[str]:
-    return [slot.text for slot in row]
-
-
 def _report(
-    data: bytes, file_name: str, grid: list[list[_Slot]], start: int, above: list[str], templates: TemplateSet
+    data: bytes, file_name: str, grid: list[list[Slot]], start: int, above: list[str], templates: TemplateSet
 ) -> RawReport:
-    end = _header_end(grid, start, templates)
-    header_lines = [_texts(row) for row in grid[start:end]]
-    body: list[PageRow] = []
-    for row in grid[end:]:
-        texts = _texts(row)
-        if not any(text.strip() for text in texts):
-            continue  # an empty row (trailing rows of a table typed into a template)
-        if texts == header_lines[0]:
-            continue  # the header typed again further down (a table pasted together from pages)
-        body.append(PageRow(cells=tuple(texts), starts=tuple(slot.starts for slot in row)))
+    end = header_end(grid, start, templates)
     # A row above the header that spans the table is a title inside it (a title cell typed as the first row).
-    inside = [" ".join(t for t in _texts(row) if t) for row in grid[:start]]
-    title = " ".join(line.replace("\n", " ") for line in [*above, *inside] if line)
-    table = PageTable(
-        page=1,
-        header=tuple(merge_header_lines(header_lines)),
-        rows=tuple(body),
-        text_above=title,
-        header_lines=tuple(tuple(line) for line in header_lines),
-        width=len(grid[start]),
-        header_rows=end - start,
-    )
+    title = " ".join(line.replace("\n", " ") for line in [*above, *title_rows(grid, start)] if line)
+    table = page_table(grid, start, end, title)
     return build_report(data, file_name, 1, [table], [], templates, source_format="docx")
