@@ -14,7 +14,7 @@ COLUMN_NAMES: tuple[str, ...] = TASK_COLUMN_NAMES
 COLUMN_LABELS: dict[str, str] = TASK_COLUMN_LABELS
 
 # scan: page images (an image-only PDF, or PNG/JPEG/TIFF files) read by OCR (etl.extract.ocr).
-SourceFormat = Literal["text", "pdf", "docx", "xlsx", "scan"]
+SourceFormat = Literal["text", "pdf", "docx", "xlsx", "scan", "html"]
 __all__ = ["COLUMNS", "COLUMN_LABELS", "COLUMN_NAMES", "MetricKind", "PlanType", "SourceFormat", "Status"]
 
 

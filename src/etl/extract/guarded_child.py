@@ -43,6 +43,8 @@ PRELOAD: tuple[str, ...] = (
     "etl.extract.pdf",
     "etl.extract.text_dump",
     "etl.extract.template",
+    "lxml.html",
+    "etl.extract.html",
 )
 
 

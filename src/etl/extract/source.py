@@ -1,9 +1,11 @@
 """Pick the extractor for a source file by its content, not its name: PDFs start with %PDF, Word and Excel files
 are ZIP packages holding word/document.xml or xl/workbook.xml, legacy .doc/.xls are OLE2 compound files, images
-(PNG, JPEG, TIFF) have their signature; a PDF without a text layer (a scan) and an image are read by OCR."""
+(PNG, JPEG, TIFF) have their signature; a PDF without a text layer (a scan) and an image are read by OCR. A web
+page starts with markup (its doctype, <html>, a tag), and a file named .html / .htm is read as one too."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -13,7 +15,12 @@ from etl.models import RawReport
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     {".pdf", ".txt", ".tsv", ".docx", ".xlsx", ".doc", ".xls", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+    | {".html", ".htm"}
 )
+HTML_SUFFIXES: frozenset[str] = frozenset({".html", ".htm"})
+# How a web page starts after a byte-order mark and blank space: a tag, a doctype or comment (<!), an XML
+# declaration (<?). A text dump starts with its title.
+_MARKUP_START = re.compile(rb"<[a-zA-Z!?]")
 # The first bytes of a ZIP archive (.docx, .xlsx) and of an OLE2 compound file (.doc, .xls, .ppt).
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -43,6 +50,17 @@ def looks_like_pdf(head: bytes) -> bool:
 def looks_like_image(head: bytes) -> bool:
     """Whether a file's first bytes are a PNG, JPEG or TIFF image (a scanned page, read by OCR)."""
     return head.startswith(IMAGE_SIGNATURES)
+
+
+def looks_like_html(head: bytes, suffix: str) -> bool:
+    """Whether a file is a web page for read_source: named .html/.htm, or starting with markup (<!DOCTYPE html>,
+    <html>, <meta …>: a page saved under another name). A text dump starts with its title, not with a tag."""
+    if suffix.lower() in HTML_SUFFIXES:
+        return True
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            head = head[len(bom) :].decode(encoding, errors="ignore").encode("ascii", errors="ignore")
+    return bool(_MARKUP_START.match(head.removeprefix(b"\xef\xbb\xbf").lstrip()))
 
 
 def office_kind(path: Path, head: bytes) -> str | None:
@@ -75,8 +93,8 @@ def _legacy_message(path: Path) -> str:
 
 
 def read_source(path: Path, templates: TemplateSet | None = None) -> RawReport:
-    """Extract the report table of a text dump, PDF, Word or Excel file, or a scan (OCR); ReportError for anything
-    unreadable."""
+    """Extract the report table of a text dump, PDF, Word or Excel file, web page, or a scan (OCR); ReportError for
+    anything unreadable."""
     try:
         head = path.open("rb").read(1024)
     except OSError as exc:
@@ -115,6 +133,10 @@ def read_source(path: Path, templates: TemplateSet | None = None) -> RawReport:
         raise ReportError.single(
             path.name, "a ZIP archive that is neither a Word (.docx) nor an Excel (.xlsx) file: not a report"
         )
+    if looks_like_html(head, path.suffix):
+        from etl.extract.html import read_html  # lxml's HTML parser is only imported when a web page arrives
+
+        return read_html(path, templates)
     from etl.extract.text_dump import read_text_dump
 
     return read_text_dump(path, templates)
