@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from etl.flows.cli import app
 from etl.load.warehouse import connect
 from tests.conftest import REAL_TEXT_DUMP, flat, mart_snapshot, run_etl
+from tests.etl.extract.html_pages import gov_page, split_dump
 
 FORMATS = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 WORD = FORMATS / "layouts" / "word_landscape_serif_10.5.docx"
@@ -87,6 +88,27 @@ def test_each_format_loads_cell_exact_against_the_text_dump(
         )
     if source == CHANGED_PDF:
         _check_the_changed_templates_raw_cells(warehouse)
+
+
+@pytest.mark.prefect
+def test_a_web_page_loads_cell_exact_against_the_text_dump(
+    tmp_path: Path, prefect_api_url: str, dump_warehouse: Path
+) -> None:
+    """The bureau's report as a government site serves it (GB2312 declared, page chrome, merged cells) loads
+    through `etl ingest` of a folder like any other file (issue 20 item 3)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "report.html").write_bytes(gov_page(split_dump(REAL_TEXT_DUMP)))
+    warehouse = tmp_path / "w.duckdb"
+    result = run_etl(["ingest", str(inbox), "--warehouse", str(warehouse)], prefect_api_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 report file(s) (1 current), 17 tasks, 34 task rows" in flat(result.stdout)
+    assert _task_rows(warehouse) == _task_rows(dump_warehouse)
+    assert mart_snapshot(warehouse, without=LINEAGE) == mart_snapshot(dump_warehouse, without=LINEAGE)
+    with connect(warehouse, read_only=True) as conn:
+        assert conn.execute("select source_format, template from raw.source_file").fetchall() == [
+            ("html", "two_mark_columns")
+        ]
 
 
 def _check_the_changed_templates_raw_cells(warehouse: Path) -> None:
