@@ -16,8 +16,8 @@ read. Then, as etl.extract.docx does for a Word table:
   whitespace inside a line collapsed as a browser does; clean_cell later treats the lines like a PDF cell's;
 - a body row with fewer cells than the header (a row cut short) is refused, naming the row;
 - the title is the table's own: its ``<caption>`` and rows above its header; else the text line just above the
-  table (a heading or paragraph), skipping page chrome (发布日期: … 浏览次数: … 分享:, a breadcrumb trail);
-  the page's ``<title>`` only when there is neither.
+  table (a heading or paragraph), skipping page chrome (发布日期: … 浏览次数: … 分享:, a breadcrumb trail, a
+  label's value on the line after it: 来源: / 开化县); the page's ``<title>`` only when there is neither.
 
 The encoding comes from the page: a byte-order mark, else ``<meta charset>`` or ``<meta http-equiv=Content-Type>``
 (GB2312 and GBK are read as GB18030, their superset, as browsers do), else UTF-8 or GB18030 as for a text dump.
@@ -65,6 +65,7 @@ _WHITESPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's whitespace; a no-break space
 # breadcrumb trail (> 政务公开 > 组织机构 > …).
 _CHROME_LABEL = re.compile(r"^[^\s:：]{1,8}\s*[:：]")
 _BREADCRUMB = re.compile(r"^[>›»]|\s[>›»]\s")
+_BARE_LABEL = re.compile(r"^[^\s:：]{1,8}\s*[:：]$")
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe", "utf-16-le"),
@@ -394,9 +395,11 @@ def _title(root: Any, table: Any, grid: _Grid, start: int) -> str:
     if parts:
         return " ".join(parts)
     body = root.find("body")
-    for line in reversed(list(_lines(body if body is not None else root, stop=table))):
-        if not is_chrome(line):
-            return line
+    lines = list(_lines(body if body is not None else root, stop=table))
+    for index in range(len(lines) - 1, -1, -1):
+        # A label standing alone (来源:) has its value on the next line (开化县): chrome too.
+        if not is_chrome(lines[index]) and not (index and _BARE_LABEL.match(lines[index - 1])):
+            return lines[index]
     return " ".join(_WHITESPACE.sub(" ", root.findtext(".//title") or "").split())
 
 

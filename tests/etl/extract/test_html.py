@@ -158,8 +158,15 @@ def test_several_units_in_one_cell_one_per_paragraph_read_as_the_dumps_run_toget
         ),
         # only chrome above: the <title>
         ("<div>索引号：113408/2024-1</div><div>分享：</div>", "<title>T</title>", "T"),
+        # a label alone on its line has its value on the next (开化县's page): both chrome
+        (
+            "<h1>开化县2023年度重点工作清单</h1><dl><dt>时间:2023-12-22 17:46</dt><dt>来源:</dt><dd>开化县</dd>"
+            "<dt>浏览次数:</dt></dl>",
+            "",
+            "开化县2023年度重点工作清单",
+        ),
     ],
-    ids=["chrome_between", "bulletin_then_caption", "title_element", "only_chrome"],
+    ids=["chrome_between", "bulletin_then_caption", "title_element", "only_chrome", "label_then_value"],
 )
 def test_the_title_is_the_line_above_the_table_that_is_not_chrome(above: str, head: str, title: str) -> None:
     raw = _parse(_page(f"<table>{HEADER}{_rows()}</table>", above=above, head=head))
