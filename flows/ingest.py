@@ -13,6 +13,7 @@ is the run's). Called as a plain function, such a flow raises RejectedFiles.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -211,11 +212,21 @@ def _counts(summary: RunSummary) -> str:
 
 def publish_run_artifacts(summary: RunSummary, *, kind: str) -> None:
     """The run's Prefect artifacts: a markdown summary (counts, absolute links, rejected files) and a file table."""
+    create_markdown_artifact(summary_markdown(summary, kind), key=f"{kind}-summary", description=f"{kind} run summary")
+    create_table_artifact(
+        [f.model_dump(exclude={"message", "path"}) for f in summary.files],
+        key=f"{kind}-files",
+        description="Outcome of each file",
+    )
+
+
+def summary_markdown(summary: RunSummary, kind: str) -> str:
+    """The run summary as Markdown; file names, paths and messages as text (md_text), never as markup or links."""
     failed = summary.failed
     lines = [
-        f"# {kind.capitalize()} run {summary.run_id}",
+        f"# {kind.capitalize()} run {md_text(summary.run_id)}",
         "",
-        f"- warehouse: `{Path(summary.warehouse).resolve()}`",
+        f"- warehouse: {md_text(str(Path(summary.warehouse).resolve()))}",
         f"- files: {len(summary.files)} ({_counts(summary)})",
         f"- already loaded, not read again: {summary.skipped}",
         f"- parsed with {summary.executor} ({summary.workers} worker(s)) in {summary.parse_seconds:.1f} s; "
@@ -226,21 +237,22 @@ def publish_run_artifacts(summary: RunSummary, *, kind: str) -> None:
     ]
     if not summary.published:
         lines.append("- nothing new: the warehouse was not written")
-    if summary.report:
-        lines.append(f"- HTML report: [{summary.report}]({Path(summary.report).resolve().as_uri()})")
-    if summary.data_docs:
-        lines.append(
-            f"- Great Expectations Data Docs: [{summary.data_docs}]({Path(summary.data_docs).resolve().as_uri()})"
-        )
+    for label, target in (("HTML report", summary.report), ("Great Expectations Data Docs", summary.data_docs)):
+        if target:
+            lines.append(f"- {label}: [{md_text(target)}](<{Path(target).resolve().as_uri()}>)")
     if failed:
         lines += ["", "## Rejected files", ""]
-        lines += [f"- **{f.file}**: {(f.message or '').replace(chr(10), '; ')}" for f in failed]
-    create_markdown_artifact("\n".join(lines), key=f"{kind}-summary", description=f"{kind} run summary")
-    create_table_artifact(
-        [f.model_dump(exclude={"message", "path"}) for f in summary.files],
-        key=f"{kind}-files",
-        description="Outcome of each file",
-    )
+        lines += [f"- **{md_text(f.file)}**: {md_text((f.message or '').replace(chr(10), '; '))}" for f in failed]
+    return "\n".join(lines)
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md_text(text: str) -> str:
+    """Text shown as itself in Markdown: every ASCII punctuation character backslash-escaped (CommonMark: no tag,
+    link, emphasis or code span can start), line breaks as spaces."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(text.splitlines()))
 
 
 def _run(

@@ -116,11 +116,11 @@ INTRO = (
 def to_markdown(dictionary: Dictionary) -> str:
     lines = ["# Data dictionary", "", INTRO, "", "## Contents", ""]
     for schema in dictionary.schemas:
-        lines.append(f"- [`{schema.name}`](#schema-{schema.name}) — {_md(schema.description)}")
-        lines += [f"  - [`{r.qualified_name}`](#{anchor(r)}) ({r.kind})" for r in schema.relations]
+        lines.append(f"- [{_code(schema.name)}](#{_id('schema-' + schema.name)}) — {_md(schema.description)}")
+        lines += [f"  - [{_code(r.qualified_name)}](#{_id(anchor(r))}) ({r.kind})" for r in schema.relations]
     lines += ["- [Example queries](#example-queries)", ""]
     for schema in dictionary.schemas:
-        lines += [f'<a id="schema-{schema.name}"></a>', "", f"## Schema `{schema.name}`", ""]
+        lines += [f'<a id="{_id("schema-" + schema.name)}"></a>', "", f"## Schema {_code(schema.name)}", ""]
         if schema.description:
             lines += [_md(schema.description), ""]
         for relation in schema.relations:
@@ -144,19 +144,31 @@ def to_markdown(dictionary: Dictionary) -> str:
 
 def _markdown_relation(relation: Relation) -> list[str]:
     label, text = description(relation)
-    lines = [f'<a id="{anchor(relation)}"></a>', "", f"### `{relation.qualified_name}` ({relation.kind})", ""]
+    lines = [f'<a id="{_id(anchor(relation))}"></a>', "", f"### {_code(relation.qualified_name)} ({relation.kind})", ""]
     lines += [f"**{label}:** {_md(text)}", ""]
     lines += ["| column | type | description |", "| --- | --- | --- |"]
     lines += [
-        f"| `{c.name}` | `{type_text(relation, c.nullable, c.type)}` | {_md(c.comment or '')} |"
+        f"| {_code(c.name)} | {_code(type_text(relation, c.nullable, c.type))} | {_md(c.comment or '')} |"
         for c in relation.columns
     ]
     return [*lines, ""]
 
 
 def _md(text: str) -> str:
-    """Text safe inside a Markdown table cell or paragraph."""
-    return _TAG_START.sub("&lt;", " ".join(text.split()).replace("|", "\\|"))
+    """Text safe inside a Markdown table cell or paragraph: no tag, no inline link (``](`` escaped)."""
+    return _TAG_START.sub("&lt;", " ".join(text.split()).replace("|", "\\|")).replace("](", "]\\(")
+
+
+def _code(text: str) -> str:
+    """A name as a Markdown code span (one backtick more than the longest run inside it), safe in a table cell."""
+    text = " ".join(text.split()).replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if "`" in text else f"`{text}`"
+
+
+def _id(text: str) -> str:
+    """An anchor name that is text in an HTML attribute and in a Markdown link target."""
+    return re.sub(r"[^\w.-]", "_", text)
 
 
 # HTML -------------------------------------------------------------------------------------------------------------
@@ -187,17 +199,17 @@ def to_html(dictionary: Dictionary) -> str:
     ]
     for schema in dictionary.schemas:
         items = "".join(
-            f'<li><a href="#{anchor(r)}"><code>{_h(r.qualified_name)}</code></a> '
+            f'<li><a href="#{_id(anchor(r))}"><code>{_h(r.qualified_name)}</code></a> '
             f'<span class="kind">{r.kind}</span></li>'
             for r in schema.relations
         )
         parts.append(
-            f'<li><a href="#schema-{schema.name}"><code>{schema.name}</code></a> — {_h(schema.description)}'
-            f"<ul>{items}</ul></li>"
+            f'<li><a href="#{_id("schema-" + schema.name)}"><code>{_h(schema.name)}</code></a> — '
+            f"{_h(schema.description)}<ul>{items}</ul></li>"
         )
     parts.append('<li><a href="#example-queries">Example queries</a></li></ul></nav>')
     for schema in dictionary.schemas:
-        parts.append(f'<section><h2 id="schema-{schema.name}">Schema <code>{schema.name}</code></h2>')
+        parts.append(f'<section><h2 id="{_id("schema-" + schema.name)}">Schema <code>{_h(schema.name)}</code></h2>')
         if schema.description:
             parts.append(f"<p>{_h(schema.description)}</p>")
         parts += [_html_relation(r) for r in schema.relations]
@@ -221,7 +233,7 @@ def _html_relation(relation: Relation) -> str:
         for c in relation.columns
     )
     return (
-        f'<h3 id="{anchor(relation)}"><code>{_h(relation.qualified_name)}</code> '
+        f'<h3 id="{_id(anchor(relation))}"><code>{_h(relation.qualified_name)}</code> '
         f'<span class="kind">{relation.kind}</span></h3>'
         f"<p><strong>{label}:</strong> {_h(text)}</p>"
         f"<table><thead><tr><th>column</th><th>type</th><th>description</th></tr></thead><tbody>{rows}</tbody></table>"

@@ -3,10 +3,15 @@
 Every bar, cell and point carries its figure as text drawn on the chart, not only in a hover box: the page is
 printed and read on paper. Figures have a fixed width that fits an A4 landscape page (plotly does not re-lay a
 chart out for print), so what is printed is what is on screen.
+
+Plotly draws every label, category, legend name and hover text as its own small HTML (``<a href>`` becomes a live
+link, ``<b>`` bold): whatever comes from a report (issuer, office, indicator, figures as written) goes through
+:func:`plain` first, so it is drawn as the text it is.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 
 import plotly.graph_objects as go
@@ -39,6 +44,11 @@ PALETTE = ("#1565c0", "#6a1b9a", "#00838f", "#ef6c00")
 POSITIVE, NEGATIVE = "#1565c0", "#c62828"
 
 
+def plain(text: str) -> str:
+    """Report text for a Plotly label: ``&``, ``<`` and ``>`` as entities, which Plotly draws as those characters."""
+    return html.escape(text, quote=False)
+
+
 def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.01},
@@ -66,14 +76,14 @@ def overall_completion_chart(rows: list[Completion]) -> go.Figure:
         mine = [r for r in rows if r.issuer == issuer]
         fig.add_trace(
             go.Bar(
-                name=issuer,
+                name=plain(issuer),
                 x=[quarter_label(r.year, r.quarter) for r in mine],
                 y=[r.completion_rate for r in mine],
                 text=[f"{r.completion_rate:.0%}（{r.tasks_completed}/{r.tasks}）" for r in mine],
                 textposition="outside",
                 cliponaxis=False,
                 marker_color=PALETTE[index % len(PALETTE)],
-                hovertemplate="%{x}<br>完成率 %{text}<extra>" + issuer + "</extra>",
+                hovertemplate="%{x}<br>完成率 %{text}<extra>" + plain(issuer) + "</extra>",
             )
         )
     fig.update_yaxes(title_text="完成率", tickformat=".0%", range=[0, 1.15])
@@ -86,7 +96,7 @@ def office_completion_chart(rows: list[OfficeCompletion]) -> go.Figure:
     several = len({r.issuer for r in rows}) > 1
 
     def office(r: OfficeCompletion) -> str:
-        return f"{r.issuer} · {r.office}" if several else r.office
+        return plain(f"{r.issuer} · {r.office}" if several else r.office)
 
     quarters = _quarters((r.year, r.quarter) for r in rows)
     offices = sorted({office(r) for r in rows})
@@ -176,10 +186,10 @@ def year_over_year_chart(rows: list[YearOverYear]) -> go.Figure:
         fig.add_trace(
             go.Bar(
                 x=changes,
-                y=[f"{r.name}（{r.unit}）" for r in points],
+                y=[plain(f"{r.name}（{r.unit}）") for r in points],
                 orientation="h",
                 marker_color=[POSITIVE if c >= 0 else NEGATIVE for c in changes],
-                text=[_yoy_label(r) for r in points],
+                text=[plain(_yoy_label(r)) for r in points],
                 textposition="outside",
                 cliponaxis=False,
                 showlegend=False,
@@ -213,7 +223,8 @@ def target_categories(rows: list[Target]) -> list[str]:
     """One axis label per target: task number and indicator, with the figure's number when a task repeats one."""
     labels = [f"任务{t.task_no} {t.name}" for t in rows]
     return [
-        f"{label}（{t.target_no}）" if labels.count(label) > 1 else label for label, t in zip(labels, rows, strict=True)
+        plain(f"{label}（{t.target_no}）" if labels.count(label) > 1 else label)
+        for label, t in zip(labels, rows, strict=True)
     ]
 
 
@@ -234,7 +245,7 @@ def target_chart(rows: list[Target]) -> go.Figure:
                 y=[c for c, _ in mine],
                 orientation="h",
                 marker_color=ASSESSMENT_COLORS.get(assessment, "#757575"),
-                text=[_target_label(t) for _, t in mine],
+                text=[plain(_target_label(t)) for _, t in mine],
                 textposition="outside",
                 cliponaxis=False,
                 hovertemplate="%{y}<br>%{text}<extra></extra>",

@@ -21,6 +21,7 @@ after all reports ``validate_published``; finally ``build_data_docs``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import threading
@@ -55,6 +56,7 @@ from etl.validate.suites import (
 )
 
 DATA_SOURCE = "etl_frames"
+DOCS_VIEW = {"module_name": "etl.validate.docs_view", "class_name": "TextPageView"}
 DOCS_SITE = "etl_quality_gate"
 MAX_VALUES = 5
 MAX_TEXT = 80
@@ -249,7 +251,7 @@ class QualityGate:
         clock = time.perf_counter()
         suites = list(dict.fromkeys(suite for item in batch for suite in item))
         per_file: list[list[ExpectationResult]] = [[] for _ in batch]
-        name = run_names[0] if run_names and len(batch) == 1 else f"batch of {len(batch)}"
+        name = run_label(run_names[0]) if run_names and len(batch) == 1 else f"batch of {len(batch)}"
         for suite in suites:
             parts = [item[suite].assign(**{BATCH_KEY: key}) for key, item in enumerate(batch) if suite in item]
             members = [key for key, item in enumerate(batch) if suite in item]
@@ -311,6 +313,23 @@ class QualityGate:
         return self._context
 
 
+# Characters with a meaning in HTML, in a JavaScript string, or in a path → their full-width forms.
+_PLAIN = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇", "`": "｀", "/": "／", "\\": "＼"})
+# A run name is a folder name in the Data Docs: at most this many bytes of UTF-8 (with room for a hash suffix).
+MAX_RUN_LABEL_BYTES = 120
+
+
+def run_label(name: str) -> str:
+    """A file name as a Data Docs run name: readable, plain text in any context (the index page puts run names in an
+    inline script for a table library to draw as HTML: etl.validate.docs_view), short enough for a folder name."""
+    plain = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in name).translate(_PLAIN)
+    if len(plain.encode("utf-8")) <= MAX_RUN_LABEL_BYTES and plain not in ("", ".", ".."):
+        return plain
+    suffix = "…" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    head = plain.encode("utf-8")[: MAX_RUN_LABEL_BYTES - len(suffix.encode("utf-8"))].decode("utf-8", "ignore")
+    return head + suffix
+
+
 def _new_context(data_docs_dir: Path | None) -> Any:
     """An in-memory context with no default docs site (it would be a temporary folder), no analytics or bars."""
     import great_expectations as gx
@@ -325,6 +344,8 @@ def _new_context(data_docs_dir: Path | None) -> Any:
         sites[DOCS_SITE] = {
             "class_name": "SiteBuilder",
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            # Report content and file names as text (etl.validate.docs_view).
+            "site_section_builders": {"validations": {"view": DOCS_VIEW}, "expectations": {"view": DOCS_VIEW}},
             "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(data_docs_dir)},
         }
     config = DataContextConfig(
