@@ -183,10 +183,12 @@ def sql(
     """Run a query on the warehouse over a read-only connection and print the result as a table."""
     import duckdb
 
+    from etl.load.query import RefusedQuery
+
     settings = get_settings(warehouse=warehouse)
     try:
         _print_query(settings.warehouse, query)
-    except (duckdb.Error, FileNotFoundError) as exc:
+    except (duckdb.Error, FileNotFoundError, RefusedQuery) as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
 

@@ -72,7 +72,7 @@ def test_etl_sql_cannot_overwrite_the_warehouse_with_copy_to(warehouse: Path) ->
     before = _sha256(warehouse)
     result = _etl_sql(f"copy (select 1) to '{warehouse}' (format csv)", warehouse)
     assert result.returncode == 1
-    assert "disabled by configuration" in flat(result.stderr)
+    assert "COPY statements are refused" in flat(result.stderr)  # before issue 22: DuckDB's own refusal
     assert _sha256(warehouse) == before
     assert _reports(warehouse) == 1
 
@@ -84,16 +84,43 @@ def test_etl_sql_cannot_attach_another_database_for_writing(warehouse: Path, tmp
     before = _sha256(other)
     result = _etl_sql(f"attach '{other}' as other (read_only false); delete from other.t", warehouse)
     assert result.returncode == 1
-    assert "disabled by configuration" in flat(result.stderr)
+    assert "ATTACH statements are refused" in flat(result.stderr)  # before issue 22: DuckDB's own refusal
     assert _sha256(other) == before
 
 
 def test_etl_sql_cannot_switch_the_protection_off_or_read_other_files(warehouse: Path) -> None:
     unlocked = _etl_sql("set enable_external_access = true", warehouse)
-    assert unlocked.returncode == 1 and "Cannot change configuration" in flat(unlocked.stderr)
+    assert unlocked.returncode == 1 and "SET statements are refused" in flat(unlocked.stderr)  # DuckDB's before
     assert _etl_sql("select * from read_csv('/etc/passwd')", warehouse).returncode == 1
     query = _etl_sql("select count(*) as task_rows from mart.task_progress", warehouse)
     assert query.returncode == 0 and "34" in query.stdout
+
+
+# Statements and table functions that write files or change the database's state (issue 22, defect 11): the first
+# aborted the process with an uncaught C++ exception (exit 134) before; others ran ("Success").
+WRITING_STATEMENTS = [
+    "call enable_logging(storage='file', storage_path='{folder}')",
+    "call enable_logging(storage='file', storage_path='{folder}/log.csv'); select 1",
+    "call enable_profiling(save_location='{folder}/profile.txt'); select 1",
+    "call checkpoint()",
+    "pragma enable_checkpoint_on_shutdown",
+    "call truncate_duckdb_logs()",
+    "pragma import_database('{folder}')",
+    "export database '{folder}/export'",
+    "select * from query('call checkpoint()')",
+]
+
+
+@pytest.mark.parametrize("statement", WRITING_STATEMENTS)
+def test_etl_sql_refuses_functions_that_write_cleanly(warehouse: Path, tmp_path: Path, statement: str) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    before = _sha256(warehouse)
+    result = _etl_sql(statement.format(folder=folder), warehouse)
+    assert result.returncode == 1, (result.returncode, result.stderr[-500:])
+    assert "Traceback" not in result.stderr and "terminate called" not in result.stderr
+    assert "refused" in flat(result.stderr) or "disabled by configuration" in flat(result.stderr)
+    assert _sha256(warehouse) == before and list(folder.iterdir()) == []
 
 
 # -- 4. a symbolic link to the warehouse ---------------------------------------------------------------------------
