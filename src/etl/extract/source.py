@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 from etl.errors import ReportError
+from etl.extract.package import check_package
 from etl.extract.template import TemplateSet, load_templates
 from etl.models import RawReport
 
@@ -122,10 +123,12 @@ def read_source(path: Path, templates: TemplateSet | None = None) -> RawReport:
     if kind == "docx":
         from etl.extract.docx import read_docx  # python-docx is only imported when a Word file arrives
 
+        check_package(path, "Word document (.docx)")
         return read_docx(path, templates)
     if kind == "xlsx":
         from etl.extract.xlsx import read_xlsx  # openpyxl is only imported when an Excel file arrives
 
+        check_package(path, "Excel workbook (.xlsx)")
         return read_xlsx(path, templates)
     if kind == "ole2":
         raise ReportError.single(path.name, _legacy_message(path))

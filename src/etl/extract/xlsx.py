@@ -12,7 +12,9 @@ it and hands that one "page" to etl.extract.grid.build_report, which maps the he
   task's first row, as in the text dump; a header merged across columns (完成情况) sits in its first column;
 - the title: the text of the rows above the header (a title cell merged across the table);
 - values: text as typed, line breaks inside a cell (Alt+Enter) kept; whole numbers without a decimal point (a
-  task number or phone number typed as a number reads 5, not 5.0); formulas as their last computed value.
+  task number or phone number typed as a number reads 5, not 5.0); formulas as their last computed value, saved in
+  the file beside the formula. A formula whose value was never saved (openpyxl and scripts write such files; Excel,
+  WPS and LibreOffice save it) would read as an empty cell: the workbook is refused naming each such cell.
 
 A workbook has no pages before it is printed: every row is on page 1.
 """
@@ -63,6 +65,7 @@ def parse_xlsx(data: bytes, file_name: str, templates: TemplateSet | None = None
         except TemplateMismatch as exc:
             refusals.append((sheet.title, exc))
             continue
+        _refuse_formulas_without_values(data, file_name, sheet)
         return _report(data, file_name, sheet, names, grid, starts, start, end, templates)
     if refusals:
         title, refusal = refusals[0]
@@ -70,6 +73,32 @@ def parse_xlsx(data: bytes, file_name: str, templates: TemplateSet | None = None
     raise ReportError.single(
         file_name, f"no sheet holds a report table (no header row of 序号, 目标任务 …): sheets {', '.join(names)}"
     )
+
+
+def _refuse_formulas_without_values(data: bytes, file_name: str, sheet: Any) -> None:
+    """ReportError naming the cells of ``sheet`` (read with values only) whose formula has no saved value."""
+    from openpyxl import load_workbook
+
+    formulas = load_workbook(io.BytesIO(data), data_only=False)[sheet.title]
+    missing = [
+        f"cell {cell.coordinate}: the formula {_formula(cell.value)} has no saved value"
+        for row in formulas.iter_rows()
+        for cell in row
+        if cell.data_type == "f" and sheet[cell.coordinate].value is None
+    ]
+    if missing:
+        shown = "; ".join(missing[:5]) + (f"; and {len(missing) - 5} more" if len(missing) > 5 else "")
+        raise ReportError.single(
+            file_name,
+            f"sheet {sheet.title!r}, {shown}: the program that wrote the workbook did not compute its formulas, so "
+            "the cell would read as empty. Open the file in Excel, WPS or LibreOffice, save it, and send it again",
+            page=1,
+        )
+
+
+def _formula(value: Any) -> str:
+    text = str(getattr(value, "text", value))  # an array formula keeps its text in .text
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _text(value: Any) -> str:
