@@ -6,9 +6,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 # Debian packages the tests need: Chromium (the report is tested in a real headless browser) and CJK fonts (so
-# Chinese labels render); libgl1 and libglib2.0-0 for OpenCV, which the OCR engine (rapidocr-onnxruntime) needs.
+# Chinese labels render); libgl1 and libglib2.0-0 for OpenCV, which the OCR engine (rapidocr-onnxruntime) needs;
+# poppler-utils (pdftoppm) and ghostscript (its tiffg4 fax device): two renderers of the report's PDFs besides
+# pypdfium2, so the scan tests' page images are not all made one way.
 # system-deps installs only what is missing: with all present it does nothing.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libgl1 libglib2.0-0
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libgl1 libglib2.0-0 poppler-utils ghostscript
 
 .PHONY: install system-deps run test lint typecheck pytest samples clean
 

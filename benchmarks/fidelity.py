@@ -19,7 +19,7 @@ format must give identical records); likewise the SYNTHETIC changed template (.d
 
 The scan of the real report (tests/fixtures/scans/sample_scan.pdf, scripts/make_scans.py) is read by OCR
 (``scan_section``): records, character accuracy and exact text cells against the text dump
-(etl.extract.ocr_fidelity), seconds per page, and every remaining difference.
+(tests/ocr_fidelity.py), seconds per page, and every remaining difference.
 
 Run: ``.venv/bin/python benchmarks/fidelity.py [--no-scans]`` (writes benchmarks/results/fidelity.md).
 """
@@ -52,7 +52,7 @@ from etl.parse.report import parse_report  # noqa: E402
 LAYOUTS = ROOT / "tests" / "fixtures" / "pdf_layouts"
 FORMATS = ROOT / "tests" / "fixtures" / "formats"
 RESULTS = ROOT / "benchmarks" / "results" / "fidelity.md"
-SCAN_RESULTS = ROOT / "benchmarks" / "results" / "fidelity_scans.md"
+SCAN_RESULTS = ROOT / "benchmarks" / "results" / "fidelity_sample_scan.md"  # the scan matrix: ocr_scans.py
 HEADER_WORDS = frozenset({"已完成", "未完成"})
 
 
@@ -253,7 +253,7 @@ def source_section(dump: RawReport, repeat: int) -> list[str]:
 
 def scan_section(dump: RawReport) -> list[str]:
     """The OCR section: the scan of the real report read once (OCR takes seconds a page: no repeats)."""
-    from etl.extract.ocr_fidelity import score_scan
+    from tests.ocr_fidelity import score_scan
 
     scan = ROOT / "tests" / "fixtures" / "scans" / "sample_scan.pdf"
     lines = [

@@ -15,14 +15,65 @@ Pure numpy and Pillow, no OpenCV calls, so what these do is visible here:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from etl.extract.grid import Ruling
+from etl.extract.grid import BBox, Ruling
 
 Grey = NDArray[np.uint8]
 Mask = NDArray[np.bool_]
+
+
+@dataclass
+class ScanPage:
+    """One page image, deskewed, with its ink threshold and its table's cell boxes (points, top-left origin)."""
+
+    number: int
+    grey: Grey  # deskewed, as scanned (recognition cleans a copy: clean_for_recognition)
+    dpi: float
+    threshold: int  # Otsu's ink threshold of the deskewed page
+    boxes: list[BBox]
+    skew: float
+    line_px: float  # the typical text line height (etl.extract.ocr_layout.page_line_height)
+    red: Mask | None = None  # red ink (a seal) of a colour scan, deskewed with the page
+
+
+@dataclass
+class PageImage:
+    """A page as decoded: grey (see to_grey), its resolution, and where a colour scan has red ink."""
+
+    grey: Grey
+    dpi: float
+    red: Mask | None = None
+
+
+def page_image(image: Image.Image, dpi: float) -> PageImage:
+    """A decoded page image as grey and red ink (red_ink) at ``dpi``."""
+    if image.mode in ("RGB", "RGBA", "CMYK", "P", "YCbCr", "LA", "PA"):
+        rgb = np.asarray(image.convert("RGB"), dtype=np.uint8)
+        return PageImage(rgb[:, :, 0].copy(), dpi, red_ink(rgb))
+    return PageImage(to_grey(image), dpi)
+
+
+def red_ink(rgb: NDArray[np.uint8]) -> Mask | None:
+    """Pixels whose red exceeds their green and blue by more than the page's colour noise allows: a seal's ink.
+
+    In the red channel (to_grey) a seal is light, but where a scanner's JPEG stores colour at half resolution
+    (chroma subsampling) a seal's thin strokes come out dark in red too, and would look like black ink; their
+    colour still says red. The margin is RED_NOISE_SIGMAS deviations of the page's own colour noise (most pixels
+    are paper), at least RED_MIN_LEVELS. None when nothing is red.
+    """
+    red = rgb[:, :, 0].astype(np.int16)
+    chroma = red - np.maximum(rgb[:, :, 1], rgb[:, :, 2]).astype(np.int16)
+    sample = chroma[::4, ::4]
+    centre = float(np.median(sample))
+    spread = 1.4826 * float(np.median(np.abs(sample - centre)))
+    mask = np.asarray(chroma > centre + max(RED_NOISE_SIGMAS * spread, RED_MIN_LEVELS))
+    return mask if mask.any() else None
+
 
 # A ruling line is an ink run at least this long (points): longer than any character's stroke (a 12 pt 一 is
 # under 12 pt), shorter than the narrowest cell border (a status column is about 40 pt wide).
@@ -34,6 +85,12 @@ MAX_SKEW_DEGREES = 3.0
 COARSE_STEP, FINE_STEP = 0.1, 0.01
 # At most this many ink pixels take part in the skew estimate (a random sample of the page's, for speed).
 SKEW_SAMPLE = 400_000
+# Red ink (red_ink): a pixel's red above its green and blue by this many deviations of the page's colour noise,
+# and by at least this many grey levels (JPEG's colour artefacts at the edges of black text).
+RED_NOISE_SIGMAS = 4.0
+RED_MIN_LEVELS = 20
+# Red ink is a seal's, not text under it, unless it is at least this share of the way from paper to the page's ink.
+RED_INK_SHARE = 0.9
 
 
 def to_grey(image: Image.Image) -> Grey:
@@ -93,6 +150,14 @@ def deskew(grey: Grey, angle: float) -> Grey:
     return np.asarray(rotated, dtype=np.uint8).copy()
 
 
+def deskew_mask(mask: Mask, angle: float) -> Mask:
+    """A mask turned with its page (deskew)."""
+    if abs(angle) < FINE_STEP / 2:
+        return mask
+    image = Image.fromarray(mask.astype(np.uint8) * 255).rotate(-angle, resample=Image.Resampling.NEAREST)
+    return np.asarray(image, dtype=np.uint8) > 127
+
+
 def _runs(mask: Mask, min_length: int, gap: int) -> list[tuple[int, int, int]]:
     """Runs of ink along each row, gaps of up to ``gap`` pixels bridged (noise and JPEG leave pinholes in a
     printed line), at least ``min_length`` long: (row, start, end), end exclusive."""
@@ -124,31 +189,27 @@ def ruling_lines(ink: Mask, dpi: float) -> list[Ruling]:
     return rulings
 
 
-def densest_ink(ink: Mask, box: tuple[int, int, int, int], window: int) -> tuple[int, tuple[float, float] | None]:
-    """The most ink pixels in any ``window`` × ``window`` square inside a pixel box (x0, y0, x1, y1), and that
-    square's centre. A mark is dense ink in one place; scanner noise is thin specks spread over the cell, which
-    a count over the whole cell would add up."""
-    x0, y0, x1, y1 = (max(0, v) for v in box)
-    part = ink[y0:y1, x0:x1]
-    if part.size == 0:
-        return 0, None
-    w = max(1, min(window, part.shape[0], part.shape[1]))
-    table = np.pad(np.cumsum(np.cumsum(part.astype(np.int32), axis=0), axis=1), ((1, 0), (1, 0)))
-    sums = table[w:, w:] - table[:-w, w:] - table[w:, :-w] + table[:-w, :-w]
-    best = int(sums.max())
-    if best == 0:
-        return 0, None
-    row, column = np.unravel_index(int(np.argmax(sums)), sums.shape)
-    return best, (x0 + float(column) + w / 2, y0 + float(row) + w / 2)
+def ink_level(grey: Grey, threshold: int) -> float:
+    """The page's ink: the median grey of its pixels at or below the ink threshold."""
+    values = grey[grey <= threshold]
+    return float(np.median(values)) if values.size else 0.0
 
 
-def clean_for_recognition(grey: Grey, threshold: int, margin: int = 12, speck_px: int = 4) -> Grey:
-    """The page as the text detector and recogniser get it: paper-light pixels (lighter than the ink threshold
-    plus ``margin``: what is left of a red seal in the red channel, grey scanner noise) set to white, and specks
-    (ink blobs of at most ``speck_px`` pixels, which the recogniser reads as · or . beside a line) erased."""
+def clean_for_recognition(
+    grey: Grey, threshold: int, red: Mask | None = None, margin: int = 12, speck_px: int = 4
+) -> Grey:
+    """The page as the line finder and recogniser get it: paper-light pixels (lighter than the ink threshold
+    plus ``margin``: what is left of a red seal in the red channel, grey scanner noise) set to white, red ink
+    (``red``, red_ink) lighter than RED_INK_SHARE of the way to the page's ink too (a seal's strokes that JPEG
+    darkened in the red channel; black text under a seal stays), and specks (ink blobs of at most ``speck_px``
+    pixels, which the recogniser reads as · or . beside a line) erased."""
     import cv2  # OpenCV comes with rapidocr-onnxruntime; only its connected components are used here
 
     cleaned = np.where(grey > threshold + margin, np.uint8(255), grey).astype(np.uint8)
+    if red is not None:
+        paper = float(np.median(grey[::4, ::4]))
+        level = ink_level(grey, threshold)
+        cleaned[red & (grey > paper - RED_INK_SHARE * (paper - level))] = 255
     ink = (cleaned <= threshold).astype(np.uint8)
     count, labels, stats, _centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
     small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] <= speck_px)

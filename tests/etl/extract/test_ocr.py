@@ -20,9 +20,9 @@ from etl.errors import ReportError
 from etl.extract.fidelity import apply_mark_set, canonical_cells
 from etl.extract.grid import cells_from_rulings
 from etl.extract.guarded import read_source_guarded
-from etl.extract.ocr import DECIDED_MARK, _punctuation_width
-from etl.extract.ocr_fidelity import score_scan
-from etl.extract.ocr_image import densest_ink, deskew, ink_mask, ruling_lines, skew_angle
+from etl.extract.ocr_engine import pair_brackets, punctuation_width
+from etl.extract.ocr_image import deskew, ink_mask, ruling_lines, skew_angle
+from etl.extract.ocr_marks import DECIDED_MARK
 from etl.extract.source import read_source
 from etl.extract.text_dump import read_text_dump
 from etl.load.warehouse import connect
@@ -30,6 +30,7 @@ from etl.models import COLUMN_NAMES, RawReport
 from etl.parse.report import parse_report
 from etl.validate.frames import cells_frame, low_confidence_cells
 from tests.conftest import PROJECT_ROOT, REAL_TEXT_DUMP, SYNTHETIC
+from tests.ocr_fidelity import score_scan
 
 SCANS = PROJECT_ROOT / "tests" / "fixtures" / "scans"
 SCAN_PDF = SCANS / "sample_scan.pdf"
@@ -62,27 +63,22 @@ def test_a_skewed_ruled_page_is_deskewed_and_its_grid_found() -> None:
     assert len(boxes) == 12  # 3 columns × 4 rows; the blobs made no lines
 
 
-def test_a_mark_is_dense_ink_and_scanner_specks_are_not() -> None:
-    ink = np.zeros((200, 200), dtype=bool)
-    rng = np.random.default_rng(1)
-    ink[rng.random((200, 200)) < 0.002] = True  # specks spread over the cell
-    specks, _ = densest_ink(ink, (0, 0, 200, 200), 29)
-    ink[100:128, 90:93] = True  # a stroke of a mark
-    ink[120:123, 80:100] = True
-    mark, centre = densest_ink(ink, (0, 0, 200, 200), 29)
-    assert specks < 10 <= 30 < mark
-    assert centre is not None and 80 <= centre[0] <= 110
-
-
 def test_punctuation_width_follows_the_space_it_takes() -> None:
     # 专项监察，规范 with CJK characters 10 pt apart: a comma taking a whole em (two advances between its
     # neighbours) is full-width, one taking 0.4 em is half-width, whatever the recogniser wrote.
     full = [0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0]
     half = [0.0, 10.0, 20.0, 30.0, 36.0, 44.0, 54.0]
-    assert _punctuation_width("专项监察，规范", full) == "专项监察，规范"
-    assert _punctuation_width("专项监察，规范", half) == "专项监察,规范"
-    assert _punctuation_width("专项监察,规范", full) == "专项监察，规范"
-    assert _punctuation_width("专项监察，规范", None) == "专项监察，规范"  # positions unknown: as recognised
+    assert punctuation_width("专项监察，规范", full) == "专项监察，规范"
+    assert punctuation_width("专项监察，规范", half) == "专项监察,规范"
+    assert punctuation_width("专项监察,规范", full) == "专项监察，规范"
+    assert punctuation_width("专项监察，规范", None) == "专项监察，规范"  # positions unknown: as recognised
+
+
+def test_a_bracket_pair_of_mixed_kinds_is_made_lenticular_and_matching_pairs_are_kept() -> None:
+    assert pair_brackets("市发展改革委【中小办]") == "市发展改革委【中小办】"  # read so at 150 dpi
+    assert pair_brackets("[中小办】") == "【中小办】"
+    assert pair_brackets("【中小办】与[附件]") == "【中小办】与[附件]"
+    assert pair_brackets("见]附件【") == "见]附件【"  # no pair: as recognised
 
 
 def _expected() -> RawReport:
@@ -104,7 +100,7 @@ def test_a_scanned_jpeg_page_reads_like_the_text_dump() -> None:
     score = score_scan(_expected(), raw, rows=[0, 1, 2])
     assert score.character_accuracy >= 0.99, score.differences
     assert all(row.confidence is not None for row in raw.rows)
-    assert any("read by the ink" in note for note in raw.notes)
+    assert any("decided by their ink" in note for note in raw.notes)
 
 
 def _first_pages(count: int, target: Path, extra_image: Path | None = None) -> Path:

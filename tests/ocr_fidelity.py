@@ -1,6 +1,7 @@
 """How faithfully OCR read a scan: the measures issue 14 asks of a scan of the real report.
 
-Shared by the OCR tests (tests/etl/extract/test_ocr.py) and the benchmarks (benchmarks/fidelity.py, ocr.py):
+Shared by the OCR tests (tests/etl/extract/test_ocr*.py) and the benchmarks (benchmarks/fidelity.py, ocr.py,
+ocr_scans.py); a test and benchmark tool, not part of the library (issue 24):
 
 - *records*: every task number, row kind (plan type) and status of the parsed report equal the text dump's;
 - *character accuracy* over the text cells (every column but the two status columns, canonical text with
@@ -13,11 +14,18 @@ Shared by the OCR tests (tests/etl/extract/test_ocr.py) and the benchmarks (benc
 from __future__ import annotations
 
 import difflib
+import importlib.util
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 
 from etl.errors import ReportError
-from etl.extract.fidelity import DONE, NOT_DONE, canonical_cells
+from etl.extract.fidelity import DONE, NOT_DONE, apply_mark_set, canonical_cells
+from etl.extract.ocr_engine import OcrLine
+from etl.extract.ocr_image import ScanPage
+from etl.extract.ocr_marks import column_edges
 from etl.models import COLUMN_NAMES, RawReport, RawRow
 from etl.normalize.text import comparable
 from etl.parse.report import parse_report
@@ -104,10 +112,74 @@ def _record_differences(expected: RawReport, actual: RawReport) -> list[str]:
         return [f"{len(keys_want)} rows expected, {len(keys_got)} read"]
     return [
         f"row {i + 1}: expected {a}, read {b}"
-        for i, (a, b) in enumerate(zip(keys_want, keys_got, strict=True)) if a != b
+        for i, (a, b) in enumerate(zip(keys_want, keys_got, strict=True))
+        if a != b
     ]
 
 
 def rows_on_pages(rows: Sequence[RawRow], pages: set[int]) -> list[int]:
     """The 0-based indexes of the rows printed only on the given pages."""
     return [i for i, row in enumerate(rows) if set(row.pages) <= pages]
+
+
+SCAN_MARK = "✓"
+_MARK_GLYPHS = frozenset({"√", "✓", "✔", "☑"})
+
+
+def scan_expected(dump: RawReport, marks: str) -> RawReport:
+    """What OCR should read from a scan of a layout with mark set ``marks`` (etl.extract.fidelity.MARK_SETS): the
+    layout's cells, every mark glyph read as ✓ (a mark is decided by its ink; √ ✓ ✔ are not told apart)."""
+    shown = apply_mark_set(dump, marks)
+    rows = []
+    for row in shown.rows:
+        cells = list(row.cells)
+        for column in (DONE, NOT_DONE):
+            if cells[column].strip() in _MARK_GLYPHS:
+                cells[column] = SCAN_MARK
+        rows.append(row.model_copy(update={"cells": tuple(cells)}))
+    return shown.model_copy(update={"rows": tuple(rows)})
+
+
+def score_pages(expected: RawReport, actual: RawReport, pages: Sequence[int]) -> ScanScore:
+    """A scan of some pages of a document against the document: the expected rows printed wholly on those pages
+    (``expected`` read from the born-digital PDF, whose page numbers they are) against the scan's rows printed
+    wholly on its own pages; the records compared are those rows' statuses (part of a report does not parse)."""
+    wanted = [r for r in expected.rows if set(r.pages) <= set(pages)]
+    got = [actual.rows[i] for i in rows_on_pages(actual.rows, set(range(1, len(pages) + 1)))][: len(wanted)]
+    part = expected.model_copy(update={"rows": tuple(wanted)})
+    score = score_scan(part, actual.model_copy(update={"rows": tuple(got)}), rows=range(len(wanted)))
+    want = [(r.cells[DONE], r.cells[NOT_DONE]) for r in wanted]
+    read = [(r.cells[DONE], r.cells[NOT_DONE]) for r in got]
+    if len(want) != len(read):
+        score.record_differences = [f"{len(want)} rows expected, {len(read)} read"]
+    else:
+        score.record_differences = [
+            f"row {i + 1}: status {a} expected, {b} read"
+            for i, (a, b) in enumerate(zip(want, read, strict=True))
+            if a != b
+        ]
+    return score
+
+
+def scan_matrix() -> ModuleType:
+    """scripts/scan_matrix.py (scans through other renderers), imported from its path (scripts/ is not a package)."""
+    name = "scan_matrix"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def status_header_lines(page: ScanPage) -> list[OcrLine]:
+    """The two status headers of the real report's layout as the recogniser would give them, without OCR: the
+    topmost cells of its 7th and 8th columns (已完成, 未完成)."""
+    edges = column_edges(page.boxes)
+    lines = []
+    for column, word in ((6, "已完成"), (7, "未完成")):
+        inside = [b for b in page.boxes if edges[column] - 1 <= b[0] and b[2] <= edges[column + 1] + 1]
+        lines.append(OcrLine(word, min(inside, key=lambda b: b[1]), 1.0))
+    return lines

@@ -1,0 +1,163 @@
+"""The OCR engine: RapidOCR on ONNX Runtime, a page's text lines with their boxes and character positions.
+
+Engine: RapidOCR (``rapidocr-onnxruntime`` 1.4.4, Apache-2.0), whose wheel ships PaddleOCR's PP-OCRv4 Chinese
+detection and recognition models (about 15 MB): nothing is downloaded at run time. Chosen by measurement against
+Tesseract 5 with Debian's chi_sim (benchmarks/ocr.py, benchmarks/results/ocr.md).
+
+What the recogniser writes is corrected only where the page itself says what was printed: full- or half-width
+punctuation by the space it takes, and a bracket by the one it pairs with in the same line.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from etl.extract.grid import BBox, Char
+from etl.extract.ocr_image import Grey
+from etl.extract.ocr_layout import LineCrop
+
+# Lines the recogniser is less sure of than this are still kept (the quality gate warns about low cells); only
+# detections below DROP_SCORE, which are noise in practice, are dropped.
+DROP_SCORE = 0.3
+# Punctuation that has a full- and a half-width form; see punctuation_width.
+FULL_TO_HALF = {"，": ",", "（": "(", "）": ")", "；": ";", "：": ":"}
+HALF_TO_FULL = {half: full for full, half in FULL_TO_HALF.items()}
+HALF_WIDTH_SPAN = 1.7
+
+
+@dataclass
+class OcrLine:
+    text: str
+    box: BBox  # points
+    score: float  # the recogniser's confidence for the line (mean over its characters)
+    centres: list[float] | None = None  # each character's x centre (points), when the recogniser gave it
+
+
+_engine_lock = threading.Lock()
+_engine_instance: Any = None
+
+
+def engine() -> Any:
+    """The process's RapidOCR (the wheel's models, loaded once; ONNX Runtime sessions are safe to run from
+    several threads), one intra-op thread per run: the parallelism is by page."""
+    global _engine_instance
+    with _engine_lock:
+        if _engine_instance is None:
+            from rapidocr_onnxruntime import RapidOCR
+
+            _engine_instance = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_batch_num=12)
+        return _engine_instance
+
+
+def recognise_crops(grey: Grey, crops: Sequence[LineCrop], dpi: float) -> list[OcrLine]:
+    """Read each line crop of a page (pixels, from etl.extract.ocr_layout); boxes and positions in points."""
+    ocr = engine()
+    to_pt = 72.0 / dpi
+    images = [np.ascontiguousarray(np.repeat(grey[c.y0 : c.y1, c.x0 : c.x1, None], 3, axis=2)) for c in crops]
+    if not images:
+        return []
+    results, _elapsed = ocr.text_rec(images, True)
+    lines = []
+    for crop, (text, score, info) in zip(crops, results, strict=True):
+        if float(score) < DROP_SCORE or not str(text).strip():
+            continue
+        box = (crop.x0 * to_pt, crop.y0 * to_pt, crop.x1 * to_pt, crop.y1 * to_pt)
+        centres = char_centres(str(text), info, crop.x1 - crop.x0, crop.x0, to_pt)
+        text = pair_brackets(punctuation_width(str(text), centres))
+        lines.append(OcrLine(text, box, float(score), centres))
+    return lines
+
+
+def char_centres(text: str, info: Any, crop_width: int, left: float, to_pt: float) -> list[float] | None:
+    """Each character's x centre on the page (points) from the recogniser's CTC columns, or None."""
+    try:
+        columns = [c for word in info[2] for c in word]
+        chars = "".join(ch for word in info[1] for ch in word)
+        unit = crop_width / float(info[0])
+    except (IndexError, TypeError, ZeroDivisionError):
+        return None
+    if chars != text or len(columns) != len(text):
+        return None
+    return [(left + (column + 0.5) * unit) * to_pt for column in columns]
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def punctuation_width(text: str, centres: list[float] | None) -> str:
+    """Full- or half-width punctuation decided by the space it takes, not by the recogniser's habit.
+
+    The recogniser writes ，（）；： after Chinese text whatever was printed, but a report may use , ( ) ; :
+    (the real one does on one page). A full-width mark takes a whole em: the characters either side of it are
+    about two CJK advances apart; a half-width one about 1.2–1.4 (measured on the scans: 1.17–1.6 against
+    1.83–2.2). Marks at a line's end, where that cannot be measured, follow the line's other marks if any.
+    """
+    if centres is None or len(text) < 3:
+        return text
+    advances = [centres[i + 1] - centres[i] for i in range(len(text) - 1) if _is_cjk(text[i]) and _is_cjk(text[i + 1])]
+    if len(advances) < 2:
+        return text
+    advance = float(np.median(advances))
+    out = list(text)
+    decided: list[bool] = []  # True: half width
+    undecided: list[int] = []
+    for k, ch in enumerate(text):
+        if ch not in FULL_TO_HALF and ch not in HALF_TO_FULL:
+            continue
+        if 0 < k < len(text) - 1:
+            half = (centres[k + 1] - centres[k - 1]) < HALF_WIDTH_SPAN * advance
+            out[k] = _width_form(ch, half)
+            decided.append(half)
+        else:
+            undecided.append(k)
+    if decided and undecided:
+        half = sum(decided) * 2 > len(decided)
+        for k in undecided:
+            out[k] = _width_form(text[k], half)
+    return "".join(out)
+
+
+def _width_form(ch: str, half: bool) -> str:
+    if half:
+        return FULL_TO_HALF.get(ch, ch)
+    return HALF_TO_FULL.get(ch, ch)
+
+
+def pair_brackets(text: str) -> str:
+    """A bracket pair of mixed kinds is made lenticular: the recogniser reads 【中小办】 (the lead office) as
+    【中小办] (seen at 150 dpi, confidence 0.93) or [中小办】; a report prints matching pairs."""
+    out = list(text)
+    opened: int | None = None
+    for k, ch in enumerate(text):
+        if ch in "【[":
+            opened = k
+        elif ch in "】]" and opened is not None:
+            if (text[opened], ch) in (("【", "]"), ("[", "】")):
+                out[opened], out[k] = "【", "】"
+            opened = None
+    return "".join(out)
+
+
+def line_chars(line: OcrLine) -> list[Char]:
+    """A recognised line as characters: placed at the recogniser's positions when known, else spread evenly
+    over the line's box; each reaches half-way to its neighbours, so no gap inside a line reads as a space."""
+    x0, top, x1, bottom = line.box
+    text = line.text
+    size = (bottom - top) * 0.8
+    n = len(text)
+    if line.centres is not None and len(line.centres) == n and n > 1:
+        c = line.centres
+        edges = [x0, *[(c[i] + c[i + 1]) / 2 for i in range(n - 1)], x1]
+    else:
+        width = (x1 - x0) / max(1, n)
+        edges = [x0 + i * width for i in range(n + 1)]
+    return [
+        Char(ch, edges[i], max(edges[i + 1], edges[i] + 0.01), top, bottom, size, confidence=line.score)
+        for i, ch in enumerate(text)
+    ]

@@ -1,0 +1,95 @@
+"""Scans made by other renderers than the project's generator, read whole by OCR (issue 21).
+
+A subset of the scan matrix (scripts/scan_matrix.py; the whole matrix is benchmarks/ocr_scans.py, results in
+benchmarks/results/fidelity_scans.md), made at run time into tmp from the committed PDFs: the issue's clean 150
+dpi grey scan (pdftoppm, image-only PDF), Ghostscript's fax-style 1-bit multi-page TIFF at 300 dpi, and a 200 dpi
+colour office scan (skew, noise, JPEG q55, a red seal) as a JPEG. Each must come out with every status right,
+≥ 99 % of characters and ≥ 90 % of text cells as printed (the born-digital PDF's rows on the same pages). An
+undecidable mark and illegible pages are refused naming where.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from etl.errors import ReportError
+from etl.extract.ocr import prepare_page
+from etl.extract.ocr_image import ScanPage, page_image
+from etl.extract.source import read_source
+from tests.conftest import PROJECT_ROOT
+from tests.ocr_fidelity import scan_expected, scan_matrix, score_pages, status_header_lines
+
+CASES = {
+    "pdftoppm_150_grey": {"pages": (1, 2)},
+    "gs_tiffg4_300": {"pages": (1, 2)},
+    "pdfium_200_colour_office": {"pages": (1,), "container": "jpeg"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_scan_from_another_renderer_reads_as_printed(name: str, tmp_path: Path) -> None:
+    matrix = scan_matrix()
+    scan = replace(matrix.BY_NAME[name], **CASES[name])
+    path = matrix.write(scan, tmp_path)
+    raw = read_source(path)
+    assert raw.source_format == "scan" and raw.page_count == len(scan.pages)
+    expected = scan_expected(read_source(PROJECT_ROOT / scan.source), scan.marks)
+    score = score_pages(expected, raw, scan.pages)
+    assert not score.record_differences  # every status as printed
+    assert score.character_accuracy >= 0.99, score.differences
+    assert score.cells_exact_share >= 0.90, score.differences
+
+
+def _page_one(dpi: int, tmp_path: Path) -> tuple[Image.Image, ScanPage]:
+    matrix = scan_matrix()
+    scan = replace(matrix.BY_NAME["pdftoppm_150_grey"], dpi=dpi, pages=(1,))
+    image = matrix.pages_of(scan)[0]
+    page = prepare_page(1, page_image(image, float(dpi)))
+    assert isinstance(page, ScanPage)
+    return image, page
+
+
+def test_a_mark_that_cannot_be_decided_refuses_the_file_naming_page_row_and_column(tmp_path: Path) -> None:
+    """A short stroke in an empty 未完成 cell — about a third of the column's marks, neither a mark nor nothing."""
+    image, page = _page_one(150, tmp_path)
+    header = status_header_lines(page)[1]
+    cells = sorted(
+        (b for b in page.boxes if abs(b[0] - header.box[0]) < 2 and b[1] >= header.box[3] - 1), key=lambda b: b[1]
+    )
+    row_two = cells[1]
+    line = page.line_px
+    px = 150 / 72
+    x, y = (row_two[0] + row_two[2]) / 2 * px, (row_two[1] + 14) * px
+    smudged = image.convert("L")
+    ImageDraw.Draw(smudged).line([(x, y), (x + 0.4 * line, y + 0.05 * line)], fill=40, width=2)
+    path = tmp_path / "smudged.png"
+    smudged.save(path, dpi=(150, 150))
+    with pytest.raises(ReportError, match=r"smudged\.png: page 1, column 未完成: table row 2 of the page \(task 1\): "
+                       r"the status mark cannot be decided"):  # fmt: skip
+        read_source(path)
+
+
+def test_a_page_scanned_too_coarse_or_blurred_past_reading_is_refused_naming_the_page(tmp_path: Path) -> None:
+    matrix = scan_matrix()
+    coarse = matrix.write(matrix.illegible("75dpi"), tmp_path)
+    with pytest.raises(ReportError, match=r"illegible_75dpi\.png: page 1: the scanned page image is only 75 dpi"):
+        read_source(coarse)
+    blurred = matrix.write(matrix.illegible("blur"), tmp_path)
+    with pytest.raises(ReportError, match=r"illegible_blur\.png: page 1: "):
+        read_source(blurred)
+
+
+def test_a_fax_resolution_tiff_is_read_withsquare_pixels(tmp_path: Path) -> None:
+    """A 204 × 196 dpi image (a fax's) is stretched to square pixels before its grid is found: its cells keep
+    their printed proportions (read as 196 × 196 the page would be 4 % too tall)."""
+    from etl.extract.ocr import square_pixels
+
+    image = Image.fromarray(np.full((196, 204), 255, dtype=np.uint8))
+    image.info["dpi"] = (204, 196)
+    square, dpi = square_pixels(image)
+    assert dpi == 204 and square.size == (204, 204)
