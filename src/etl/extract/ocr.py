@@ -28,6 +28,7 @@ import io
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ from etl.extract.grid import (
     read_page_table,
     table_bbox,
 )
-from etl.extract.ocr_engine import OcrLine, line_chars, recognise_crops
+from etl.extract.ocr_engine import OcrLine, line_chars, pair_brackets, recognise_crops
 from etl.extract.ocr_image import (
     PageImage,
     ScanPage,
@@ -67,6 +68,7 @@ from etl.extract.ocr_marks import (
     mark_cells,
     mark_chars,
     status_headers,
+    summary,
 )
 from etl.extract.template import TemplateSet, load_templates
 from etl.models import RawReport
@@ -261,7 +263,7 @@ def _tables(
         chars = mark_chars(page_cells)
         chars += [ch for index, line in enumerate(lines) if index not in taken for ch in line_chars(line)]
         context = PageContext(file_name, page.number, first_table=not tables, templates=templates)
-        table = read_page_table(page.boxes, chars, context)
+        table = _paired(read_page_table(page.boxes, chars, context))
         problems += _undecided(table, [c for c in page_cells if c.decision == "undecided"])
         tables.append(table)
         notes.extend(context.notes)
@@ -271,13 +273,19 @@ def _tables(
         f"read by OCR (RapidOCR PP-OCRv4): {len(pages)} page(s), {sum(map(len, recognised))} text lines; pages "
         "deskewed by " + ", ".join(f"{p.skew:+.2f}°" for p in pages)
     )
-    marks = sum(cell.decision == "mark" for cell in cells)
     if cells:
         notes.append(
             f"{len(cells)} status cell(s) without words decided by their ink against the page and the column's "
-            f"other marks: {marks} mark(s), read as {DECIDED_MARK} (√ and ✓ are not told apart), the rest empty"
+            f"other marks: {summary(cells)}; marks read as {DECIDED_MARK} (√ and ✓ are not told apart)"
         )
     return tables, notes
+
+
+def _paired(table: PageTable) -> PageTable:
+    """Bracket pairs of mixed kinds made lenticular over each whole cell (ocr_engine.pair_brackets): the
+    recogniser reads a line at a time, and 【局招商组】 wraps as 【局招 / 商组] (seen at 200 dpi)."""
+    rows = tuple(replace(row, cells=tuple(pair_brackets(cell) for cell in row.cells)) for row in table.rows)
+    return replace(table, rows=rows)
 
 
 def _undecided(table: PageTable, cells: Sequence[MarkCell]) -> list[Problem]:

@@ -66,7 +66,7 @@ def recognise_crops(grey: Grey, crops: Sequence[LineCrop], dpi: float) -> list[O
     for crop, (text, score, info) in zip(crops, results, strict=True):
         if float(score) < DROP_SCORE or not str(text).strip():
             continue
-        box = (crop.x0 * to_pt, crop.y0 * to_pt, crop.x1 * to_pt, crop.y1 * to_pt)
+        box = (crop.box[0] * to_pt, crop.box[1] * to_pt, crop.box[2] * to_pt, crop.box[3] * to_pt)
         centres = char_centres(str(text), info, crop.x1 - crop.x0, crop.x0, to_pt)
         text = pair_brackets(punctuation_width(str(text), centres))
         lines.append(OcrLine(text, box, float(score), centres))

@@ -7,8 +7,9 @@ dpi grey, a 1-bit 300 dpi scan). Every quantity here is relative to the scan it 
 - *contrast*: a pixel's darkness between the cell's own paper (the median of its interior: grey paper, uneven
   illumination and a faded seal move it) and the page's ink (the median of the page's dark pixels), 0 to 1. An
   anti-aliased stroke's grey pixels add up to its ink area; a 1-bit scan has contrasts 0 and 1 only;
-- *noise floor*: contrasts below a quarter of the way to ink, or below three of the cell's own noise deviations,
-  are paper (sensor noise, JPEG ringing);
+- *noise floor*: contrasts below half the way to ink, or below three of the cell's own noise deviations, are
+  paper (sensor noise, JPEG ringing, what the red channel leaves of a seal); in a colour scan, red ink (a seal,
+  ocr_image.red_ink) counts only where it is nearly as dark as the page's ink (a black mark under the seal);
 - *stroke length*: the ink of the densest character-sized square of the cell divided by the page's stroke width
   (the median run of ink across a stroke), in units of the page's text height. A √ written at the text's size
   is a stroke of about one text height or more, whatever the resolution, the font weight or the scanner mode;
@@ -37,9 +38,9 @@ from etl.extract.template import TemplateSet
 # Shares of the way from paper to ink: below NOISE_CONTRAST a pixel is paper whatever the cell's noise.
 NOISE_CONTRAST = 0.5
 NOISE_SIGMAS = 3.0
-# A mark's stroke, in text heights: a √ or ✓ drawn at the text's size measures 1-2.5 (measured on scans of the
-# real report rendered by pdftoppm, pdfium and Ghostscript at 150-300 dpi, benchmarks/results/fidelity_scans.md);
-# the largest empty cell measured 0.1 (a ruling line's end left by the inset).
+# A mark's stroke, in text heights (the median height of the page's text lines): a √ or ✓ at the text's size
+# measures about 0.8-1.2, empty cells below 0.25 (scans of the real report rendered by pdftoppm, pdfium and
+# Ghostscript at 150-300 dpi: the "status cells" note of each row in benchmarks/results/fidelity_scans.md).
 MIN_MARK_TEXT_HEIGHTS = 0.5
 # Against the column's typical mark (the median of its cells that reach MIN_MARK_TEXT_HEIGHTS).
 MARK_SHARE = 0.55
@@ -248,3 +249,14 @@ def mark_chars(cells: Sequence[MarkCell]) -> list[Char]:
         x, y = cell.centre or ((cell.box[0] + cell.box[2]) / 2, (cell.box[1] + cell.box[3]) / 2)
         chars.append(Char(text, x - 4, x + 4, y - 5, y + 5, 10.0, confidence=1.0))
     return chars
+
+
+def summary(cells: Sequence[MarkCell]) -> str:
+    """What the marks measured, for the report's notes: the range of the marks and the largest empty cell."""
+    marks = [c.length for c in cells if c.decision == "mark"]
+    empty = [c.length for c in cells if c.decision == "empty"]
+    parts = [f"{len(marks)} mark(s)"]
+    if marks:
+        parts[0] += f" ({min(marks):.2f}-{max(marks):.2f} text heights of stroke)"
+    parts.append(f"{len(empty)} empty" + (f" (at most {max(empty):.2f})" if empty else ""))
+    return ", ".join(parts)

@@ -79,6 +79,7 @@ def test_a_bracket_pair_of_mixed_kinds_is_made_lenticular_and_matching_pairs_are
     assert pair_brackets("[中小办】") == "【中小办】"
     assert pair_brackets("【中小办】与[附件]") == "【中小办】与[附件]"
     assert pair_brackets("见]附件【") == "见]附件【"  # no pair: as recognised
+    assert pair_brackets("市科技局【局招\n商组]") == "市科技局【局招\n商组】"  # a cell's lines (read at 200 dpi)
 
 
 def _expected() -> RawReport:
