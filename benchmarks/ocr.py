@@ -12,8 +12,7 @@
    median of ``--repeat`` rounds, each round running the born-digital sample PDF (the baseline) and the scans in
    turn: the 12-page report (more pages than the 10 the target names: the first 10 alone end in the middle of a
    task) rendered by pdftoppm at 150 dpi grey (JPEG q90 in a PDF: the issue's clean office scan) and at 300 dpi
-   1-bit (the issue's black-and-white mode), scripts/scan_matrix.py; then the extraction alone in the guarded
-   child (cold child: interpreter, engine and models loaded).
+   1-bit (the issue's black-and-white mode), scripts/scan_matrix.py.
 
 Run: ``.venv/bin/python benchmarks/ocr.py [--repeat 3]`` (writes benchmarks/results/ocr.md). The machine is shared:
 the load average at the start is recorded; compare the ratios, not the seconds.
@@ -174,7 +173,7 @@ def ingest_wall(path: Path, folder: Path) -> tuple[float, float, bool]:
         check=False,
         capture_output=True,
         text=True,
-        env={**os.environ, "ETL_DATA_DOCS_DIR": str(folder / "docs")},
+        env={**os.environ, "ETL_DATA_DOCS_DIR": str(folder / "docs"), "ETL_MAX_EXTRACT_SECONDS": "1800"},
         cwd=folder,
     )
     wall = time.perf_counter() - start
@@ -195,8 +194,6 @@ def ingest_section(repeat: int) -> list[str]:
     """`etl ingest` of the born-digital PDF and of its scans, in turn, ``repeat`` rounds; medians and ratios."""
     import scan_matrix
 
-    from etl.extract.guarded import read_source_guarded_with_stats, shutdown
-
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         inputs = {"born-digital PDF (baseline)": Path(shutil.copy(SAMPLE_PDF, folder / "digital_12_pages.pdf"))}
@@ -213,8 +210,6 @@ def ingest_section(repeat: int) -> list[str]:
                 if not loaded:
                     failed.append(f"{label} run {len(walls[label])}")
             print(walls, failed, flush=True)
-        extraction = {label: read_source_guarded_with_stats(inputs[label])[1] for label in INGEST_SCANS}
-        shutdown()
     medians = {label: statistics.median(values) for label, values in walls.items()}
     baseline = medians["born-digital PDF (baseline)"]
     lines = [
@@ -237,11 +232,11 @@ def ingest_section(repeat: int) -> list[str]:
         "Every run loaded its file." if not failed else f"**Runs that did not load: {', '.join(failed)}.**",
         "",
     ]
-    for label, stats in extraction.items():
-        lines.append(
-            f"Extraction alone of the {label} in the guarded child (cold: new interpreter, engine and models): "
-            f"{stats.seconds:.1f} s wall, peak resident memory {stats.peak_rss_mb or 0:.0f} MB."
-        )
+    lines.append(
+        "Peak memory of the extraction child per scan: benchmarks/results/fidelity_scans.md. The extraction time "
+        "limit is raised to 1800 s for these runs (ETL_MAX_EXTRACT_SECONDS), so that a loaded machine measures the "
+        "time instead of refusing the file."
+    )
     return [*lines, ""]
 
 

@@ -52,6 +52,7 @@ from etl.extract.ocr_image import (
     clean_for_recognition,
     deskew,
     deskew_mask,
+    flatten,
     ink_mask,
     otsu_threshold,
     page_image,
@@ -178,8 +179,9 @@ def square_pixels(image: Image.Image) -> tuple[Image.Image, float]:
 def prepare_page(number: int, image: PageImage) -> ScanPage | Problem:
     """Deskew the page and find its table grid; a Problem naming the page when there is none."""
     dpi = image.dpi
-    skew = skew_angle(ink_mask(image.grey))
-    straight = deskew(image.grey, skew)
+    even = flatten(image.grey, dpi)
+    skew = skew_angle(ink_mask(even))
+    straight = deskew(even, skew)
     threshold = otsu_threshold(straight)
     ink = np.asarray(straight <= threshold)
     width_pt = straight.shape[1] * 72 / dpi

@@ -85,6 +85,10 @@ MAX_SKEW_DEGREES = 3.0
 COARSE_STEP, FINE_STEP = 0.1, 0.01
 # At most this many ink pixels take part in the skew estimate (a random sample of the page's, for speed).
 SKEW_SAMPLE = 400_000
+# The paper's level (flatten) is the brightest grey within this window, measured on the page scaled to PAPER_DPI:
+# wider than any character's dark parts or a ruling line, narrower than the slope of uneven light.
+PAPER_WINDOW_PT = 14.0
+PAPER_DPI = 36.0
 # Red ink (red_ink): a pixel's red above its green and blue by this many deviations of the page's colour noise,
 # and by at least this many grey levels (JPEG's colour artefacts at the edges of black text).
 RED_NOISE_SIGMAS = 4.0
@@ -103,6 +107,24 @@ def to_grey(image: Image.Image) -> Grey:
     if image.mode in ("RGB", "RGBA", "CMYK", "P", "YCbCr", "LA", "PA"):
         return np.asarray(image.convert("RGB"), dtype=np.uint8)[:, :, 0].copy()
     return np.asarray(image.convert("L"), dtype=np.uint8).copy()
+
+
+def flatten(grey: Grey, dpi: float) -> Grey:
+    """The page with its paper made even: each pixel divided by the paper's local level (the brightest grey within
+    PAPER_WINDOW_PT, taken at PAPER_DPI and smoothed), so uneven illumination, a shadow at the spine or toner-grey
+    paper do not move the ink threshold (a print-and-scan page lit 30 % darker on one side lost its grid to one
+    page-wide Otsu threshold). Text and ruling lines are narrower than the window, so they stay as dark as they
+    were against their own paper."""
+    import cv2
+
+    scale = min(1.0, PAPER_DPI / dpi)
+    small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    size = max(3, round(PAPER_WINDOW_PT / 72 * dpi * scale) | 1)
+    paper = cv2.dilate(small, np.ones((size, size), np.uint8))
+    paper = cv2.GaussianBlur(paper, (size, size), 0)
+    paper = cv2.resize(paper, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR)
+    level = np.maximum(paper.astype(np.float32), 1.0)
+    return np.clip(grey.astype(np.float32) * (255.0 / level), 0, 255).astype(np.uint8)
 
 
 def otsu_threshold(grey: Grey) -> int:

@@ -38,9 +38,10 @@ from etl.extract.template import TemplateSet
 # Shares of the way from paper to ink: below NOISE_CONTRAST a pixel is paper whatever the cell's noise.
 NOISE_CONTRAST = 0.5
 NOISE_SIGMAS = 3.0
-# A mark's stroke, in text heights (the median height of the page's text lines): a √ or ✓ at the text's size
-# measures about 0.8-1.2, empty cells below 0.25 (scans of the real report rendered by pdftoppm, pdfium and
-# Ghostscript at 150-300 dpi: the "status cells" note of each row in benchmarks/results/fidelity_scans.md).
+# A mark's stroke, in text heights (the median height of the page's text lines): a √ at the text's size measured
+# 0.78-1.33 and empty cells 0.00 on the seen share of the scan matrix (the real report rendered by pdftoppm,
+# pdfium and Ghostscript at 150-300 dpi, grey, colour and 1-bit: the "status cells measured" column of
+# benchmarks/results/fidelity_scans.md); 0.5 sits between, and the column's own marks set the finer bounds.
 MIN_MARK_TEXT_HEIGHTS = 0.5
 # Against the column's typical mark (the median of its cells that reach MIN_MARK_TEXT_HEIGHTS).
 MARK_SHARE = 0.55
