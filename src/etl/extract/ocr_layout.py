@@ -46,7 +46,7 @@ class LineCrop:
     box: tuple[int, int, int, int]
 
 
-def _erase_rulings(part: Mask, min_run: int) -> Mask:
+def erase_rulings(part: Mask, min_run: int) -> Mask:
     """The region's ink without straight runs longer than ``min_run`` pixels (remnants of ruling lines)."""
     out = part.copy()
     for axis_view in (out, out.T):
@@ -110,7 +110,7 @@ def region_lines(
     """The text lines in a pixel region (x0, y0, x1, y1) of the page's ink; ``split``: a band is cut where its
     ink leaves a gap wider than WORD_GAP_LINES (above the table), else one crop per band (inside a cell)."""
     x0, y0, x1, y1 = region
-    part = _erase_rulings(ink[y0:y1, x0:x1], min_run)
+    part = erase_rulings(ink[y0:y1, x0:x1], min_run)
     if not part.any():
         return []
     profile = part.sum(axis=1)
@@ -131,7 +131,7 @@ def typical_line_height(ink: Mask, regions: Sequence[tuple[int, int, int, int]],
     """The median height of the ink bands in the cells (pixels): the page's line height."""
     heights: list[int] = []
     for x0, y0, x1, y1 in regions:
-        part = _erase_rulings(ink[y0:y1, x0:x1], min_run)
+        part = erase_rulings(ink[y0:y1, x0:x1], min_run)
         heights.extend(end - start for start, end in _bands(part.sum(axis=1)))
     return float(np.median(heights)) if heights else 1.0
 

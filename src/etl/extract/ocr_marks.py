@@ -32,7 +32,8 @@ from numpy.typing import NDArray
 
 from etl.extract.grid import BBox, Char
 from etl.extract.ocr_engine import OcrLine
-from etl.extract.ocr_image import RED_INK_SHARE, Grey, Mask, ScanPage, ink_level
+from etl.extract.ocr_image import MIN_RULING_PT, RED_INK_SHARE, Grey, Mask, ScanPage, ink_level
+from etl.extract.ocr_layout import erase_rulings
 from etl.extract.template import TemplateSet
 
 # Shares of the way from paper to ink: below NOISE_CONTRAST a pixel is paper whatever the cell's noise.
@@ -58,6 +59,7 @@ class PageInk:
     ink_level: float
     stroke_px: float
     text_px: float
+    ruling_px: int = 1_000_000  # ink running straight this long is a ruling line, not a mark (MIN_RULING_PT)
 
 
 @dataclass
@@ -73,7 +75,7 @@ class MarkCell:
     decision: str = ""  # mark | empty | undecided
 
 
-def page_ink(grey: Grey, threshold: int, text_px: float) -> PageInk:
+def page_ink(grey: Grey, threshold: int, text_px: float, dpi: float = 0.0) -> PageInk:
     """The page's ink level (median grey of pixels at or below the Otsu threshold) and stroke width (median
     length of the horizontal ink runs, every other row: strokes crossed, ruling lines too few to matter)."""
     dark = grey <= threshold
@@ -84,7 +86,10 @@ def page_ink(grey: Grey, threshold: int, text_px: float) -> PageInk:
     runs = ends - starts
     runs = runs[runs <= max(2.0, text_px / 2)]
     stroke = float(np.median(runs)) if runs.size else 1.0
-    return PageInk(ink_level=ink_level(grey, threshold), stroke_px=max(1.0, stroke), text_px=max(4.0, text_px))
+    ruling = max(8, round(MIN_RULING_PT * dpi / 72)) if dpi else 1_000_000
+    return PageInk(
+        ruling_px=ruling, ink_level=ink_level(grey, threshold), stroke_px=max(1.0, stroke), text_px=max(4.0, text_px)
+    )
 
 
 def contrast(region: Grey, ink: PageInk, red: Mask | None = None) -> NDArray[np.float32]:
@@ -111,6 +116,8 @@ def stroke_length(
     if region.size == 0:
         return 0.0, None
     share = contrast(region, ink, None if red is None else red[y0:y1, x0:x1])
+    inked = share > 0
+    share[inked & ~erase_rulings(inked, ink.ruling_px)] = 0.0  # a ruling line's edge left inside the inset
     window = max(1, min(round(WINDOW_TEXT_HEIGHTS * ink.text_px), share.shape[0], share.shape[1]))
     table = np.pad(np.cumsum(np.cumsum(share, axis=0, dtype=np.float64), axis=1), ((1, 0), (1, 0)))
     sums = table[window:, window:] - table[:-window, window:] - table[window:, :-window] + table[:-window, :-window]
@@ -210,7 +217,7 @@ def mark_cells(page: ScanPage, lines: list[OcrLine], status: StatusColumns) -> t
                 header_bottom = max(header_bottom, line.box[3])
     if found:
         status.indexes = tuple(sorted(set(found)))
-    ink = page_ink(page.grey, page.threshold, page.line_px)
+    ink = page_ink(page.grey, page.threshold, page.line_px, page.dpi)
     px = page.dpi / 72.0
     inset = max(2.0 * px, 2.0 * ink.stroke_px)  # keeps the cell's own ruling lines out
     cells: list[MarkCell] = []

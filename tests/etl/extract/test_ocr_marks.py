@@ -151,3 +151,19 @@ def test_a_red_seal_over_an_empty_status_cell_of_a_colour_scan_is_not_a_mark() -
     decide(found)
     covered = [c for c in found if abs(c.box[0] - empty[0]) < 3 and abs(c.box[1] - empty[1]) < 3]
     assert covered and covered[0].decision == "empty", [(c.length, c.decision) for c in covered]
+
+
+def test_a_ruling_lines_edge_left_inside_a_cell_is_not_ink_and_a_mark_beside_it_still_is() -> None:
+    """A grid edge one pixel off (JPEG) leaves the ruling line inside an empty status cell's inset: a straight run
+    as tall as the cell measured 0.7 text heights (the unseen heavy_gs_150_grey_skew was refused on it)."""
+    page = np.full((300, 200), 245, dtype=np.uint8)
+    page[20:280, 10:12] = 20  # the ruling line's edge, 260 px (125 pt at 150 dpi) along the cell's left side
+    ink = page_ink(page, 128, text_px=22.0, dpi=150.0)
+    empty, _centre = stroke_length(page, (5, 10, 195, 290), ink)
+    assert empty == 0.0
+    mark = page.copy()
+    for k in range(12):  # a √: a short down stroke, then a long up stroke, 2 px wide
+        mark[140 + k, 80 + k // 2 : 82 + k // 2] = 20
+        mark[151 - 2 * k : 153 - 2 * k, 86 + k] = 20
+    length, centre = stroke_length(mark, (5, 10, 195, 290), ink)
+    assert length > 0.5 and centre is not None and 70 < centre[0] < 110
