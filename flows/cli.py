@@ -21,13 +21,14 @@ from rich.table import Table
 
 import etl.flows  # noqa: F401  (sets Prefect's environment defaults before prefect is imported)
 from etl.errors import ReportError
+from etl.models import DeclaredMeta
 from etl.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from etl.pipeline import RunSummary
 
 app = typer.Typer(
-    help="ETL of quarterly government work-report task-completion reports into DuckDB.",
+    help="ETL of government task-completion tables (政府工作报告任务 / 重点工作 进展情况) into DuckDB.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -47,9 +48,40 @@ PrefectOption = Annotated[
     ),
 ]
 
+IssuerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--issuer",
+        help="Declare the issuer (e.g. 绍兴市政府) of files whose title does not name it; where it does, the two "
+        "must agree. For a folder or the inbox, a <file>.meta.yaml sidecar per file does the same",
+    ),
+]
+PeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        help="Declare year and period of files whose title does not say them: 2021Q3, 2021H1, 2021M11 (January to "
+        "November) or 2021Y; where the title says them, the two must agree",
+    ),
+]
+
 
 def _one_line(sql_text: str) -> str:
     return " ".join(line for line in sql_text.splitlines() if not line.lstrip().startswith("--")).strip()
+
+
+def _declared(issuer: str | None, period: str | None) -> DeclaredMeta | None:
+    """The run's declared metadata (--issuer, --period), None when neither is given; exit 2 on a malformed period."""
+    from etl.periods import PeriodError, declared_period
+
+    if issuer is None and period is None:
+        return None
+    if period is not None:
+        try:
+            declared_period(period)
+        except PeriodError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--period") from exc
+    return DeclaredMeta(issuer=issuer, period=period)
 
 
 def _run(flow_name: str, use_prefect: bool | None, library: Callable[[], RunSummary], **params: Any) -> RunSummary:
@@ -152,6 +184,8 @@ def ingest(
     ] = None,
     warehouse: WarehouseOption = None,
     prefect: PrefectOption = None,
+    issuer: IssuerOption = None,
+    period: PeriodOption = None,
 ) -> None:
     """Ingest report files and folders; exit 1 if any file was rejected (the others are loaded)."""
     from etl.pipeline import RunOptions, discover_files, run_pipeline
@@ -160,12 +194,15 @@ def ingest(
     settings = get_settings(warehouse=warehouse)
     targets = paths or [settings.samples_dir]
     _existing(targets)
+    declared = _declared(issuer, period)
     summary = _run(
         "ingest-reports",
         prefect,
-        lambda: run_pipeline(discover_files(targets), settings, RunOptions.resolve(settings)),
+        lambda: run_pipeline(discover_files(targets), settings, RunOptions.resolve(settings, declared=declared)),
         paths=[str(p) for p in targets],
         warehouse=str(settings.warehouse),
+        issuer=issuer,
+        period=period,
     )
     _print_summary(summary, settings)
     example = query("cli_example")
@@ -214,32 +251,40 @@ def _show(value: Any) -> str:
 
 
 @app.command()
-def check(path: Annotated[Path, typer.Argument(help="A report file to check without loading it")]) -> None:
-    """Extract and parse one file and show what would be loaded; exit 1 with the reasons if it is bad."""
+def check(
+    path: Annotated[Path, typer.Argument(help="A report file to check without loading it")],
+    issuer: IssuerOption = None,
+    period: PeriodOption = None,
+) -> None:
+    """Extract and parse one file and show what would be loaded; exit 1 with the reasons if it is bad (a table no
+    template accepts: with the template entry to add)."""
     from etl.extract.template import describe_source
     from etl.pipeline.read import parsed_report
     from etl.validate.frames import low_confidence_cells
     from etl.validate.suites import OCR_MIN_CONFIDENCE
 
     try:
-        report = parsed_report(path)
+        report = parsed_report(path, declared=_declared(issuer, period))
     except ReportError as exc:
-        err_console.print(f"[red]rejected:[/red]\n{exc}")
+        err_console.print("[red]rejected:[/red]")
+        err_console.print(str(exc), markup=False)
         raise typer.Exit(1) from exc
     meta = report.meta
     console.print(
-        f"{path.name}: {meta.issuer} {meta.year} Q{meta.quarter}, {report.task_count} tasks, "
-        f"{len(report.rows)} rows, {report.raw.page_count} pages"
+        f"{path.name}: {meta.issuer} {meta.year} {meta.period_label} (to month {meta.period_end_month}), "
+        f"{report.task_count} tasks, {len(report.rows)} rows, {report.raw.page_count} pages",
+        markup=False,
     )
     console.print("\n".join(describe_source(report.raw)), markup=False)
-    table = Table("task_no", "plan_type", "status", "lead_office", "units", "title")
+    table = Table("task_no", "plan_type", "status", "lead_office", "units", "people", "title")
     for row in report.rows:
         table.add_row(
             str(row.task_no),
-            row.plan_type,
-            row.status,
+            row.plan_type or "",
+            row.status or "",
             row.lead_office or "",
-            ", ".join(row.responsible_units),
+            "、".join(row.responsible_units),
+            "、".join(row.responsible_people),
             row.task_title[:40],
         )
     console.print(table)

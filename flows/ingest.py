@@ -31,6 +31,7 @@ from prefect.tasks import exponential_backoff
 from etl.extract.guarded import ExtractLimits, ExtractorPool
 from etl.flows import ensure_prefect_home
 from etl.flows.runners import api_url_for_workers, task_runner_for
+from etl.models import DeclaredMeta
 from etl.pipeline import RunOptions, RunSummary, Steps, discover_files, run_pipeline
 from etl.pipeline import poll_inbox as poll_inbox_once
 from etl.pipeline.load import load_batch as load_step
@@ -95,9 +96,10 @@ def parse_task(
     limits: ExtractLimits,
     pool: ExtractorPool | None = None,
     stop: threading.Event | None = None,
+    declared: DeclaredMeta | None = None,
 ) -> list[ParsedFile]:
     exit_with_parent()  # in a Dask worker process: end with the flow's process
-    return read_batch(paths, limits, pool, stop)
+    return read_batch(paths, limits, pool, stop, declared)
 
 
 @task(
@@ -156,7 +158,13 @@ class PrefectSteps(Steps):
         local = options.executor != "dask"  # a Dask worker reads in its own children; an Event does not pickle
 
         def submit(batch: list[str], stop: threading.Event) -> Any:
-            parameters = {"paths": batch, "limits": limits, "pool": children, "stop": stop if local else None}
+            parameters = {
+                "paths": batch,
+                "limits": limits,
+                "pool": children,
+                "stop": stop if local else None,
+                "declared": options.declared,
+            }
             return runner.submit(parse_task, parameters)
 
         return parsed_in_order(paths, submit, options, limits, stack)
@@ -265,10 +273,13 @@ def _run(
     dask_address: str | None = None,
     batch_size: int | None = None,
     rebuild: bool = False,
+    declared: DeclaredMeta | None = None,
 ) -> State[Any]:
     """The one flow body: discover, run the library pipeline with Prefect steps, artifacts, final state."""
     settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
-    options = RunOptions.resolve(settings, executor, workers, dask_address, batch_size=batch_size, rebuild=rebuild)
+    options = RunOptions.resolve(
+        settings, executor, workers, dask_address, batch_size=batch_size, rebuild=rebuild, declared=declared
+    )
     files = discover_files([Path(p) for p in paths])
     summary = run_pipeline(files, settings, options, run_id=str(flow_run.get_id() or "") or None, steps=PrefectSteps())
     publish_run_artifacts(summary, kind=kind)
@@ -284,14 +295,18 @@ def ingest_reports(
     dask_address: str | None = None,
     batch_size: int | None = None,
     rebuild: bool = False,
+    issuer: str | None = None,
+    period: str | None = None,
 ) -> State[Any]:
     """Ingest report files and folders (searched recursively) into the warehouse; files stay where they are.
 
     ``rebuild``: the replay of `etl rebuild`, the one run that may create a warehouse an interrupted rebuild moved
-    aside (every other run refuses: etl.load.rebuild.InterruptedRebuildError)."""
+    aside (every other run refuses: etl.load.rebuild.InterruptedRebuildError). ``issuer``, ``period``: declared
+    metadata for every file (etl.declared), as `etl ingest --issuer --period`."""
+    declared = DeclaredMeta(issuer=issuer, period=period) if issuer or period else None
     return _run(
         paths, warehouse, kind="ingest", executor=executor, workers=workers, dask_address=dask_address,
-        batch_size=batch_size, rebuild=rebuild,
+        batch_size=batch_size, rebuild=rebuild, declared=declared,
     )  # fmt: skip
 
 

@@ -131,6 +131,13 @@ def _env() -> dict[str, str]:
     return env
 
 
+def label_synthetic(report: Path) -> None:
+    """The report's declared metadata (etl.declared): synthetic demo data, not a real report."""
+    report.with_name(report.name + ".meta.yaml").write_text(
+        f"synthetic: true\nnote: derived from {REAL.name} by scripts/make_many_reports.py\n", encoding="utf-8"
+    )
+
+
 def make_reports(out: Path, count: int, fmt: str = "txt", jobs: int = 1) -> list[Path]:
     """Write ``count`` synthetic reports into ``out`` (kept if already there) and return their paths."""
     out.mkdir(parents=True, exist_ok=True)
@@ -146,6 +153,7 @@ def make_reports(out: Path, count: int, fmt: str = "txt", jobs: int = 1) -> list
         else:
             target = out / f"{spec.stem}.txt"
             target.write_text(text, encoding="utf-8")
+        label_synthetic(target)
         written.append(target)
     if pdfs:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -239,6 +247,7 @@ def derive_pdfs(out: Path, count: int) -> list[Path]:
         for spec in _derived_specs(count):
             target = out / f"{spec.stem}.pdf"
             written.append(target)
+            label_synthetic(target)
             if target.exists():
                 continue
             quarter = QUARTER_WORDS[spec.quarter]

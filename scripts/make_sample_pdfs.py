@@ -130,11 +130,11 @@ def load_tasks(dump: Path, marks: str = "source") -> tuple[str, str, list[Task]]
     for task_row in report.rows:
         raw_row = raw_by_line[task_row.source_line]
         body = BodyRow(
-            plan_kind=task_row.plan_type_label,
-            plan_lines=tuple(task_row.plan_text.split("\n")),
+            plan_kind=task_row.plan_type_label or "",
+            plan_lines=tuple((task_row.plan_text or "").split("\n")),
             done=raw_row.cell("done").strip(),
             not_done=raw_row.cell("not_done").strip(),
-            progress_lines=tuple(task_row.progress_text.split("\n")),
+            progress_lines=tuple((task_row.progress_text or "").split("\n")),
         )
         if tasks and tasks[-1].number == str(task_row.task_no):
             last = tasks[-1]
@@ -149,7 +149,7 @@ def load_tasks(dump: Path, marks: str = "source") -> tuple[str, str, list[Task]]
                 rows=(body,),
             )
         )
-    return raw.title, raw.quarter_header, tasks
+    return raw.title, raw.period_header, tasks
 
 
 def set_run_font(run_properties: BaseOxmlElement, font: str) -> None:

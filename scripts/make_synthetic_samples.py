@@ -321,15 +321,27 @@ def synthesize(real_lines: list[str], spec: Synthetic, catalog: tuple[Indicator,
     return lines, applied
 
 
+def sidecar_text(spec: Synthetic) -> str:
+    """The file's declared metadata (etl.declared): synthetic, and what it was derived from. The loader reads it;
+    nothing in the warehouse depends on the file's name."""
+    return (
+        "# Declared metadata of this sample (etl.declared): demo data, not a real report.\n"
+        "synthetic: true\n"
+        f"note: synthetic {spec.title}, derived from {REAL.name} by scripts/make_synthetic_samples.py "
+        "(every change in synthetic_manifest.json)\n"
+    )
+
+
 def main() -> None:
     real_lines = REAL.read_text(encoding="utf-8").split("\n")
     catalog = load_catalog(CATALOG).indicators
     manifest = []
-    for old in SAMPLES.glob("*synthetic*.txt"):
+    for old in [*SAMPLES.glob("*synthetic*.txt"), *SAMPLES.glob("*synthetic*.txt.meta.yaml")]:
         old.unlink()
     for spec in ALL:
         lines, applied = synthesize(real_lines, spec, catalog)
         (SAMPLES / spec.file_name).write_text("\n".join(lines), encoding="utf-8")
+        (SAMPLES / (spec.file_name + ".meta.yaml")).write_text(sidecar_text(spec), encoding="utf-8")
         manifest.append(
             {
                 "file": spec.file_name,

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import etl.flows  # noqa: F401  (Prefect environment defaults before prefect is imported)
+from etl.declared import read_sidecar
 from etl.extract.source import read_source
 from etl.extract.text_dump import read_text_dump
 from etl.load.schema import apply_schema
@@ -80,11 +81,12 @@ def mart_snapshot(warehouse: Path, *, without: tuple[str, ...]) -> dict[str, lis
 
 
 def build_warehouse(path: Path, files: Iterable[Path]) -> list[LoadResult]:
-    """A warehouse loaded with the library alone (no Prefect), in the order given."""
+    """A warehouse loaded with the library alone (no Prefect), in the order given (with each file's declared
+    metadata, its .meta.yaml sidecar, as the pipeline reads it)."""
     with connect(path) as conn:
         apply_schema(conn, SQL_DIR)
         seed_indicator_catalog(conn, load_catalog(INDICATORS))
-        return [load_report(conn, parse_report(read_source(file))) for file in files]
+        return [load_report(conn, parse_report(read_source(file), read_sidecar(file))) for file in files]
 
 
 @pytest.fixture(scope="session")

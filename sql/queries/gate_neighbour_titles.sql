@@ -1,14 +1,14 @@
 -- Quality gate (history_titles): for each report being checked, the task titles in the neighbouring current reports
--- of the same issuer and year — the nearest earlier quarter, the same quarter (the version a re-issue supersedes)
--- and the nearest later quarter — so that a change is reported once, by the report where it happens, whatever the
--- order the quarters arrive in.
--- Parameters: targets, a list of struct(target_no, issuer, year, quarter, report_id): the reports being checked.
+-- of the same issuer and year — the nearest earlier period, the same period (the version a re-issue supersedes)
+-- and the nearest later period, periods ordered by their end month — so that a change is reported once, by the
+-- report where it happens, whatever the order the periods arrive in.
+-- Parameters: targets, a list of struct(target_no, issuer, year, period_end_month, report_id): the reports checked.
 with targets as (
     select unnest($targets, recursive := true)
 ),
 
 others as (
-    select t.target_no, t.quarter as checked_quarter, c.report_id, c.quarter
+    select t.target_no, t.period_end_month as checked_end, c.report_id, c.period_end_month, c.period_label
     from targets as t
     inner join staging.current_report as c
         on c.issuer = t.issuer and c.year = t.year and c.report_id <> t.report_id
@@ -17,25 +17,26 @@ others as (
 bounds as (
     select
         target_no,
-        max(quarter) filter (where quarter < checked_quarter) as earlier_quarter,
-        min(quarter) filter (where quarter > checked_quarter) as later_quarter
+        max(period_end_month) filter (where period_end_month < checked_end) as earlier_end,
+        min(period_end_month) filter (where period_end_month > checked_end) as later_end
     from others
     group by target_no
 ),
 
 neighbours as (
-    select o.target_no, o.report_id, o.quarter
+    select o.target_no, o.report_id, o.period_end_month, o.period_label
     from others as o
     inner join bounds as b on b.target_no = o.target_no
-    where o.quarter = o.checked_quarter or o.quarter = b.earlier_quarter or o.quarter = b.later_quarter
+    where o.period_end_month in (o.checked_end, b.earlier_end, b.later_end)
 )
 
 select
     n.target_no,
     t.task_no,
-    n.quarter as other_quarter,
+    n.period_label as other_period,
+    n.period_end_month as other_period_end_month,
     min(t.task_title) as other_title,
     n.report_id as other_report_id
 from neighbours as n
 inner join core.task_row as t on t.report_id = n.report_id
-group by n.target_no, t.task_no, n.quarter, n.report_id
+group by n.target_no, t.task_no, n.period_label, n.period_end_month, n.report_id

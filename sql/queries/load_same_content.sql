@@ -1,6 +1,6 @@
--- Load (idempotent by content): loaded reports with the same issuer, year, quarter and content as a report about to
+-- Load (idempotent by content): loaded reports with the same issuer, year, period (its end month) and content as a report about to
 -- be loaded, e.g. the PDF of a loaded text dump.
--- Parameters: targets, a list of struct(target_no, issuer, year, quarter, content_sha256).
+-- Parameters: targets, a list of struct(target_no, issuer, year, period_end_month, content_sha256).
 with targets as (
     select unnest($targets, recursive := true)
 )
@@ -8,5 +8,5 @@ with targets as (
 select t.target_no, min(r.source_file) as source_file
 from targets as t
 inner join core.report as r
-    on r.issuer = t.issuer and r.year = t.year and r.quarter = t.quarter and r.content_sha256 = t.content_sha256
+    on r.issuer = t.issuer and r.year = t.year and r.period_end_month = t.period_end_month and r.content_sha256 = t.content_sha256
 group by t.target_no

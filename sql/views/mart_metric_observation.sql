@@ -1,4 +1,4 @@
--- Grain: one row per figure of a current report (issuer × year × quarter × metric_no).
+-- Grain: one row per figure of a current report (issuer × year × period × metric_no).
 create or replace view mart.metric_observation as
 with current_reports as (
     select * from staging.current_report
@@ -17,7 +17,7 @@ indicators as (
 ),
 
 tasks as (
-    -- Task columns are the same on both rows of a task; one per report × task.
+    -- Task columns are the same on every row of a task; one per report × task.
     select
         report_id,
         task_no,
@@ -51,16 +51,19 @@ select
     m.figure_text,
     m.figure_scope,
     m.scope_reason,
-    r.source_file
+    r.source_file,
+    r.period_kind,
+    r.period_end_month,
+    r.period_label
 from current_reports as r
 inner join metrics as m on m.report_id = r.report_id
 left join tasks as t on t.report_id = m.report_id and t.task_no = m.task_no
 left join indicators as i on i.indicator = m.indicator;
 
-comment on view mart.metric_observation is 'Grain: issuer × year × quarter × metric_no (a figure of a current report). Every figure of the text: targets (目标任务), plans (第N季度), actuals (落实情况), with its indicator and, for actuals, the span it measures.';
+comment on view mart.metric_observation is 'Grain: issuer × year × period_end_month × metric_no (a figure of a current report). Every figure of the text: targets (目标任务), plans (第N季度), actuals (落实情况), with its indicator and, for actuals, the span it measures.';
 comment on column mart.metric_observation.issuer is 'Issuing bureau, e.g. 市工信局.';
 comment on column mart.metric_observation.year is 'Year of the work report.';
-comment on column mart.metric_observation.quarter is 'Quarter reported on, 1-4.';
+comment on column mart.metric_observation.quarter is 'The quarter whose end the period reaches, 1-4; NULL for a period ending mid-quarter.';
 comment on column mart.metric_observation.task_no is 'Task number 序号.';
 comment on column mart.metric_observation.task_title is 'Target task 目标任务 the figure belongs to.';
 comment on column mart.metric_observation.lead_office is 'Lead office 【】 of the task, e.g. 信推办.';
@@ -82,3 +85,6 @@ comment on column mart.metric_observation.figure_text is 'The figure as written,
 comment on column mart.metric_observation.figure_scope is 'Actuals only: the span the figure measures — year_to_date, level, one_quarter, stock_to_date, applications, diagnoses, assessments, inspections or unqualified (rules in sql/views/staging_figure_scope.sql). Only year_to_date and level figures can be a target''s actual. NULL for targets and plans.';
 comment on column mart.metric_observation.scope_reason is 'The words that decided figure_scope, e.g. 三季度: one quarter''s figure, not the year to date.';
 comment on column mart.metric_observation.source_file is 'Source file name of the current report version.';
+comment on column mart.metric_observation.period_kind is 'quarter, half_year, months or year.';
+comment on column mart.metric_observation.period_end_month is 'The month the period ends (1-12).';
+comment on column mart.metric_observation.period_label is 'The period as written.';

@@ -39,14 +39,20 @@ select
     w.description,
     w.observed_value,
     w.run_id,
-    w.recorded_at
+    w.recorded_at,
+    r.period_kind,
+    r.period_end_month,
+    r.period_label
 from current_reports as r
 inner join open_warnings as w on w.report_id = r.report_id;
 
 comment on view mart.open_warnings is 'Grain: report_id × suite × expectation × column_name (a failed warning-severity expectation of the latest validation of a current report). Loaded data that a person should look at.';
-comment on column mart.open_warnings.issuer is 'Issuing bureau, e.g. 市工信局.';
+comment on column mart.open_warnings.issuer is 'Issuing government or office, e.g. 市工信局.';
 comment on column mart.open_warnings.year is 'Year of the work report.';
-comment on column mart.open_warnings.quarter is 'Quarter reported on, 1-4.';
+comment on column mart.open_warnings.quarter is 'The quarter whose end the period reaches, 1-4; NULL for a period ending mid-quarter.';
+comment on column mart.open_warnings.period_kind is 'quarter, half_year, months or year.';
+comment on column mart.open_warnings.period_end_month is 'The month the report''s period ends (1-12).';
+comment on column mart.open_warnings.period_label is 'The period as written.';
 comment on column mart.open_warnings.report_id is 'Report (core.report.report_id, the SHA-256 of its source file).';
 comment on column mart.open_warnings.source_file is 'Source file name.';
 comment on column mart.open_warnings.suite is 'Expectation suite that warned, e.g. history_titles.';

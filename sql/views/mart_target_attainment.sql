@@ -1,4 +1,4 @@
--- Grain: one row per issuer × year × quarter × task_no × target_no: every figure of a task title (目标任务) of a current
+-- Grain: one row per issuer × year × period × task_no × target_no: every figure of a task title (目标任务) of a current
 -- report, with an explicit assessment. Nothing drops out: a target without a usable actual says why.
 --
 -- How a target finds its actual (figures of the same task's 落实情况, same report):
@@ -10,10 +10,10 @@
 --      every part has a usable figure.
 --   3. Figures of the task in the target's unit that no rule above takes are listed in considered_figures.
 -- How it is judged (attainment = actual / target, signed so that a 下降 target is met by a decrease):
---   cumulative  achieved when attainment >= 1; on_track when attainment >= elapsed_share = quarter / 4 (序时进度);
+--   cumulative  achieved when attainment >= 1; on_track when attainment >= elapsed_share = end month / 12 (序时进度);
 --               else behind
 --   level       achieved when the level reaches the target; else behind (序时进度 means nothing for a level)
---   rate        meeting the target is on_track before Q4 and achieved in Q4 (a rate can still move); else behind
+--   rate        meeting the target is on_track before the year's end and achieved at it (a rate can still move); else behind
 --   A <= target (以下/以内) is met when the actual is at most the target.
 --   not_comparable     figures exist but none measures the target's quantity over the same span, only part of a
 --                      combined target is reported, or no catalog indicator takes the target (assessment_reason says)
@@ -36,7 +36,7 @@ current_reports as (
 ),
 
 latest as (
-    select issuer, max(year * 10 + quarter) as latest_year_quarter
+    select issuer, max(year * 100 + period_end_month) as latest_year_period
     from current_reports
     group by issuer
 ),
@@ -46,10 +46,13 @@ targets as (
         o.issuer,
         o.year,
         o.quarter,
+        o.period_kind,
+        o.period_end_month,
+        o.period_label,
         o.task_no,
         o.task_title,
         o.lead_office,
-        row_number() over (partition by o.issuer, o.year, o.quarter, o.task_no order by o.metric_no) as target_no,
+        row_number() over (partition by o.issuer, o.year, o.period_end_month, o.task_no order by o.metric_no) as target_no,
         o.indicator,
         o.indicator_name,
         i.measure,
@@ -80,7 +83,7 @@ target_sources as (
     select
         t.issuer,
         t.year,
-        t.quarter,
+        t.period_end_month,
         t.task_no,
         t.target_no,
         coalesce(p.part_indicator, t.indicator) as source_indicator
@@ -93,7 +96,7 @@ source_figures as (
     select
         s.issuer,
         s.year,
-        s.quarter,
+        s.period_end_month,
         s.task_no,
         s.target_no,
         s.source_indicator,
@@ -110,17 +113,17 @@ source_figures as (
     left join actuals as a
         on a.issuer = s.issuer
         and a.year = s.year
-        and a.quarter = s.quarter
+        and a.period_end_month = s.period_end_month
         and a.task_no = s.task_no
         and a.indicator = s.source_indicator
-    group by s.issuer, s.year, s.quarter, s.task_no, s.target_no, s.source_indicator
+    group by s.issuer, s.year, s.period_end_month, s.task_no, s.target_no, s.source_indicator
 ),
 
 matched as (
     select
         issuer,
         year,
-        quarter,
+        period_end_month,
         task_no,
         target_no,
         count(*) as sources,
@@ -133,7 +136,7 @@ matched as (
         string_agg(distinct period_text, ', ') as actual_period_text,
         string_agg(rejected, '; ' order by source_indicator) as rejected
     from source_figures
-    group by issuer, year, quarter, task_no, target_no
+    group by issuer, year, period_end_month, task_no, target_no
 ),
 
 -- Figures of the task in the target's unit that belong to none of the target's indicators.
@@ -141,7 +144,7 @@ related as (
     select
         t.issuer,
         t.year,
-        t.quarter,
+        t.period_end_month,
         t.task_no,
         t.target_no,
         string_agg(
@@ -152,16 +155,16 @@ related as (
     inner join actuals as a
         on a.issuer = t.issuer
         and a.year = t.year
-        and a.quarter = t.quarter
+        and a.period_end_month = t.period_end_month
         and a.task_no = t.task_no
         and a.unit_normalized = t.unit
     where not exists (
         select 1
         from target_sources as s
-        where s.issuer = t.issuer and s.year = t.year and s.quarter = t.quarter and s.task_no = t.task_no
+        where s.issuer = t.issuer and s.year = t.year and s.period_end_month = t.period_end_month and s.task_no = t.task_no
             and s.target_no = t.target_no and s.source_indicator = a.indicator
     )
-    group by t.issuer, t.year, t.quarter, t.task_no, t.target_no
+    group by t.issuer, t.year, t.period_end_month, t.task_no, t.target_no
 ),
 
 combined as (
@@ -179,13 +182,13 @@ combined as (
                 then round(m.signed_actual / nullif(t.target_value * case when t.direction = 'decrease' then -1 else 1 end, 0), 4)
         end as attainment,
         nullif(concat_ws('; ', m.rejected, r.related), '') as considered_figures,
-        t.year * 10 + t.quarter = l.latest_year_quarter as is_latest_quarter
+        t.year * 100 + t.period_end_month = l.latest_year_period as is_latest_quarter
     from targets as t
     left join matched as m
-        on m.issuer = t.issuer and m.year = t.year and m.quarter = t.quarter and m.task_no = t.task_no
+        on m.issuer = t.issuer and m.year = t.year and m.period_end_month = t.period_end_month and m.task_no = t.task_no
         and m.target_no = t.target_no
     left join related as r
-        on r.issuer = t.issuer and r.year = t.year and r.quarter = t.quarter and r.task_no = t.task_no
+        on r.issuer = t.issuer and r.year = t.year and r.period_end_month = t.period_end_month and r.task_no = t.task_no
         and r.target_no = t.target_no
     inner join latest as l on l.issuer = t.issuer
 ),
@@ -193,8 +196,8 @@ combined as (
 judged as (
     select
         *,
-        case when measure = 'cumulative' then quarter / 4 end as elapsed_share,
-        case when measure = 'cumulative' then round(target_value * quarter / 4, 4) else target_value end as expected_value,
+        case when measure = 'cumulative' then period_end_month / 12 end as elapsed_share,
+        case when measure = 'cumulative' then round(target_value * period_end_month / 12, 4) else target_value end as expected_value,
         case when comparator = '<=' then actual_value <= target_value else attainment >= 1 end as is_met
     from combined
 )
@@ -227,7 +230,7 @@ select
         when indicator is null then 'not_comparable'
         when not has_actual and (figures > 0 or considered_figures is not null) then 'not_comparable'
         when not has_actual then 'no_actual_reported'
-        when is_met and measure = 'rate' and quarter < 4 then 'on_track'
+        when is_met and measure = 'rate' and period_end_month < 12 then 'on_track'
         when is_met then 'achieved'
         when measure = 'cumulative' and attainment >= elapsed_share then 'on_track'
         else 'behind'
@@ -257,7 +260,7 @@ select
             actual_text, attainment * 100, target_text,
             case when attainment >= elapsed_share then 'at or above' else 'below' end, elapsed_share * 100
         )
-        when is_met and measure = 'rate' and quarter < 4 then format(
+        when is_met and measure = 'rate' and period_end_month < 12 then format(
             'the rate {} meets the target {}; a rate is judged against the target itself and can still move before Q4',
             actual_text, target_text
         )
@@ -268,13 +271,17 @@ select
         )
     end as assessment_reason,
     considered_figures,
-    is_latest_quarter
+    is_latest_quarter,
+    period_kind,
+    period_end_month,
+    period_label,
+    is_latest_quarter as is_latest_period
 from judged;
 
-comment on view mart.target_attainment is 'Grain: issuer × year × quarter × task_no × target_no (every figure of a task title 目标任务 in a current report). The target, the actual that measures the same thing over the same span (if any), and an explicit assessment with its reason.';
-comment on column mart.target_attainment.issuer is 'Issuing bureau, e.g. 市工信局.';
+comment on view mart.target_attainment is 'Grain: issuer × year × period_end_month × task_no × target_no (every figure of a task title 目标任务 in a current report). The target, the actual that measures the same thing over the same span (if any), and an explicit assessment with its reason.';
+comment on column mart.target_attainment.issuer is 'Issuing government or office, e.g. 市工信局.';
 comment on column mart.target_attainment.year is 'Year of the work report.';
-comment on column mart.target_attainment.quarter is 'Quarter, 1-4.';
+comment on column mart.target_attainment.quarter is 'The quarter whose end the period reaches, 1-4; NULL for a period ending mid-quarter.';
 comment on column mart.target_attainment.task_no is 'Task number 序号.';
 comment on column mart.target_attainment.task_title is 'Target task 目标任务 as reported that quarter.';
 comment on column mart.target_attainment.lead_office is 'Lead office 【】 of the task, e.g. 运行办.';
@@ -293,9 +300,13 @@ comment on column mart.target_attainment.actual_text is 'The actual figure(s) as
 comment on column mart.target_attainment.actual_clause is 'Clause(s) the actual came from.';
 comment on column mart.target_attainment.actual_period_text is 'Period words of the actual, e.g. 前三季度, 1-8月份.';
 comment on column mart.target_attainment.attainment is 'actual / target, direction-aware (a 下降 target is met by a decrease), 4 decimals; NULL without a usable actual.';
-comment on column mart.target_attainment.elapsed_share is 'quarter / 4, the share of the year elapsed (序时进度), for cumulative targets only; NULL for levels and rates.';
+comment on column mart.target_attainment.elapsed_share is 'period_end_month / 12, the share of the year elapsed (序时进度: 0.75 at the end of September), for cumulative targets only; NULL for levels and rates.';
 comment on column mart.target_attainment.expected_value is 'What the actual is compared with: target × elapsed_share for a cumulative target, the target itself for a level or rate.';
 comment on column mart.target_attainment.assessment is 'achieved, on_track, behind, not_comparable or no_actual_reported — never NULL (rules in sql/views/mart_target_attainment.sql).';
 comment on column mart.target_attainment.assessment_reason is 'Why, in one sentence: the figures compared, or the figures considered and why none is the actual.';
 comment on column mart.target_attainment.considered_figures is 'Figures of the task that were looked at and not used, each with its scope and reason; NULL when none.';
-comment on column mart.target_attainment.is_latest_quarter is 'True for the latest year and quarter loaded for the issuer.';
+comment on column mart.target_attainment.is_latest_quarter is 'Same as is_latest_period (the name dashboards made before periods were general use).';
+comment on column mart.target_attainment.period_kind is 'quarter, half_year, months or year.';
+comment on column mart.target_attainment.period_end_month is 'The month the period ends (1-12).';
+comment on column mart.target_attainment.period_label is 'The period as written.';
+comment on column mart.target_attainment.is_latest_period is 'True for the latest year and period loaded for the issuer.';

@@ -6,20 +6,20 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from etl.vocabulary import TASK_COLUMN_LABELS, TASK_COLUMN_NAMES, TASK_COLUMNS, MetricKind, PlanType, Status
+from etl.vocabulary import FIELD_LABELS, FIELD_NAMES, TABLE_FIELDS, MetricKind, PeriodKind, PlanType, Status
 
-# The bureau's nine columns (defined in etl.vocabulary; these names are kept for the modules that use them).
-COLUMNS: tuple[tuple[str, str], ...] = TASK_COLUMNS
-COLUMN_NAMES: tuple[str, ...] = TASK_COLUMN_NAMES
-COLUMN_LABELS: dict[str, str] = TASK_COLUMN_LABELS
+# The fields a table's columns fill, in canonical order (defined in etl.vocabulary): RawRow.cells follows it.
+COLUMNS: tuple[tuple[str, str], ...] = TABLE_FIELDS
+COLUMN_NAMES: tuple[str, ...] = FIELD_NAMES
+COLUMN_LABELS: dict[str, str] = FIELD_LABELS
 
 # scan: page images (an image-only PDF, or PNG/JPEG/TIFF files) read by OCR (etl.extract.ocr).
 SourceFormat = Literal["text", "pdf", "docx", "xlsx", "scan", "html"]
-__all__ = ["COLUMNS", "COLUMN_LABELS", "COLUMN_NAMES", "MetricKind", "PlanType", "SourceFormat", "Status"]
+__all__ = ["COLUMNS", "COLUMN_LABELS", "COLUMN_NAMES", "MetricKind", "PeriodKind", "PlanType", "SourceFormat", "Status"]
 
 
 class RawRow(BaseModel):
-    """One table row as found in the source: nine cells of raw text, with where it came from.
+    """One table row as found in the source: a cell of raw text per field (COLUMN_NAMES), with where it came from.
 
     A row that a page break split is one RawRow whose ``pages`` lists every page it spans.
     """
@@ -39,7 +39,8 @@ class RawRow(BaseModel):
     )
 
     def cell(self, name: str) -> str:
-        return self.cells[COLUMN_NAMES.index(name)]
+        """The cell of a field (COLUMN_NAMES); '' when the table has no column for it."""
+        return self.cells[COLUMN_NAMES.index(name)] if len(self.cells) > COLUMN_NAMES.index(name) else ""
 
 
 class ColumnMapping(BaseModel):
@@ -53,7 +54,7 @@ class ColumnMapping(BaseModel):
 
 
 class RawReport(BaseModel):
-    """A source file's table, before any interpretation: title, the quarter column header and the body rows."""
+    """A source file's table, before any interpretation: the text above it, its period column header, the rows."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -62,11 +63,18 @@ class RawReport(BaseModel):
     source_format: SourceFormat
     byte_size: int
     page_count: int
-    title: str
-    quarter_header: str = Field(description="The header of the quarter-plan column, e.g. 第三季度")
+    title: str = Field(description="The text above the table, lines joined by spaces (lineage: as found)")
+    preamble: tuple[str, ...] = Field(
+        default=(),
+        description="The lines above the table in reading order (page chrome, a bulletin paragraph, the title): "
+        "etl.parse.title finds the title among them; empty when the extractor kept only the title",
+    )
+    period_header: str = Field(
+        default="", description="The header of the period-plan column (第三季度, 1-9月, 进度安排), '' if none"
+    )
     rows: tuple[RawRow, ...]
-    header_quarter: int | None = Field(
-        default=None, description="The quarter the quarter column's header names (1-9月 → 3), from the template"
+    header_end_month: int | None = Field(
+        default=None, description="The end month of the period the period-plan header names (1-9月 → 9), if any"
     )
     template: str | None = Field(default=None, description="The template (data/templates.yaml) the header matched")
     columns: tuple[ColumnMapping, ...] = Field(default=(), description="Each source column and the field it fills")
@@ -80,23 +88,60 @@ class RawReport(BaseModel):
         "mark read as ✓ because of the cell it stands in, text drawn twice and read once), page by page",
     )
 
+    def has_field(self, name: str) -> bool:
+        """Whether a column of the table fills the field (a table without 监督方式 has no supervision)."""
+        return any(column.field == name for column in self.columns)
+
+
+class DeclaredMeta(BaseModel):
+    """What a user declares about a document whose text does not say it (--issuer/--period, a .meta.yaml sidecar).
+
+    Where the document says it too, the two must agree (etl.parse.title); nothing is ever taken from a file name.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    issuer: str | None = Field(default=None, description="The issuing government or office, e.g. 绍兴市政府")
+    period: str | None = Field(default=None, description="Year and period: 2021Q3, 2021H1, 2021M11 or 2021Y")
+    synthetic: bool = Field(default=False, description="Demo data derived from a real report (not a real report)")
+    note: str | None = Field(default=None, description="Free text: where the document came from, how it was made")
+
+    @property
+    def only_synthetic(self) -> bool:
+        """Declares the synthetic label and nothing that changes how the document is read."""
+        return self.synthetic and self.issuer is None and self.period is None
+
 
 class ReportMeta(BaseModel):
-    """What identifies a report: who issued it and for which year and quarter, read from its own title."""
+    """What identifies a report: who issued it, for which year and period; from its title or declared."""
 
     model_config = ConfigDict(frozen=True)
 
     issuer: str
     year: int
-    quarter: int
+    period_kind: PeriodKind
+    period_end_month: int = Field(ge=1, le=12, description="The period runs from January to this month")
+    period_label: str = Field(description="The period as written: 三季度, 上半年, 1-9月, 前三季度, 全年 …")
     title: str
     revision_label: str | None = Field(
         default=None, description="A re-issue marker in the title such as 修订 (revised), else None"
     )
+    synthetic: bool = Field(default=False, description="Demo data derived from a real report, declared as such")
+    declared: tuple[str, ...] = Field(
+        default=(), description="The fields given by declared metadata (--issuer/--period, a .meta.yaml sidecar)"
+    )
+
+    @property
+    def quarter(self) -> int | None:
+        """The quarter whose end the period reaches (上半年 → 2, 1-9月 → 3, 全年 → 4); None for 1-11月."""
+        return self.period_end_month // 3 if self.period_end_month % 3 == 0 else None
 
 
 class TaskRow(BaseModel):
-    """One normalized row of a report: one task and one plan type (进度安排 schedule / 施工图 roadmap)."""
+    """One normalized row of a report: a task, or one of its plan rows (进度安排 schedule / 施工图 roadmap).
+
+    Fields a table has no column for are None (a table without a status column has status None, never a guess).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -104,13 +149,15 @@ class TaskRow(BaseModel):
     task_title: str
     responsible_units: tuple[str, ...]
     lead_office: str | None
+    responsible_people: tuple[str, ...] = ()
     phone: str | None
-    plan_type: PlanType
-    plan_type_label: str
-    plan_text: str
-    status: Status
-    status_text: str
-    progress_text: str
+    plan_type: PlanType | None
+    plan_type_label: str | None
+    plan_text: str | None = Field(description="The period's plan (第三季度 / 第二季度 / 进度安排 column)")
+    annual_target: str | None = Field(default=None, description="The year's target column (攻坚目标任务)")
+    status: Status | None
+    status_text: str | None
+    progress_text: str | None
     source_pages: tuple[int, ...]
     source_line: int
 
@@ -146,6 +193,11 @@ class Report(BaseModel):
     raw: RawReport
     rows: tuple[TaskRow, ...]
     metrics: tuple[TaskMetric, ...] = ()
+
+    @property
+    def has_plan_rows(self) -> bool:
+        """Whether each task has plan rows (进度安排 / 施工图) rather than one row."""
+        return any(row.plan_type is not None for row in self.rows)
 
     @property
     def task_count(self) -> int:

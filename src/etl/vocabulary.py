@@ -10,29 +10,71 @@ from __future__ import annotations
 
 from typing import Final, Literal, get_args
 
-# --- the bureau's table ----------------------------------------------------------------------------------------
+# --- the fields of a task-completion table ---------------------------------------------------------------------
 
-# The nine columns of the bureau's table, in order, with the Chinese header (kept for lineage and error messages).
-TASK_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
+# The fields a table's columns can fill (data/templates.yaml names the header words of each), in their canonical
+# order, with the Chinese header used in messages and lineage. The first nine are the bureau's 2024 columns (their
+# positions are raw.extracted_cell.column_index of every file loaded); the others come from other issuers' tables.
+TABLE_FIELDS: Final[tuple[tuple[str, str], ...]] = (
     ("task_no", "序号"),
     ("task_title", "目标任务"),
     ("responsible", "责任分工"),
     ("supervision", "监督方式"),
     ("plan_kind", "季度类别"),
-    ("quarter_plan", "第N季度"),
+    ("period_plan", "第N季度"),
     ("done", "已完成"),
     ("not_done", "未完成"),
     ("progress", "落实情况"),
+    ("status", "完成情况"),
+    ("people", "责任人"),
+    ("annual_target", "年度目标"),
 )
-TASK_COLUMN_NAMES: Final[tuple[str, ...]] = tuple(name for name, _ in TASK_COLUMNS)
-TASK_COLUMN_LABELS: Final[dict[str, str]] = dict(TASK_COLUMNS)
+FIELD_NAMES: Final[tuple[str, ...]] = tuple(name for name, _ in TABLE_FIELDS)
+FIELD_LABELS: Final[dict[str, str]] = dict(TABLE_FIELDS)
+# The fields of a task rather than of one of its rows: a table with plan rows fills them on a task's first row
+# (merged cells in the PDF), later rows inherit them.
+TASK_FIELDS: Final[tuple[str, ...]] = (
+    "task_no",
+    "task_title",
+    "responsible",
+    "supervision",
+    "people",
+    "annual_target",
+)
+
+# --- periods ---------------------------------------------------------------------------------------------------
+
+# What a report covers, from January to the period's end month (reports are cumulative): a quarter (三季度), the
+# half-year (上半年, 半年度), cumulative months (1-9月, 前三季度, 1-11月) or the whole year (全年, a year-end
+# 完成情况表).
+PeriodKind = Literal["quarter", "half_year", "months", "year"]
+PERIOD_KINDS: Final[tuple[PeriodKind, ...]] = get_args(PeriodKind)
 
 # --- task rows -------------------------------------------------------------------------------------------------
 
-Status = Literal["completed", "not_completed", "in_progress"]
+# A task's status, normalised from the marks and words tables use (data/statuses.yaml): done, the graded words of
+# supervision offices (超序时进度 ahead of, 达序时进度 on, 欠进度 behind the share of the year elapsed), work under way
+# (正在推进), not started, not done. NULL where the table has no status column.
+Status = Literal[
+    "completed",
+    "not_completed",
+    "in_progress",
+    "on_schedule",
+    "ahead_of_schedule",
+    "behind_schedule",
+    "not_started",
+]
 STATUSES: Final[tuple[Status, ...]] = get_args(Status)
-# How the report writes each status (a mark in 已完成, a mark in 未完成, words such as 正在推进).
-STATUS_LABELS: Final[dict[Status, str]] = {"completed": "已完成", "not_completed": "未完成", "in_progress": "正在推进"}
+# The office's word for each status (the bulletin's wording).
+STATUS_LABELS: Final[dict[Status, str]] = {
+    "completed": "已完成",
+    "not_completed": "未完成",
+    "in_progress": "正在推进",
+    "on_schedule": "达序时进度",
+    "ahead_of_schedule": "超序时进度",
+    "behind_schedule": "欠进度",
+    "not_started": "未启动",
+}
 
 # 进度安排 = the quarter's schedule, 施工图 = the roadmap ("construction drawing"): two rows per task.
 PlanType = Literal["schedule", "roadmap"]
@@ -71,6 +113,7 @@ CHANGE_KINDS: Final[tuple[ChangeKind, ...]] = get_args(ChangeKind)
 SQL_VALUE_SETS: Final[dict[str, tuple[str, ...]]] = {
     "status": STATUSES,
     "prev_status": STATUSES,
+    "period_kind": PERIOD_KINDS,
     "plan_type": PLAN_TYPES,
     "outcome": OUTCOME_KINDS,
     "kind": METRIC_KINDS,

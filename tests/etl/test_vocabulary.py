@@ -50,7 +50,7 @@ def test_models_use_the_vocabulary() -> None:
     assert get_args(TaskRow.model_fields["status"].annotation) == vocabulary.STATUSES
     assert get_args(TaskRow.model_fields["plan_type"].annotation) == vocabulary.PLAN_TYPES
     assert get_args(TaskMetric.model_fields["kind"].annotation) == vocabulary.METRIC_KINDS
-    assert COLUMN_NAMES == vocabulary.TASK_COLUMN_NAMES
+    assert COLUMN_NAMES == vocabulary.FIELD_NAMES
     assert vocabulary.PLAN_TYPE_BY_LABEL == {"进度安排": "schedule", "施工图": "roadmap"}
 
 

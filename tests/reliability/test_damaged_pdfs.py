@@ -115,7 +115,7 @@ def test_a_continuation_whose_numbered_items_do_not_go_on_is_refused() -> None:
     it would join (page 9) ended at item 2."""
     from etl.extract.pdf import check_page_sequence
     from etl.extract.pdf_fast import read_fast
-    from etl.extract.template import load_templates
+    from etl.extract.template_file import load_templates
 
     tables = [table for table in read_fast(REAL_PDF.read_bytes(), "x.pdf").tables if table.page != 10]
     with pytest.raises(ReportError) as caught:
@@ -132,7 +132,7 @@ def test_the_sample_and_every_layout_pass_the_page_sequence_checks() -> None:
     landscape) and the 302-page report pass, page numbers or not."""
     from etl.extract.pdf import check_page_sequence
     from etl.extract.pdf_fast import read_fast
-    from etl.extract.template import load_templates
+    from etl.extract.template_file import load_templates
 
     layouts = sorted((PROJECT_ROOT / "tests" / "fixtures" / "pdf_layouts").glob("*.pdf"))
     long_report = PROJECT_ROOT / "tests" / "fixtures" / "reliability" / "2025Q3_市工信局_synthetic_long.pdf"

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from etl.models import COLUMN_NAMES, RawReport, RawRow, Report, TaskRow
-from etl.normalize.status import IN_PROGRESS_WORDS
+from etl.normalize.status import load_statuses
 from etl.normalize.text import clean_cell, comparable
 
 TASK_COLUMNS: tuple[int, ...] = tuple(
@@ -67,7 +67,7 @@ def apply_mark_set(raw: RawReport, name: str) -> RawReport:
             done = mark_set.marks[done]
         if not_done in mark_set.marks:
             not_done = mark_set.marks[not_done]
-        if mark_set.words_column == "not_done" and done in IN_PROGRESS_WORDS and not not_done:
+        if mark_set.words_column == "not_done" and load_statuses().words.get(done) == "in_progress" and not not_done:
             done, not_done = "", done
         cells[DONE], cells[NOT_DONE] = done, not_done
         rows.append(row.model_copy(update={"cells": tuple(cells)}))

@@ -25,9 +25,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from etl.errors import ReportError
-from etl.extract.template import ColumnMap, TemplateMismatch, TemplateSet, load_templates, merge_header_lines
+from etl.extract.template import ColumnMap, TemplateMismatch, TemplateSet, merge_header_lines
+from etl.extract.template_file import load_templates
 from etl.models import COLUMN_LABELS, COLUMN_NAMES, RawReport, RawRow, SourceFormat
-from etl.vocabulary import PLAN_TYPE_BY_LABEL
+from etl.vocabulary import PLAN_TYPE_BY_LABEL, TASK_FIELDS
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom: points from the page's top-left corner
 
@@ -49,12 +50,12 @@ RUNNING_TEXT_BAND = 0.12
 # What a lone undecodable glyph in a status column is read as.
 DECIDED_MARK = "✓"
 
-TASK_COLUMNS: tuple[int, ...] = tuple(
-    COLUMN_NAMES.index(name) for name in ("task_no", "task_title", "responsible", "supervision")
-)
+# The columns of a task rather than of one of its rows (merged over a task's plan rows), by position.
+TASK_COLUMNS: tuple[int, ...] = tuple(COLUMN_NAMES.index(name) for name in TASK_FIELDS)
 # Fields whose cell may be a lone undecodable glyph read as a check mark.
 STATUS_FIELDS: frozenset[str] = frozenset({"done", "not_done", "status"})
 PLAN_KIND = COLUMN_NAMES.index("plan_kind")
+TASK_NO = COLUMN_NAMES.index("task_no")
 
 
 @dataclass(frozen=True, slots=True)
@@ -572,8 +573,12 @@ def _is_incomplete_label(label: str) -> bool:
     return label not in kinds and (not label or any(kind.startswith(label) for kind in kinds))
 
 
-def join_pages(tables: Sequence[PageTable]) -> list[RawRow]:
-    """Join the pages' body rows into document rows, rebuilding rows and task cells split by page breaks."""
+def join_pages(tables: Sequence[PageTable], *, plan_rows: bool = True) -> list[RawRow]:
+    """Join the pages' body rows into document rows, rebuilding rows and task cells split by page breaks.
+
+    The first row under a page's header continues the previous page's last row when its row kind (季度类别) is
+    empty or the previous one's was cut (plan rows), or, in a table of one row per task, when its 序号 is empty.
+    """
     rows: list[_RowBuilder] = []
     task_row: _RowBuilder | None = None  # the row that opened the current task
     n_extra = max((len(row.extra) for table in tables for row in table.rows), default=0)
@@ -582,7 +587,9 @@ def join_pages(tables: Sequence[PageTable]) -> list[RawRow]:
         for index, page_row in enumerate(table.rows):
             page_top = index == 0 and bool(rows)
             continues_row = page_top and (
-                not _label(page_row.cells[PLAN_KIND]) or _is_incomplete_label(_label(rows[-1].text(PLAN_KIND)))
+                (not _label(page_row.cells[PLAN_KIND]) or _is_incomplete_label(_label(rows[-1].text(PLAN_KIND))))
+                if plan_rows
+                else not _label(page_row.cells[TASK_NO])
             )
             if continues_row:
                 row = rows[-1]
@@ -658,70 +665,57 @@ def build_report(
     source_format: SourceFormat = "pdf",
 ) -> RawReport:
     """The RawReport of a document's page tables, in page order: the first page's header matched against the
-    templates, every page's rows mapped to the canonical columns, then joined across pages.
+    templates (a column decided by content settled on every page's rows), every page's rows mapped to the
+    fields, then joined across pages.
 
-    ReportError when no template accepts the header, a page's header or width differs from the first page's, a
-    lone undecodable glyph stands outside a status column, or there is no title above the table.
+    ReportError when no template accepts the header, a page's header or width differs from the first page's, or a
+    lone undecodable glyph stands outside a status column.
     """
     if not tables:
         raise ReportError.single(file_name, "no table found: not a task-completion report", page=1)
     templates = templates if templates is not None else load_templates()
     first = tables[0]
     try:
-        column_map = templates.match(first.header_lines or [list(first.header)])
+        as_headed = templates.match(first.header_lines or [list(first.header)])
+        column_map = as_headed.settled([list(row.cells) for table in tables for row in table.rows])
     except TemplateMismatch as exc:
         raise ReportError.single(file_name, str(exc), page=first.page) from exc
-    all_notes = list(notes)
-    mapped = [_mapped_table(table, column_map, templates, file_name, all_notes) for table in tables]
-    title = first.text_above
-    if not title:
-        raise ReportError.single(file_name, "no title above the table", page=first.page)
+    all_notes = [*notes, *([column_map.decision] if column_map.decision else [])]
+    mapped = [_mapped_table(table, column_map, as_headed, templates, file_name, all_notes) for table in tables]
     return RawReport(
         source_file=file_name,
         source_sha256=hashlib.sha256(data).hexdigest(),
         source_format=source_format,
         byte_size=len(data),
         page_count=page_count,
-        title=title,
-        quarter_header=column_map.quarter_header,
-        header_quarter=column_map.quarter,
+        title=first.text_above,
+        preamble=tuple(line for line in first.text_above.split("\n") if line.strip()),
+        period_header=column_map.period_header,
+        header_end_month=column_map.period.end_month if column_map.period else None,
         template=column_map.template.name,
         columns=column_map.mappings(),
         extra_headers=column_map.extra_headers,
-        rows=tuple(join_pages(mapped)),
+        rows=tuple(join_pages(mapped, plan_rows=column_map.plan_rows)),
         notes=tuple(all_notes),
     )
 
 
-def _mapped_confidence(
-    column_map: ColumnMap, cells: Sequence[str], scores: Sequence[float | None]
-) -> tuple[float | None, ...]:
-    """OCR confidences (source column order) in the order of the mapped row: nine canonical columns, then the
-    extra columns; a one-column status goes where its text went (done or not_done). () when there are none."""
-    if all(score is None for score in scores):
-        return ()
-    canonical = column_map.canonical(cells)
-    out: list[float | None] = [None] * len(COLUMN_NAMES)
-    for position, name in enumerate(column_map.fields):
-        if name is None or position >= len(scores):
-            continue
-        if name == "status":
-            name = "not_done" if canonical[COLUMN_NAMES.index("not_done")] else "done"
-        out[COLUMN_NAMES.index(name)] = scores[position]
-    extras = [scores[i] if i < len(scores) else None for i in column_map.extra_positions]
-    return (*out, *extras)
-
-
 def _mapped_table(
-    table: PageTable, column_map: ColumnMap, templates: TemplateSet, file_name: str, notes: list[str]
+    table: PageTable,
+    column_map: ColumnMap,
+    as_headed: ColumnMap,
+    templates: TemplateSet,
+    file_name: str,
+    notes: list[str],
 ) -> PageTable:
-    """A page's table with its rows in canonical column order (extra columns apart), checked against page 1's."""
+    """A page's table with its rows in field order (extra columns apart), its header checked against page 1's
+    (``as_headed``: page 1's map before the columns decided by content were settled)."""
     if table.header_lines:
         try:
             page_map = templates.match(table.header_lines)
         except TemplateMismatch as exc:
             raise ReportError.single(file_name, str(exc), page=table.page) from exc
-        if page_map.fields != column_map.fields:
+        if page_map.fields != as_headed.fields:
             raise ReportError.single(
                 file_name,
                 f"this page's header [{', '.join(page_map.headers)}] maps its columns differently from the first "
@@ -756,7 +750,7 @@ def _mapped_table(
                 cells=column_map.canonical(cells),
                 starts=column_map.canonical_flags(row.starts),
                 extra=column_map.extras(cells),
-                confidence=_mapped_confidence(column_map, cells, row.confidence),
+                confidence=column_map.canonical_scores(row.confidence),
             )
             for cells, row in zip(rows, table.rows, strict=True)
         ),

@@ -31,7 +31,7 @@ from typing import Any
 
 from etl.errors import ReportError
 from etl.extract.source import read_source
-from etl.extract.template import load_templates
+from etl.extract.template_file import load_templates
 from etl.models import RawReport
 
 log = logging.getLogger(__name__)

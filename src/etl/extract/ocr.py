@@ -71,7 +71,8 @@ from etl.extract.ocr_marks import (
     status_headers,
     summary,
 )
-from etl.extract.template import TemplateSet, load_templates
+from etl.extract.template import TemplateSet
+from etl.extract.template_file import load_templates
 from etl.models import RawReport
 
 # A scanned PDF page is rendered at the resolution of its image, within this range; RENDER_DPI when the image

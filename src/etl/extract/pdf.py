@@ -52,7 +52,8 @@ from etl.extract.grid import (
     open_ends,
     read_page_table,
 )
-from etl.extract.template import ColumnMap, TemplateMismatch, TemplateSet, load_templates
+from etl.extract.template import ColumnMap, TemplateMismatch, TemplateSet
+from etl.extract.template_file import load_templates
 from etl.models import COLUMN_LABELS, RawReport
 from etl.vocabulary import PLAN_TYPE_BY_LABEL
 
@@ -242,7 +243,7 @@ _TASK_NUMBER = re.compile(r"[0-9０-９]{1,9}")
 # An item marker (1. 2. …) at the start of a text or after whitespace or sentence-ending punctuation, not a decimal.
 _ITEM_MARKER = re.compile(r"(?:^|(?<=[\s。；;！!？?]))(\d{1,2})[.．](?![0-9])")
 # The text fields a row continued across a page break carries on: the quarter's plan and what was done.
-_CONTINUED_FIELDS: tuple[str, ...] = ("quarter_plan", "progress")
+_CONTINUED_FIELDS: tuple[str, ...] = ("period_plan", "progress")
 
 
 @dataclass(frozen=True)
@@ -283,7 +284,7 @@ def check_page_sequence(
     - a row continued at the top of a page must continue the numbered items (1. 2. …) of the row it would join:
       a continuation starting at item 3 cannot belong to a row whose items ended at 5;
 
-    and every page that repeats the header must name the first page's quarter (第三季度 throughout).
+    and every page that repeats the header must name the first page's period (第三季度 throughout).
     """
     problems: list[Problem] = []
     tables = list(tables)
@@ -301,11 +302,11 @@ def check_page_sequence(
             page_map = templates.match(table.header_lines)
         except TemplateMismatch:
             continue  # build_report refuses it
-        if page_map.quarter != column_map.quarter:
+        if page_map.period != column_map.period:
             problems.append(
                 Problem(
-                    f"the quarter column header {page_map.quarter_header!r} differs from "
-                    f"{column_map.quarter_header!r} on the first page: the pages do not belong to one report",
+                    f"the period column header {page_map.period_header!r} differs from "
+                    f"{column_map.period_header!r} on the first page: the pages do not belong to one report",
                     page=table.page,
                     column="第N季度",
                 )

@@ -45,7 +45,8 @@ from etl.extract.grid import (
     table_bbox,
     visual_lines,
 )
-from etl.extract.template import TemplateSet, load_templates
+from etl.extract.template import TemplateSet
+from etl.extract.template_file import load_templates
 
 # Path segments shorter than this (points) are not ruling lines (pdfplumber's edge_min_length is 3).
 MIN_RULING_LENGTH = 3.0

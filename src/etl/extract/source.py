@@ -11,7 +11,8 @@ from pathlib import Path
 
 from etl.errors import ReportError
 from etl.extract.package import check_package
-from etl.extract.template import TemplateSet, load_templates
+from etl.extract.template import TemplateSet
+from etl.extract.template_file import load_templates
 from etl.models import RawReport
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(

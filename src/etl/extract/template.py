@@ -1,48 +1,43 @@
 """Report table templates as data: which header words name which field, for every input format.
 
-The templates live in data/templates.yaml (bundled as package data, etl/data/templates.yaml; the settings'
-``templates_file`` names another file). Every extractor (text dump, PDF, Word, Excel, OCR) finds its table's
-header rows and hands their cell texts here, column by column:
+The templates live in data/templates.yaml (bundled as package data; the settings' ``templates_file`` names another
+file, read by etl.extract.template_file). Every extractor (text dump, HTML, PDF, Word, Excel, OCR) finds its
+table's header rows and hands their cell texts here, column by column:
 
 - ``TemplateSet.match(header_lines)`` joins each column's header lines (季度 / 类别 → 季度类别), finds the field
   each column names, and picks the template whose required fields are all named: a ``ColumnMap``. A header that
-  matches no template raises ``TemplateMismatch`` whose message lists the headers found, the fields still
-  missing and the line to add to the template file;
-- ``ColumnMap.canonical(cells)`` turns a body row in source order into the nine canonical cells (COLUMN_NAMES
-  order); ``ColumnMap.extras(cells)`` gives the cells of the extra columns, which are kept with the raw cells.
-
-A one-column status (one column of words, template ``status: one_column_words``) is routed to the canonical
-已完成 / 未完成 cells by its word, so parsing treats both template kinds alike.
+  matches no template raises ``TemplateMismatch`` whose message lists the headers found, the fields missing and
+  a proposed template entry;
+- a column whose header names one of two fields by content (完成情况: a status column, or the narrative) is
+  settled once the body is read: ``ColumnMap.settled(cells)`` decides from the shape of its cells;
+- ``ColumnMap.canonical(cells)`` turns a body row in source order into one cell per field (COLUMN_NAMES order);
+  ``ColumnMap.extras(cells)`` gives the cells of the extra columns, which are kept with the raw cells.
 
 This module knows nothing of parsing (extract never imports parse); its inputs are header texts and cells.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib.resources
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Literal
-
-import yaml
+from dataclasses import dataclass, replace
+from itertools import product
+from typing import Literal
 
 from etl.models import COLUMN_LABELS, COLUMN_NAMES, ColumnMapping, RawReport
+from etl.periods import Period, PeriodWords
 
-StatusMode = Literal["two_mark_columns", "one_column_words"]
-STATUS_MODES: tuple[str, ...] = ("two_mark_columns", "one_column_words")
-# Fields a template may name besides the nine canonical columns: the one status column of words.
-EXTRA_FIELDS: dict[str, str] = {"status": "完成情况"}
-BUNDLED = "bundled data/templates.yaml"
-# What counts as a dash between months (1-9月, 1—9月, 1至9月) once full-width forms are folded.
-_DASHES = re.compile(r"[‐‑‒–—―−－~～〜至到]")
-
-
-class TemplateError(ValueError):
-    """The template file itself is malformed: not the report's fault, the configuration's."""
+RowLayout = Literal["plan_rows", "one_per_task"]
+ROW_LAYOUTS: tuple[str, ...] = ("plan_rows", "one_per_task")
+# What counts as a dash between months (1-9月, 1—9月) once full-width forms are folded.
+_DASHES = re.compile(r"[‐‑‒–—―−－~～〜]")
+# A status cell is a mark or a short word (已完成, 达序时进度, 正在推进); a narrative cell is a sentence. Fitted on the
+# bureau's status words (at most 4 characters) and the graded words of supervision bulletins (at most 6: 未达序时进度),
+# against the shortest narrative cells of the real tables (象山: 17 characters with figures); checked on the other
+# issuers' tables in tests/fixtures/real_tables.
+STATUS_MAX_CHARS = 8
+_SENTENCE = re.compile(r"[0-9０-９%％，,；;：:。（）()、]")
 
 
 class TemplateMismatch(ValueError):
@@ -65,29 +60,30 @@ def merge_header_lines(lines: Sequence[Sequence[str]]) -> list[str]:
     return ["".join(re.sub(r"\s+", "", line[i]) for line in lines if i < len(line)) for i in range(width)]
 
 
+def looks_like_status(cell: str) -> bool:
+    """Whether a cell reads as a status (a mark or a short word) rather than narrative (a sentence, a figure)."""
+    text = re.sub(r"\s+", "", cell).rstrip("。.")
+    return len(text) <= STATUS_MAX_CHARS and not _SENTENCE.search(text)
+
+
 @dataclass(frozen=True)
 class FieldSpec:
-    """One canonical field and the header texts (normalized) that name it; quarter headers name a quarter too."""
+    """One field and the header texts (normalized) that name it."""
 
     name: str
     label: str
     headers: frozenset[str]
-    quarters: Mapping[str, int]
-
-    def names(self, header: str) -> bool:
-        return header in self.headers or header in self.quarters
 
 
 @dataclass(frozen=True)
 class Template:
-    """A table layout: the fields it needs, those it may have, and how it gives the status."""
+    """A table family: the fields it needs, those it may have, and how its tasks are laid out in rows."""
 
     name: str
     description: str
-    status: StatusMode
+    rows: RowLayout
     required: tuple[str, ...]
     optional: tuple[str, ...]
-    not_done_words: frozenset[str]
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -96,17 +92,29 @@ class Template:
 
 @dataclass(frozen=True)
 class ColumnMap:
-    """How a table's columns map to the canonical fields, under one template."""
+    """How a table's columns map to the fields, under one template.
+
+    ``undecided`` lists the columns whose field depends on their content (完成情况); until ``settled`` they are
+    mapped as their first option allows, and ``alternatives`` holds every (template, fields) the header accepts.
+    """
 
     template: Template
     headers: tuple[str, ...]  # each source column's header, lines joined, whitespace removed
     fields: tuple[str | None, ...]  # the field each source column fills; None: an extra column
-    quarter: int  # the quarter the quarter column's header names
-    quarter_header: str  # that header as found
+    period: Period | None  # the period the period-plan column's header names (第三季度 → quarter ending in 9)
+    period_header: str  # the period-plan column's header as found, '' when the table has none
+    undecided: tuple[int, ...] = ()
+    alternatives: tuple[tuple[Template, tuple[str | None, ...]], ...] = ()
+    decision: str | None = None  # how the undecided columns were settled, for the notes
 
     @property
     def width(self) -> int:
         return len(self.headers)
+
+    @property
+    def plan_rows(self) -> bool:
+        """Whether each task has plan rows (进度安排 / 施工图) told apart by the plan_kind column."""
+        return self.template.rows == "plan_rows"
 
     @property
     def extra_positions(self) -> tuple[int, ...]:
@@ -121,31 +129,61 @@ class ColumnMap:
         return self.fields.index(name) if name in self.fields else None
 
     def canonical(self, cells: Sequence[str]) -> tuple[str, ...]:
-        """A body row in source order as the nine canonical cells; a field without a column is ""."""
+        """A body row in source order as one cell per field (COLUMN_NAMES order); a field without a column is ""."""
         out = [""] * len(COLUMN_NAMES)
         for position, name in enumerate(self.fields):
-            if name is None or position >= len(cells):
-                continue
-            if name == "status":
-                target = "not_done" if _word(cells[position]) in self.template.not_done_words else "done"
-                out[COLUMN_NAMES.index(target)] = cells[position]
-            else:
+            if name is not None and position < len(cells):
                 out[COLUMN_NAMES.index(name)] = cells[position]
         return tuple(out)
 
     def canonical_flags(self, flags: Sequence[bool]) -> tuple[bool, ...]:
-        """Per-column flags (e.g. 'a cell starts here') in canonical order; a column-less field takes False."""
+        """Per-column flags (e.g. 'a cell starts here') in field order; a column-less field takes False."""
         out = [False] * len(COLUMN_NAMES)
         for position, name in enumerate(self.fields):
-            if name is None or position >= len(flags):
-                continue
-            targets = ("done", "not_done") if name == "status" else (name,)
-            for target in targets:
-                out[COLUMN_NAMES.index(target)] = flags[position]
+            if name is not None and position < len(flags):
+                out[COLUMN_NAMES.index(name)] = flags[position]
         return tuple(out)
+
+    def canonical_scores(self, scores: Sequence[float | None]) -> tuple[float | None, ...]:
+        """OCR confidences (source order) in field order, then the extra columns'; () when there are none."""
+        if all(score is None for score in scores):
+            return ()
+        out: list[float | None] = [None] * len(COLUMN_NAMES)
+        for position, name in enumerate(self.fields):
+            if name is not None and position < len(scores):
+                out[COLUMN_NAMES.index(name)] = scores[position]
+        return (*out, *(scores[i] if i < len(scores) else None for i in self.extra_positions))
 
     def extras(self, cells: Sequence[str]) -> tuple[str, ...]:
         return tuple(cells[i] if i < len(cells) else "" for i in self.extra_positions)
+
+    def settled(self, rows: Sequence[Sequence[str]]) -> ColumnMap:
+        """The map once the body rows (source order) are read: each undecided column becomes the status column
+        when its filled cells read as statuses (marks, short words), else the narrative, or an extra column when
+        the table has its narrative elsewhere. TemplateMismatch when no template accepts the outcome."""
+        if not self.undecided:
+            return self
+        roles: dict[int, str | None] = {}
+        reasons = []
+        for position in self.undecided:
+            filled = [row[position] for row in rows if position < len(row) and row[position].strip()]
+            statuses = sum(1 for cell in filled if looks_like_status(cell))
+            as_status = bool(filled) and statuses == len(filled)
+            roles[position] = "status" if as_status else "progress"
+            shape = "marks or short status words" if as_status else "narrative"
+            reasons.append(f"column {self.headers[position]} read as {roles[position]}: {statuses} of "
+                           f"{len(filled)} filled cells are marks or short words ({shape})")  # fmt: skip
+        for fallback in (False, True):
+            wanted = {p: (None if fallback and r == "progress" else r) for p, r in roles.items()}
+            fitting = [(t, f) for t, f in self.alternatives if all(f[p] == wanted[p] for p in self.undecided)]
+            if fitting:
+                template, fields = min(fitting, key=lambda tf: sum(1 for n in tf[1] if n is None))
+                if fallback:
+                    reasons.append("the table has its narrative in another column: kept as an extra column")
+                return replace(self, template=template, fields=fields, undecided=(), decision="; ".join(reasons))
+        raise TemplateMismatch(
+            f"no template accepts the table once its columns are read: {'; '.join(reasons)}", self.headers
+        )
 
     def mappings(self) -> tuple[ColumnMapping, ...]:
         return tuple(
@@ -163,7 +201,7 @@ def describe_columns(template: str | None, columns: Sequence[ColumnMapping]) -> 
     lines = [f"template {template or '(none)'}"]
     for column in columns:
         target = (
-            f"{column.field} ({COLUMN_LABELS.get(column.field) or EXTRA_FIELDS.get(column.field, '')})"
+            f"{column.field} ({COLUMN_LABELS.get(column.field, '')})"
             if column.field
             else "extra column (kept in raw.extracted_cell)"
         )
@@ -177,28 +215,32 @@ def describe_source(raw: RawReport) -> list[str]:
     return lines + describe_columns(raw.template, raw.columns)
 
 
-def _word(cell: str) -> str:
-    return re.sub(r"\s+", "", cell)
-
-
 @dataclass(frozen=True)
 class TemplateSet:
-    """Every field's header words and every template, as read from one template file."""
+    """Every field's header words, the headers decided by content, and every template of one template file."""
 
     fields: Mapping[str, FieldSpec]
     templates: tuple[Template, ...]
+    by_content: Mapping[
+        str, tuple[str, ...]
+    ]  # normalized header → the fields it may name (完成情况 → status, progress)
+    periods: PeriodWords
     source: str  # the file, for messages
 
-    def field_of(self, header: str) -> str | None:
-        """The field a (normalized) header text names, or None."""
+    def fields_of(self, header: str) -> tuple[str, ...]:
+        """The fields a (normalized) header text may name: none, one, or several decided by content."""
+        if header in self.by_content:
+            return self.by_content[header]
         for spec in self.fields.values():
-            if spec.names(header):
-                return spec.name
-        return None
+            if header in spec.headers:
+                return (spec.name,)
+        if "period_plan" in self.fields and self.periods.of_header(header) is not None:
+            return ("period_plan",)
+        return ()
 
     def is_header_word(self, text: str) -> bool:
         """Whether a cell's text is a header word of some field: how extractors recognise a header row."""
-        return bool(text.strip()) and self.field_of(normalize_header(text)) is not None
+        return bool(text.strip()) and bool(self.fields_of(normalize_header(text)))
 
     def looks_like_header(self, cells: Sequence[str], minimum: int = 3) -> bool:
         """A row is a header when at least ``minimum`` of its cells are header words (or it starts with 序号)."""
@@ -208,7 +250,7 @@ class TemplateSet:
 
     def continues_header(self, above: Sequence[str], cells: Sequence[str]) -> bool:
         """A row continues the header row above it when each of its filled cells is a header word, alone or
-        joined to the cell above (目标 / 任务, 完成情况 / 已完成)."""
+        joined to the cell above (目标 / 任务, 完成情况 / 已完成, 责任 / 领导)."""
         filled = [(i, cell) for i, cell in enumerate(cells) if cell.strip()]
         if not filled:
             return False
@@ -218,26 +260,28 @@ class TemplateSet:
                 return False
         return True
 
-    def column_fields(self, header_lines: Sequence[Sequence[str]]) -> tuple[list[str], list[tuple[str | None, str]]]:
-        """Each column's joined header, and the field it names with the text that named it (None: no field).
+    def column_fields(
+        self, header_lines: Sequence[Sequence[str]]
+    ) -> tuple[list[str], list[tuple[tuple[str, ...], str]]]:
+        """Each column's joined header, and the fields it may name with the text that named them.
 
         A column's candidates are its header lines joined from the top, then from the second line down, …: the
         first that names a field wins, so a parent header spanning several columns (完成情况 over 已完成) or a
-        group title above a header (计划 over 第三季度) does not hide the column's own header.
+        group title above a header (工作任务安排 over 第二季度) does not hide the column's own header.
         """
         width = max((len(line) for line in header_lines), default=0)
         merged = merge_header_lines(header_lines)
-        named: list[tuple[str | None, str]] = []
+        named: list[tuple[tuple[str, ...], str]] = []
         for column in range(width):
             parts = [line[column] if column < len(line) else "" for line in header_lines]
-            found: tuple[str | None, str] = (None, normalize_header(merged[column]))
+            found: tuple[tuple[str, ...], str] = ((), normalize_header(merged[column]))
             for start in range(len(parts)):
                 candidate = normalize_header("".join(parts[start:]))
                 if not candidate:
                     break
-                name = self.field_of(candidate)
-                if name is not None:
-                    found = (name, candidate)
+                names = self.fields_of(candidate)
+                if names:
+                    found = (names, candidate)
                     break
             named.append(found)
         return merged, named
@@ -245,67 +289,80 @@ class TemplateSet:
     def match(self, header_lines: Sequence[Sequence[str]]) -> ColumnMap:
         """The column map of a table header (its lines of cells, a merged cell's text in its first column)."""
         merged, named = self.column_fields(header_lines)
-        names = [name for name, _ in named]
-        outcomes = [_Outcome.of(template, names) for template in self.templates]
-        accepted = [o for o in outcomes if o.accepted]
+        undecided = tuple(i for i, (names, _) in enumerate(named) if len(names) > 1)
+        options = [names if len(names) > 1 else (names[0] if names else None,) for names, _ in named]
+        accepted: list[tuple[_Outcome, tuple[str | None, ...]]] = []
+        outcomes: list[_Outcome] = []
+        for names in product(*options):
+            for template in self.templates:
+                outcome = _Outcome.of(template, names)
+                outcomes.append(outcome)
+                if outcome.accepted:
+                    accepted.append((outcome, tuple(n if n in template.fields else None for n in names)))
         if not accepted:
             raise TemplateMismatch(self._mismatch_message(merged, named, outcomes), merged)
-        best = min(accepted, key=lambda o: o.extras)  # min keeps the first listed of equals
-        fields = tuple(name if name in best.template.fields else None for name in names)
-        position = fields.index("quarter_plan")
+        best, fields = min(accepted, key=lambda a: a[0].extras)  # min keeps the first listed of equals
+        position = fields.index("period_plan") if "period_plan" in fields else None
         return ColumnMap(
             template=best.template,
             headers=tuple(merged),
             fields=fields,
-            quarter=self.fields["quarter_plan"].quarters[named[position][1]],
-            quarter_header=merged[position],
+            period=self.periods.of_header(named[position][1]) if position is not None else None,
+            period_header=merged[position] if position is not None else "",
+            undecided=undecided,
+            alternatives=tuple((o.template, f) for o, f in accepted) if undecided else (),
         )
 
     def _mismatch_message(
-        self,
-        merged: list[str],
-        named: list[tuple[str | None, str]],
-        outcomes: list[_Outcome],
+        self, merged: list[str], named: list[tuple[tuple[str, ...], str]], outcomes: list[_Outcome]
     ) -> str:
         # The closest template: fewest missing fields, then fewest duplicated ones, then the first listed.
         closest = min(outcomes, key=lambda o: (len(o.missing), len(o.duplicated)))
         template, missing, duplicated = closest.template, closest.missing, closest.duplicated
         found = ", ".join(header or "(empty)" for header in merged)
-        expected = ", ".join(self.fields[f].label for f in _canonical_order(template.fields))
-        mapped = ", ".join(f"{h or '(empty)'} → {name}" for h, (name, _) in zip(merged, named, strict=True) if name)
+        mapped = ", ".join(
+            f"{h or '(empty)'} → {'/'.join(names)}" for h, (names, _) in zip(merged, named, strict=True) if names
+        )
         parts = [
-            f"the table is not a task-completion report table: found columns [{found}], expected [{expected}] "
+            f"the table is not a task-completion table any template accepts: found columns [{found}] "
             f"(closest template {template.name}: {template.description})",
             f"recognised: {mapped or 'none'}",
         ]
         if duplicated:
-            columns = "; ".join(
-                f"{f}: " + ", ".join(h for h, (n, _) in zip(merged, named, strict=True) if n == f) for f in duplicated
-            )
-            parts.append(
-                f"more than one column names the same field ({columns}): one header must name another field "
-                f"in {self.source}"
-            )
+            parts.append(f"more than one column names {', '.join(duplicated)}: one header must name another field "
+                         f"in {self.source}")  # fmt: skip
+        unknown = [h for h, (names, _) in zip(merged, named, strict=True) if not names and h]
         if missing:
             labels = ", ".join(f"{f} ({self.fields[f].label})" for f in missing)
-            parts.append(f"missing fields: {labels}")
-            unknown = [h for h, (name, _) in zip(merged, named, strict=True) if name is None and h]
-            parts.append(self._suggestion(missing, unknown))
+            parts.append(f"missing fields of {template.name}: {labels}")
+        if unknown:
+            field = next(
+                (f for f in ("task_no", "task_title", "progress") if f in missing), missing[0] if missing else ""
+            )
+            others = f" (other unrecognised headers: {', '.join(unknown[1:])})" if len(unknown) > 1 else ""
+            if field:
+                parts.append(f'if {unknown[0]} names {field}, add the line "- {normalize_header(unknown[0])}" under '
+                             f"fields → {field} → headers in {self.source}{others}")  # fmt: skip
+        proposal = self._proposal(named)
+        if proposal:
+            parts.append(f"or, if the recognised columns are the whole table, add this entry under templates in "
+                         f"{self.source}:\n{proposal}")  # fmt: skip
         return "; ".join(parts)
 
-    def _suggestion(self, missing: list[str], unknown: list[str]) -> str:
-        """The line to add to the template file: the first unrecognised header under the first missing field."""
-        field = missing[0]
-        if not unknown:
-            return f"no unrecognised header is left to name {field}: the table lacks that column"
-        header = normalize_header(unknown[0])
-        where = (
-            f"fields → {field} → quarter_headers → <the quarter it names, 1-4>"
-            if field == "quarter_plan"
-            else f"fields → {field} → headers"
+    def _proposal(self, named: list[tuple[tuple[str, ...], str]]) -> str | None:
+        """A template entry made of the fields the header names (each once), or None when it lacks a task number or
+        title or names a field twice: the entry that makes this table load as it is."""
+        names = [names[0] for names, _ in named if names]
+        if "task_no" not in names or "task_title" not in names or len(set(names)) != len(names):
+            return None
+        rows = "plan_rows" if "plan_kind" in names else "one_per_task"
+        ordered = [n for n in COLUMN_NAMES if n in names]
+        return (
+            "  - name: proposed_" + "_".join(n for n in ordered if n not in ("task_no", "task_title"))[:40] + "\n"
+            f"    description: proposed by etl check for a table with columns {', '.join(ordered)}\n"
+            f"    rows: {rows}\n"
+            f"    required: [{', '.join(ordered)}]"
         )
-        others = f" (other unrecognised headers: {', '.join(unknown[1:])})" if len(unknown) > 1 else ""
-        return f'if {unknown[0]} names {field}, add the line "- {header}" to {self.source} under {where}{others}'
 
 
 @dataclass(frozen=True)
@@ -329,104 +386,3 @@ class _Outcome:
             duplicated=[f for f in template.fields if names.count(f) > 1],
             extras=sum(1 for name in names if name not in template.fields),
         )
-
-
-def _canonical_order(names: Sequence[str]) -> list[str]:
-    order = list(COLUMN_NAMES)
-    order.insert(order.index("progress"), "status")
-    return sorted(names, key=order.index)
-
-
-# --- Reading the template file ---------------------------------------------------------------------------------
-
-
-def bundled_templates_text() -> str:
-    """The bundled template file (data/templates.yaml, packaged as etl/data/templates.yaml)."""
-    return importlib.resources.files("etl").joinpath("data", "templates.yaml").read_text(encoding="utf-8")
-
-
-@functools.lru_cache(maxsize=8)
-def _load_cached(path: str | None) -> TemplateSet:
-    if path is None:
-        return parse_templates(bundled_templates_text(), BUNDLED)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise TemplateError(f"cannot read the template file {path}: {exc.strerror or exc}") from exc
-    return parse_templates(text, path)
-
-
-def load_templates(path: Path | None = None) -> TemplateSet:
-    """The templates of ``path``, or the bundled ones when None; read once per process and path."""
-    return _load_cached(str(path) if path is not None else None)
-
-
-def parse_templates(text: str, source: str) -> TemplateSet:
-    """A TemplateSet from the YAML text of a template file; TemplateError naming what is malformed."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise TemplateError(f"{source}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
-        raise TemplateError(f"{source}: expected a mapping with 'fields' and 'templates'")
-    known = set(COLUMN_NAMES) | set(EXTRA_FIELDS)
-    fields: dict[str, FieldSpec] = {}
-    owner: dict[str, str] = {}
-    for name, spec in data["fields"].items():
-        if name not in known:
-            raise TemplateError(f"{source}: unknown field {name!r}; fields are {', '.join(sorted(known))}")
-        spec = spec if isinstance(spec, dict) else {}
-        headers = frozenset(normalize_header(str(h)) for h in _list(spec.get("headers"), source, name))
-        quarters: dict[str, int] = {}
-        for quarter, words in (spec.get("quarter_headers") or {}).items():
-            if int(quarter) not in (1, 2, 3, 4):
-                raise TemplateError(f"{source}: fields.{name}.quarter_headers: quarter {quarter!r} is not 1-4")
-            for word in _list(words, source, f"{name}.quarter_headers.{quarter}"):
-                quarters[normalize_header(str(word))] = int(quarter)
-        if not headers and not quarters:
-            raise TemplateError(f"{source}: field {name} has no headers")
-        if (name == "quarter_plan") != bool(quarters) or (name == "quarter_plan" and headers):
-            raise TemplateError(
-                f"{source}: fields.{name}: the quarter column (quarter_plan) lists quarter_headers by quarter (1-4), "
-                "every other field lists headers"
-            )
-        for header in [*headers, *quarters]:
-            if header in owner and owner[header] != name:
-                raise TemplateError(f"{source}: header {header!r} names both {owner[header]} and {name}")
-            owner[header] = name
-        label = str(spec.get("label") or COLUMN_LABELS.get(name) or EXTRA_FIELDS.get(name, name))
-        fields[name] = FieldSpec(name, label, headers, quarters)
-    if "task_no" not in fields or "quarter_plan" not in fields:
-        raise TemplateError(f"{source}: the fields task_no and quarter_plan must be defined")
-    templates = tuple(_template(entry, fields, source) for entry in _list(data.get("templates"), source, "templates"))
-    if not templates:
-        raise TemplateError(f"{source}: no templates")
-    return TemplateSet(fields=fields, templates=templates, source=source)
-
-
-def _template(entry: Any, fields: Mapping[str, FieldSpec], source: str) -> Template:
-    if not isinstance(entry, dict) or not entry.get("name"):
-        raise TemplateError(f"{source}: every template needs a name")
-    name = str(entry["name"])
-    status = str(entry.get("status", ""))
-    if status not in STATUS_MODES:
-        raise TemplateError(f"{source}: template {name}: status must be one of {', '.join(STATUS_MODES)}")
-    required = tuple(str(f) for f in _list(entry.get("required"), source, f"{name}.required"))
-    optional = tuple(str(f) for f in _list(entry.get("optional") or [], source, f"{name}.optional"))
-    for f in required + optional:
-        if f not in fields:
-            raise TemplateError(f"{source}: template {name} names field {f!r}, which is not defined under fields")
-    status_fields = ("status",) if status == "one_column_words" else ("done", "not_done")
-    for f in ("task_no", "quarter_plan", *status_fields):
-        if f not in required:
-            raise TemplateError(f"{source}: template {name} must require {f}")
-    words = frozenset(_word(str(w)) for w in _list(entry.get("not_done_words") or [], source, f"{name}.not_done_words"))
-    return Template(name, str(entry.get("description", "")), status, required, optional, words)  # type: ignore[arg-type]
-
-
-def _list(value: Any, source: str, where: str) -> list[Any]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise TemplateError(f"{source}: {where} must be a list")
-    return value

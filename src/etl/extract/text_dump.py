@@ -12,7 +12,8 @@ import hashlib
 from pathlib import Path
 
 from etl.errors import Problem, ReportError
-from etl.extract.template import ColumnMap, TemplateMismatch, TemplateSet, load_templates
+from etl.extract.template import ColumnMap, TemplateMismatch, TemplateSet
+from etl.extract.template_file import load_templates
 from etl.models import RawReport, RawRow
 
 ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
@@ -77,7 +78,7 @@ def parse_text_dump(data: bytes, file_name: str, templates: TemplateSet | None =
     title_lines: list[str] = []
     column_map: ColumnMap | None = None
     page = 0
-    rows: list[RawRow] = []
+    body: list[tuple[int, int, list[str]]] = []  # page, line, cells in source order
     problems: list[Problem] = []
     i = 0
     while i < len(lines):
@@ -101,29 +102,13 @@ def parse_text_dump(data: bytes, file_name: str, templates: TemplateSet | None =
                 raise ReportError.single(file_name, str(exc), page=page, line=line_no) from exc
             if column_map is None:
                 column_map = page_map
-            elif page_map.quarter != column_map.quarter:
-                problems.append(
-                    Problem(
-                        f"the quarter column header {page_map.quarter_header!r} differs from "
-                        f"{column_map.quarter_header!r} on page 1: the pages do not belong to one report",
-                        page=page,
-                        line=line_no,
-                        column="第N季度",
-                    )
-                )
-            elif page_map.fields != column_map.fields:
-                raise ReportError.single(
-                    file_name,
-                    f"this page's header [{', '.join(page_map.headers)}] maps its columns differently from page 1's "
-                    f"[{', '.join(column_map.headers)}]",
-                    page=page,
-                    line=line_no,
-                )
+            else:
+                problems.extend(_page_header_problems(file_name, column_map, page_map, page, line_no))
             i += 1
             continue
         if page == 0:
-            # Every line before the table is the title: a long title wraps over two lines, and a label such as
-            # 附件1 may stand above it (etl.parse.title drops that label).
+            # Every line before the table is text above it: page chrome, a paragraph, the title (a long title wraps
+            # over two lines, a label such as 附件1 may stand above it); etl.parse.title finds the title among them.
             title_lines.append(lines[i].strip())
             i += 1
             continue
@@ -135,31 +120,59 @@ def parse_text_dump(data: bytes, file_name: str, templates: TemplateSet | None =
                 )
             )
         else:
-            rows.append(
-                RawRow(
-                    pages=(page,), line=line_no, cells=column_map.canonical(cells), extra=column_map.extras(cells)
-                )
-            )
+            body.append((page, line_no, cells))
         i += 1
 
     if column_map is None:
         raise ReportError.single(file_name, "no table header (序号 … 落实情况) found: not a report table")
-    if not title_lines:
-        raise ReportError.single(file_name, "no title line before the table", page=1)
-    title = " ".join(title_lines)
     if problems:
         raise ReportError(file_name, problems)
+    try:
+        column_map = column_map.settled([cells for _, _, cells in body])
+    except TemplateMismatch as exc:
+        raise ReportError.single(file_name, str(exc), page=1) from exc
+    rows = [
+        RawRow(pages=(p,), line=n, cells=column_map.canonical(cells), extra=column_map.extras(cells))
+        for p, n, cells in body
+    ]
     return RawReport(
         source_file=file_name,
         source_sha256=hashlib.sha256(data).hexdigest(),
         source_format="text",
         byte_size=len(data),
         page_count=page,
-        title=title,
-        quarter_header=column_map.quarter_header,
-        header_quarter=column_map.quarter,
+        title=" ".join(title_lines),
+        preamble=tuple(title_lines),
+        period_header=column_map.period_header,
+        header_end_month=column_map.period.end_month if column_map.period else None,
         template=column_map.template.name,
         columns=column_map.mappings(),
         extra_headers=column_map.extra_headers,
         rows=tuple(rows),
+        notes=(column_map.decision,) if column_map.decision else (),
     )
+
+
+def _page_header_problems(
+    file_name: str, first: ColumnMap, page_map: ColumnMap, page: int, line: int
+) -> list[Problem]:
+    """A later page's header must map its columns as page 1's does and name the same period."""
+    if page_map.fields != first.fields:
+        raise ReportError.single(
+            file_name,
+            f"this page's header [{', '.join(page_map.headers)}] maps its columns differently from page 1's "
+            f"[{', '.join(first.headers)}]",
+            page=page,
+            line=line,
+        )
+    if page_map.period != first.period:
+        return [
+            Problem(
+                f"the period column header {page_map.period_header!r} differs from {first.period_header!r} on "
+                "page 1: the pages do not belong to one report",
+                page=page,
+                line=line,
+                column="第N季度",
+            )
+        ]
+    return []

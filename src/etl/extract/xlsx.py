@@ -29,7 +29,8 @@ from typing import Any
 
 from etl.errors import ReportError
 from etl.extract.grid import PageRow, PageTable, build_report
-from etl.extract.template import TemplateMismatch, TemplateSet, load_templates, merge_header_lines
+from etl.extract.template import TemplateMismatch, TemplateSet, merge_header_lines
+from etl.extract.template_file import load_templates
 from etl.models import RawReport
 
 # How far down a sheet the header row may start (title and notes above it).

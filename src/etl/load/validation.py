@@ -106,6 +106,7 @@ def record_validations(
                 "issuer": meta.issuer if meta else None,
                 "year": meta.year if meta else None,
                 "quarter": meta.quarter if meta else None,
+                "period_end_month": meta.period_end_month if meta else None,
                 "suites": list(outcome.suites),
                 "started_at": outcome.started_at,
                 "seconds": outcome.seconds,

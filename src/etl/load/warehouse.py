@@ -176,7 +176,7 @@ def load_report(conn: duckdb.DuckDBPyConnection, report: Report, *, run_id: str 
     """Insert one report (raw file and cells, core report, rows and metrics) in one transaction.
 
     Idempotent by content: a file whose bytes were already loaded, or a file with the same content as a loaded
-    report of the same issuer, year and quarter (the PDF of a loaded text dump), changes nothing. On any error the
+    report of the same issuer, year and period (the PDF of a loaded text dump), changes nothing. On any error the
     transaction is rolled back, so the warehouse never holds half a report. Rows are inserted by column name from
     DataFrames, one insert per table.
     """
@@ -207,7 +207,7 @@ def load_reports(
     taken: dict[tuple[str, int, int, str], str] = {}  # content of the reports loaded by this call: their file
     for number, (report, content) in enumerate(zip(reports, contents, strict=True)):
         raw, meta = report.raw, report.meta
-        key = (meta.issuer, meta.year, meta.quarter, content)
+        key = (meta.issuer, meta.year, meta.period_end_month, content)
         duplicate = duplicates.get(number) or taken.get(key)
         if raw.source_sha256 in known:
             results.append(LoadResult(raw.source_sha256, "unchanged", 0))
@@ -250,7 +250,7 @@ def _same_content_many(
             "target_no": number,
             "issuer": r.meta.issuer,
             "year": r.meta.year,
-            "quarter": r.meta.quarter,
+            "period_end_month": r.meta.period_end_month,
             "content_sha256": content,
         }
         for number, (r, content) in enumerate(zip(reports, contents, strict=True))
@@ -260,25 +260,27 @@ def _same_content_many(
 
 
 def _raw_cells(raw: RawReport) -> list[list[Any]]:
-    """raw.extracted_cell's rows: the nine canonical cells with the source column each came from (the template's
-    mapping; a one-column status fills 已完成 and 未完成 from one column), then the extra columns' cells; each with
-    its OCR confidence when the file was a scan (RawRow.confidence: the nine columns, then the extra ones)."""
+    """raw.extracted_cell's rows: a cell per field the table has (the bureau's nine always, for lineage of the
+    files loaded before other templates) with the source column it came from (the template's mapping), then the
+    extra columns' cells; each with its OCR confidence when the file was a scan (RawRow.confidence: the fields,
+    then the extra ones)."""
     source: dict[str, tuple[int, str]] = {}
     extras: list[tuple[int, str]] = []
     for column in raw.columns:
         if column.field is None:
             extras.append((column.position, column.header))
-        for name in ("done", "not_done") if column.field == "status" else (column.field,):
-            if name is not None:
-                source[name] = (column.position, column.header)
+        else:
+            source[column.field] = (column.position, column.header)
     out: list[list[Any]] = []
     for row in raw.rows:
         pages = list(row.pages)
         scores = row.confidence or ()
         for index, name in enumerate(COLUMN_NAMES):
+            if index >= 9 and name not in source:
+                continue  # a field of other issuers' tables that this table has no column for
             position, header = source.get(name, (None, None))
             score = scores[index] if index < len(scores) else None
-            out.append([raw.source_sha256, row.line, pages, index, name, COLUMN_LABELS[name], row.cells[index],
+            out.append([raw.source_sha256, row.line, pages, index, name, COLUMN_LABELS[name], row.cell(name),
                         position, header, score])  # fmt: skip
         for k, text in enumerate(row.extra):
             position, header = extras[k] if k < len(extras) else (None, raw.extra_headers[k])
@@ -320,7 +322,7 @@ def report_rows(report: Report, content: str, now: datetime, run_id: str | None)
         "byte_size": raw.byte_size,
         "page_count": raw.page_count,
         "title": raw.title,
-        "quarter_header": raw.quarter_header,
+        "period_header": raw.period_header,
         "ingested_at": now,
         "run_id": run_id,
         "template": raw.template,
@@ -332,6 +334,10 @@ def report_rows(report: Report, content: str, now: datetime, run_id: str | None)
         "issuer": meta.issuer,
         "year": meta.year,
         "quarter": meta.quarter,
+        "period_kind": meta.period_kind,
+        "period_end_month": meta.period_end_month,
+        "period_label": meta.period_label,
+        "is_synthetic": meta.synthetic,
         "title": meta.title,
         "revision_label": meta.revision_label,
         "source_sha256": sha,
@@ -347,6 +353,7 @@ def report_rows(report: Report, content: str, now: datetime, run_id: str | None)
             "report_id": sha,
             **row.model_dump(include=_TASK_ROW_FIELDS),
             "responsible_units": list(row.responsible_units),
+            "responsible_people": list(row.responsible_people),
             "source_pages": list(row.source_pages),
         }
         for row in report.rows
@@ -373,8 +380,8 @@ _CELL_COLUMNS = (
 )  # fmt: skip
 # Model fields stored as columns of the same name (core.task_row, core.metric).
 _TASK_ROW_FIELDS = {
-    "task_no", "plan_type", "plan_type_label", "task_title", "lead_office", "phone", "plan_text", "status",
-    "status_text", "progress_text", "source_line",
+    "task_no", "plan_type", "plan_type_label", "task_title", "lead_office", "phone", "plan_text", "annual_target",
+    "status", "status_text", "progress_text", "source_line",
 }  # fmt: skip
 _METRIC_FIELDS = {
     "metric_no", "task_no", "plan_type", "kind", "value", "unit", "unit_normalized", "value_normalized",
@@ -392,6 +399,7 @@ class OutcomeRecord(Protocol):
     issuer: str | None
     year: int | None
     quarter: int | None
+    period_end_month: int | None
     rows: int
 
 
@@ -408,6 +416,7 @@ def record_outcomes(conn: duckdb.DuckDBPyConnection, run_id: str, outcomes: Sequ
             "issuer": o.issuer,
             "year": o.year,
             "quarter": o.quarter,
+            "period_end_month": o.period_end_month,
             "row_count": o.rows if o.outcome != "failed" else None,
             "recorded_at": now,
         }

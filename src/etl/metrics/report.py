@@ -1,4 +1,4 @@
-"""Metrics of a whole report: targets from task titles, plans from quarter plans, actuals from progress texts."""
+"""Metrics of a whole report: targets from task titles, plans from period plans, actuals from progress texts."""
 
 from __future__ import annotations
 
@@ -16,13 +16,15 @@ def report_metrics(rows: Iterable[TaskRow]) -> tuple[TaskMetric, ...]:
     found: list[TaskMetric] = []
     titled: set[int] = set()
     for row in rows:
-        sources: list[tuple[MetricKind, str, str | None]] = []
+        sources: list[tuple[MetricKind, str | None, str | None]] = []
         if row.task_no not in titled:
             titled.add(row.task_no)
             sources.append(("target", row.task_title, None))
         sources.append(("plan", row.plan_text, row.plan_type))
         sources.append(("actual", row.progress_text, row.plan_type))
         for kind, text, plan_type in sources:
+            if text is None:  # the table has no such column
+                continue
             for metric in extract_metrics(text):
                 found.append(
                     TaskMetric(

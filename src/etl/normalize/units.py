@@ -16,6 +16,8 @@ KNOWN_UNITS: tuple[str, ...] = ("安庆石化", "市政府办公室")
 # How a unit name ends. A candidate end only counts where the next unit visibly begins (see UNIT_STARTS),
 # so 市委宣传部 stays one unit although 市委 ends with 委.
 SUFFIXES: tuple[str, ...] = (
+    "领导小组",
+    "工作专班",
     "管委会",
     "委员会",
     "办公室",
@@ -25,6 +27,9 @@ SUFFIXES: tuple[str, ...] = (
     "公司",
     "银行",
     "大学",
+    "小组",
+    "专班",
+    "街道",
     "协会",
     "局",
     "委",
@@ -46,6 +51,8 @@ UNIT_STARTS: tuple[str, ...] = (
     "县",
     "区",
     "镇",
+    "乡",
+    "街道",
     "安庆",
     "相关",
     "各",
@@ -55,6 +62,10 @@ UNIT_STARTS: tuple[str, ...] = (
     *KNOWN_UNITS,
 )
 _OFFICE = re.compile(r"【\s*([^】]*?)\s*】")
+# What separates names in a cell: line breaks, spaces, 、 and commas — not inside brackets, where 相关县(市、区)政府
+# lists the districts of one unit.
+_SEPARATORS = frozenset(" \t\n、，,；;/")
+_OPEN, _CLOSE = "(（[［", ")）]］"
 _ALIAS = re.compile(r"[（(][^()（）]*[)）]")
 
 
@@ -63,16 +74,40 @@ class UnitsError(ValueError):
 
 
 def split_responsible(cell: str) -> tuple[tuple[str, ...], str | None]:
-    """(units, lead_office) from a 责任分工 cell; the office is the text in 【】, or None."""
+    """(units, lead_office) from a 责任分工 cell; the office is the text in 【】, or None.
+
+    Names are separated however the cell separates them (line breaks, spaces, 、) or run together as in the
+    bureau's report, where each name ends in an organisation suffix and the next begins with a jurisdiction.
+    """
     offices = _OFFICE.findall(cell)
     if len(offices) > 1:
         raise UnitsError(f"more than one office in 【】: {', '.join(offices)}")
     lead_office = offices[0] if offices and offices[0] else None
-    rest = _OFFICE.sub(" ", cell)
     units: list[str] = []
-    for chunk in rest.split():
+    for chunk in split_names(_OFFICE.sub(" ", cell)):
         units.extend(_split_chunk(chunk))
     return tuple(units), lead_office
+
+
+def split_names(cell: str) -> list[str]:
+    """The names of a cell split at its separators (line breaks, spaces, 、, commas) outside brackets."""
+    names: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for ch in cell:
+        depth += (ch in _OPEN) - (ch in _CLOSE)
+        if ch in _SEPARATORS and depth <= 0:
+            names.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    names.append("".join(current))
+    return [name for name in names if name]
+
+
+def split_people(cell: str) -> tuple[str, ...]:
+    """The people of a 责任领导 / 责任人 cell, split at its separators (names are kept as written)."""
+    return tuple(split_names(cell))
 
 
 def _unit_end(chunk: str, pos: int) -> int:
@@ -95,6 +130,10 @@ def _next_unit_begins(chunk: str, pos: int) -> bool:
 
 
 def _split_chunk(chunk: str) -> list[str]:
+    """A chunk's run-together unit names; a chunk with no suffix inside it is one name as written (a town's
+    白仙山水库工程政策处理工作领导小组 ends in 小组, a team's name may end in no suffix at all)."""
+    if not any(chunk.find(suffix, 0, len(chunk) - 1) >= 0 for suffix in SUFFIXES):
+        return [chunk]
     units: list[str] = []
     pos = 0
     while pos < len(chunk):

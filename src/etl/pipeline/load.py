@@ -207,6 +207,8 @@ def rejected(item: ParsedFile, message: str, report: Report | None = None) -> Fi
         issuer=meta.issuer if meta else None,
         year=meta.year if meta else None,
         quarter=meta.quarter if meta else None,
+        period_end_month=meta.period_end_month if meta else None,
+        period_label=meta.period_label if meta else None,
         seconds=round(item.seconds, 3),
         message=message,
     )
@@ -223,6 +225,8 @@ def loaded_outcome(item: ParsedFile, report: Report, result: LoadResult, seconds
         issuer=meta.issuer,
         year=meta.year,
         quarter=meta.quarter,
+        period_end_month=meta.period_end_month,
+        period_label=meta.period_label,
         tasks=report.task_count,
         rows=result.row_count,
         seconds=round(item.seconds + seconds, 3),

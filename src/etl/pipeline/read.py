@@ -13,31 +13,48 @@ import time
 import traceback
 from pathlib import Path
 
+from etl.declared import declared_for
 from etl.errors import ReportError
 from etl.extract.guarded import ExtractLimits, ExtractorPool, extract_guarded
-from etl.models import Report
+from etl.models import DeclaredMeta, Report
 from etl.parse.report import parse_report
 from etl.pipeline.results import ParsedFile
 
 
-def parsed_report(path: Path, limits: ExtractLimits | None = None, pool: ExtractorPool | None = None) -> Report:
+def parsed_report(
+    path: Path,
+    limits: ExtractLimits | None = None,
+    pool: ExtractorPool | None = None,
+    declared: DeclaredMeta | None = None,
+) -> Report:
     """One file read and parsed; ReportError naming the file, page and cell when it is bad.
 
     The file is read and parsed in the guarded child process (bounded in size, pages, memory and time:
-    etl.extract.guarded), which sends the parsed report back; only when parsing failed there is it done again
-    here, so that its ReportError is raised in this process.
+    etl.extract.guarded), which sends the parsed report back; it is parsed again here when parsing failed there
+    (so that its ReportError is raised in this process) or when metadata is declared for it (its sidecar
+    ``<file>.meta.yaml``, or ``declared``: the run's --issuer/--period; etl.declared).
     """
+    file_declared = declared_for(path, declared)
     extracted = extract_guarded(path, limits, pool)
     followed = extracted.followed
-    return followed if isinstance(followed, Report) else parse_report(extracted.raw)
+    if isinstance(followed, Report) and (file_declared is None or file_declared.only_synthetic):
+        if file_declared is not None:  # the label changes no row: keep the child's parse
+            return followed.model_copy(update={"meta": followed.meta.model_copy(update={"synthetic": True})})
+        return followed
+    return parse_report(extracted.raw, file_declared)
 
 
-def read_and_parse(path: str, limits: ExtractLimits | None = None, pool: ExtractorPool | None = None) -> ParsedFile:
+def read_and_parse(
+    path: str,
+    limits: ExtractLimits | None = None,
+    pool: ExtractorPool | None = None,
+    declared: DeclaredMeta | None = None,
+) -> ParsedFile:
     """parsed_report for one file; every failure is returned as ``error`` naming the file (never raised)."""
     started = time.perf_counter()
     name = Path(path).name
     try:
-        report = parsed_report(Path(path), limits, pool)
+        report = parsed_report(Path(path), limits, pool, declared)
     except ReportError as exc:
         return ParsedFile(path=path, error=str(exc), seconds=time.perf_counter() - started)
     except MemoryError:
@@ -60,12 +77,13 @@ def read_batch(
     limits: ExtractLimits | None = None,
     pool: ExtractorPool | None = None,
     stop: threading.Event | None = None,
+    declared: DeclaredMeta | None = None,
 ) -> list[ParsedFile]:
     """read_and_parse for each file of a batch, in order (one task or one pool job per batch); when ``stop`` is set
-    (the run ended early) the files not begun are left out."""
+    (the run ended early) the files not begun are left out. ``declared``: the run's declared metadata."""
     parsed = []
     for path in paths:
         if stop is not None and stop.is_set():
             break
-        parsed.append(read_and_parse(path, limits, pool))
+        parsed.append(read_and_parse(path, limits, pool, declared))
     return parsed

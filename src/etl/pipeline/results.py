@@ -32,6 +32,8 @@ class FileOutcome(BaseModel):
     issuer: str | None = None
     year: int | None = None
     quarter: int | None = None
+    period_end_month: int | None = None
+    period_label: str | None = None
     tasks: int = 0
     rows: int = 0
     seconds: float = 0.0

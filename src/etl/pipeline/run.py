@@ -59,6 +59,7 @@ from etl.load.warehouse import (
     warehouse_counts,
 )
 from etl.metrics.catalog import load_catalog
+from etl.models import DeclaredMeta
 from etl.pipeline.discover import inbox_files
 from etl.pipeline.gate import GateWorker, InProcessGate
 from etl.pipeline.load import already_loaded, load_batch, rejected
@@ -88,6 +89,7 @@ class RunOptions:
     gate_in_worker: bool | None = None
     write_report: bool = True
     rebuild: bool = False  # `etl rebuild`'s replay: may create the warehouse an interrupted rebuild moved aside
+    declared: DeclaredMeta | None = None  # --issuer/--period of `etl ingest FILE`, for every file of the run
 
     @classmethod
     def resolve(
@@ -291,12 +293,21 @@ class Steps:
         paths = [[str(p) for p in batch] for batch in batches]
         if options.executor == "dask":
             client = stack.enter_context(_dask_client(options))
-            return parsed_in_order(paths, lambda batch, stop: client.submit(read_batch, batch, limits), options,
-                                   limits, stack)  # fmt: skip
+            return parsed_in_order(
+                paths,
+                lambda batch, stop: client.submit(read_batch, batch, limits, None, None, options.declared),
+                options,
+                limits,
+                stack,
+            )
         children = extractor_pool_for(options, stack)
         threads = stack.enter_context(ThreadPoolExecutor(parse_threads(options), thread_name_prefix="parse"))
         return parsed_in_order(
-            paths, lambda batch, stop: threads.submit(read_batch, batch, limits, children, stop), options, limits, stack
+            paths,
+            lambda batch, stop: threads.submit(read_batch, batch, limits, children, stop, options.declared),
+            options,
+            limits,
+            stack,
         )
 
     def prepare(self, staging: Path, settings: Settings) -> None:
@@ -359,9 +370,10 @@ class ParsedInOrder:
         *,
         ahead: int,
         limits: ExtractLimits,
+        declared: DeclaredMeta | None = None,
     ) -> None:
         self.stop = threading.Event()
-        self._submit, self._limits = submit, limits
+        self._submit, self._limits, self._declared = submit, limits, declared
         self._queued = iter(batches)
         self._pending: deque[tuple[list[str], BatchFuture]] = deque()
         for batch in itertools.islice(self._queued, ahead):
@@ -374,7 +386,7 @@ class ParsedInOrder:
         if not self._pending:
             raise StopIteration
         batch, future = self._pending.popleft()
-        done = _batch_result(batch, future, self._limits)
+        done = _batch_result(batch, future, self._limits, self._declared)
         following = next(self._queued, None)
         if following is not None and not self.stop.is_set():
             self._pending.append((following, self._submit(following, self.stop)))
@@ -397,7 +409,9 @@ def parsed_in_order(
     stack: ExitStack,
 ) -> ParsedInOrder:
     """A ParsedInOrder for a run's parse step, a few batches ahead of the loading, closed with ``stack``."""
-    parsed = ParsedInOrder(batches, submit, ahead=parse_threads(options) + 1, limits=limits)
+    parsed = ParsedInOrder(
+        batches, submit, ahead=parse_threads(options) + 1, limits=limits, declared=options.declared
+    )
     stack.callback(parsed.close)
     return parsed
 
@@ -416,14 +430,16 @@ class _ClusterClient:
         self.cluster.close()
 
 
-def _batch_result(batch: list[str], future: BatchFuture, limits: ExtractLimits) -> list[ParsedFile]:
+def _batch_result(
+    batch: list[str], future: BatchFuture, limits: ExtractLimits, declared: DeclaredMeta | None = None
+) -> list[ParsedFile]:
     """A batch's parsed files; if the batch failed as a whole (a worker process died), its files are read again
     here one by one, so each gets its own outcome and message."""
     try:
         return list(future.result())
     except Exception as exc:
         log.warning("parse batch of %d file(s) failed (%s); reading them here one by one", len(batch), exc)
-        return [read_batch([path], limits)[0] for path in batch]
+        return [read_batch([path], limits, declared=declared)[0] for path in batch]
 
 
 # --- the run -----------------------------------------------------------------------------------------------------

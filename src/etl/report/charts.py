@@ -32,7 +32,15 @@ from etl.report.data import (
 FONT_FAMILY = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 # A4 landscape is 297 mm; less the page margins (page.py's @page) that leaves about 1040 CSS pixels.
 CHART_WIDTH = 1000
-STATUS_COLORS = {"completed": "#2e7d32", "in_progress": "#f9a825", "not_completed": "#c62828"}
+STATUS_COLORS = {
+    "completed": "#2e7d32",
+    "ahead_of_schedule": "#1b5e20",
+    "on_schedule": "#66bb6a",
+    "in_progress": "#f9a825",
+    "not_started": "#8d6e63",
+    "behind_schedule": "#ef6c00",
+    "not_completed": "#c62828",
+}
 ASSESSMENT_COLORS = {
     "achieved": "#1b5e20",
     "on_track": "#43a047",
@@ -131,7 +139,10 @@ def status_chart(rows: list[StatusCount]) -> go.Figure:
     """Tasks by status in each quarter (stacked), each segment labelled with its count."""
     quarters = _quarters((r.year, r.quarter) for r in rows)
     fig = go.Figure()
+    present = {r.status for r in rows}
     for status, label in STATUS_LABELS.items():
+        if status not in present and status not in ("completed", "not_completed", "in_progress"):
+            continue  # the graded statuses only where a table uses them
         counts = {quarter_label(r.year, r.quarter): r.tasks for r in rows if r.status == status}
         values = [counts.get(q, 0) for q in quarters]
         fig.add_trace(

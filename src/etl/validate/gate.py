@@ -82,8 +82,9 @@ def report_frames(report: Report) -> SuiteFrames:
 def history_frames(conn: duckdb.DuckDBPyConnection, report: Report) -> SuiteFrames:
     """The history_* suites' frames: the report against the current reports of its issuer and year, as they are.
 
-    Task count: against the nearest earlier quarter. Titles: against the nearest earlier quarter, the same quarter
-    (a re-issue) and the nearest later quarter. Built before the report is loaded.
+    Task count: against the nearest earlier period. Titles: against the nearest earlier period, the same period
+    (a re-issue) and the nearest later period (periods ordered by their end month). Built before the report is
+    loaded.
     """
     return history_frames_many(conn, [report])[0]
 
@@ -97,14 +98,14 @@ def history_frames_many(conn: duckdb.DuckDBPyConnection, reports: Sequence[Repor
             "target_no": number,
             "issuer": r.meta.issuer,
             "year": r.meta.year,
-            "quarter": r.meta.quarter,
+            "period_end_month": r.meta.period_end_month,
             "report_id": r.raw.source_sha256,
         }
         for number, r in enumerate(reports)
     ]
     previous = {
-        int(number): (int(quarter), int(count))
-        for number, quarter, count in conn.execute(query("gate_previous_task_count"), {"targets": targets}).fetchall()
+        int(number): (str(label), int(count))
+        for number, label, count in conn.execute(query("gate_previous_task_count"), {"targets": targets}).fetchall()
     }
     titles = conn.execute(query("gate_neighbour_titles"), {"targets": targets}).df()
     by_target = dict(iter(titles.groupby("target_no", sort=False))) if len(titles) else {}
@@ -112,11 +113,11 @@ def history_frames_many(conn: duckdb.DuckDBPyConnection, reports: Sequence[Repor
     empty = titles.iloc[0:0].astype({c: object for c in titles.columns if pd.api.types.is_string_dtype(titles[c])})
     out = []
     for number, report in enumerate(reports):
-        previous_quarter, previous_count = previous.get(number, (None, None))
+        previous_period, previous_count = previous.get(number, (None, None))
         other_titles = by_target.get(number, empty).drop(columns="target_no").reset_index(drop=True)
         out.append(
             {
-                HISTORY_TASK_COUNT: frames.task_count_change_frame(report, previous_quarter, previous_count),
+                HISTORY_TASK_COUNT: frames.task_count_change_frame(report, previous_period, previous_count),
                 HISTORY_TITLES: frames.title_history_frame(report, other_titles),
             }
         )

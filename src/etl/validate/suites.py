@@ -9,34 +9,38 @@ GX's own ``severity`` field and in ``meta={"severity": ...}``, with a short huma
 suite               severity  expect_…                          column(s): what is expected                        when
 ------------------  --------  --------------------------------  -------------------------------------------------  ----
 report_rows         critical  table_columns_to_match_set        task_no, task_title, plan_type, status present     pre
-report_rows         critical  column_values_to_not_be_null      task_no; task_title; plan_type; status (4 checks)  pre
+report_rows         critical  column_values_to_not_be_null      task_no; task_title (2 checks)                     pre
+report_rows         critical  column_values_to_not_be_null      plan_type where the table has plan rows            pre
+report_rows         critical  column_values_to_not_be_null      status where the table has a status column         pre
 report_rows         critical  column_values_to_match_regex      task_title: not blank (\\S)                        pre
 report_rows         critical  column_values_to_be_of_type       task_no: int64 (whole numbers)                     pre
 report_rows         critical  column_values_to_be_between       task_no: >= 1                                      pre
 report_rows         critical  compound_columns_to_be_unique     task_no, plan_type: one row each                   pre
 report_rows         critical  column_values_to_be_in_set        plan_type: schedule, roadmap                       pre
-report_rows         critical  column_values_to_be_in_set        status: completed, not_completed, in_progress      pre
+report_rows         critical  column_values_to_be_in_set        status: the seven statuses (vocabulary.STATUSES)    pre
 report_rows         warning   column_values_to_match_regex      phone: 7-8 digits, opt. area code, or mobile       pre
 report_rows         critical  column_values_to_not_match_regex  task_title; plan_text; progress_text; status_text  pre
                                                                 (4 checks): no <p> </p> &nbsp; &lt; U+FFFD (cid:
-report_tasks        critical  column_values_to_be_in_set        plan_types: roadmap,schedule (each task both)      pre
+report_tasks        critical  column_values_to_be_in_set        plan_types: roadmap,schedule (each task both), or  pre
+                                                                task (one row per task)
 report_header       critical  column_values_to_not_be_null      issuer                                             pre
 report_header       critical  column_values_to_be_between       year: 2000 … next year                             pre
-report_header       critical  column_values_to_be_between       quarter: 1 … 4                                     pre
+report_header       critical  column_values_to_be_in_set        period_kind: quarter, half_year, months, year      pre
+report_header       critical  column_values_to_be_between       period_end_month: 1 … 12                           pre
 report_header       critical  column_values_to_be_between       task_count: 1 … 200                                pre
 report_header       warning   column_values_to_be_between       task_count: 3 … 100                                pre
 report_cells        warning   column_values_to_be_between       ocr_confidence: >= 0.9 (scans read by OCR only)    pre
-history_task_count  warning   column_values_to_be_between       task_count_ratio to previous quarter: >= 0.5       pre
-history_titles      warning   column_pair_values_to_be_equal    task_title, other_title (neighbouring quarters)     pre
-published_versions  critical  compound_columns_to_be_unique     issuer, year, quarter of staging.current_report    post
+history_task_count  warning   column_values_to_be_between       task_count_ratio to previous period: >= 0.5        pre
+history_titles      warning   column_pair_values_to_be_equal    task_title, other_title (neighbouring periods)      pre
+published_versions  critical  compound_columns_to_be_unique     issuer, year, period_end_month of current reports  post
 published_rows      critical  column_pair_values_to_be_equal    row_count, loaded_rows of each core.report         post
 
 "pre" suites run before a report is loaded (report_* on the parsed report, history_* on the warehouse as it is);
 "post" suites run on the warehouse after loading. Task count: a bureau reports its share of the city's
 list, 17 tasks in the real 2024 Q3 report; 0 or more than 200 tasks means the table was misread (critical), fewer
-than 3 or more than 100 is possible but unusual (warning). A drop below half the previous quarter's task count of
+than 3 or more than 100 is possible but unusual (warning). A drop below half the previous period's task count of
 the same issuer and year is a warning, as is a task title that differs from the title of the same task in a
-neighbouring current report of the issuer and year (nearest earlier quarter, same quarter, nearest later quarter):
+neighbouring current report of the issuer and year (nearest earlier period, same period, nearest later period):
 a change the history should record, not silently overwrite; it is reported once, by the report where it happens.
 
 great_expectations is imported only inside the builder functions: importing it costs 2–4 s.
@@ -49,7 +53,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from etl.vocabulary import PHONE_PATTERN, PLAN_TYPES, STATUSES
+from etl.validate.frames import ONE_ROW
+from etl.vocabulary import PERIOD_KINDS, PHONE_PATTERN, PLAN_TYPES, STATUSES
 
 Severity = Literal["critical", "warning"]
 CRITICAL: Severity = "critical"
@@ -69,6 +74,12 @@ PUBLISHED_ROWS = "published_rows"
 BATCH_KEY = "batch_key"
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("task_no", "task_title", "plan_type", "status")
+NOT_NULL_COLUMNS: tuple[str, ...] = ("task_no", "task_title")
+# Columns filled only where the table has them: plan_type in a table of plan rows, status in one with a status.
+CONDITIONAL_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("plan_type", "has_plan_rows == True", "every row of a table of plan rows has its plan type"),
+    ("status", "has_status == True", "every row of a table with a status column has a status"),
+)
 TEXT_COLUMNS: tuple[str, ...] = ("task_title", "plan_text", "progress_text", "status_text")
 # HTML left over from the source (<p>, </p>, <br/>, &nbsp;, &lt; …), U+FFFD and pdfminer's (cid:NN) for
 # characters it could not map.
@@ -113,7 +124,13 @@ def report_rows_expectations() -> list[Any]:
         gxe.ExpectTableColumnsToMatchSet(
             column_set=list(REQUIRED_COLUMNS), exact_match=False, **tag(CRITICAL, "required columns present")
         ),
-        *(gxe.ExpectColumnValuesToNotBeNull(column=c, **tag(CRITICAL, f"{c} filled in")) for c in REQUIRED_COLUMNS),
+        *(gxe.ExpectColumnValuesToNotBeNull(column=c, **tag(CRITICAL, f"{c} filled in")) for c in NOT_NULL_COLUMNS),
+        *(
+            gxe.ExpectColumnValuesToNotBeNull(
+                column=c, row_condition=condition, condition_parser="pandas", **tag(CRITICAL, description)
+            )
+            for c, condition, description in CONDITIONAL_COLUMNS
+        ),
         gxe.ExpectColumnValuesToMatchRegex(column="task_title", regex=r"\S", **tag(CRITICAL, "task title not blank")),
         gxe.ExpectColumnValuesToBeOfType(column="task_no", type_="int64", **tag(CRITICAL, "task number is whole")),
         gxe.ExpectColumnValuesToBeBetween(column="task_no", min_value=1, **tag(CRITICAL, "task number positive")),
@@ -141,7 +158,9 @@ def report_tasks_expectations() -> list[Any]:
     both = ",".join(sorted(PLAN_TYPES))
     return [
         gxe.ExpectColumnValuesToBeInSet(
-            column="plan_types", value_set=[both], **tag(CRITICAL, "every task has a schedule and a roadmap row")
+            column="plan_types",
+            value_set=[both, ONE_ROW],
+            **tag(CRITICAL, "every task has a schedule and a roadmap row, or is one row"),
         ),
     ]
 
@@ -154,7 +173,12 @@ def report_header_expectations() -> list[Any]:
         gxe.ExpectColumnValuesToBeBetween(
             column="year", min_value=FIRST_YEAR, max_value=last_year, **tag(CRITICAL, f"year {FIRST_YEAR}-{last_year}")
         ),
-        gxe.ExpectColumnValuesToBeBetween(column="quarter", min_value=1, max_value=4, **tag(CRITICAL, "quarter 1-4")),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="period_kind", value_set=list(PERIOD_KINDS), **tag(CRITICAL, "period kind known")
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="period_end_month", min_value=1, max_value=12, **tag(CRITICAL, "period ends in month 1-12")
+        ),
         gxe.ExpectColumnValuesToBeBetween(
             column="task_count",
             min_value=MIN_TASKS,
@@ -187,7 +211,7 @@ def history_task_count_expectations() -> list[Any]:
         gxe.ExpectColumnValuesToBeBetween(
             column="task_count_ratio",
             min_value=MIN_TASK_COUNT_RATIO,
-            **tag(WARNING, "task count not below half of the previous quarter's"),
+            **tag(WARNING, "task count not below half of the previous period's"),
         ),
     ]
 
@@ -207,7 +231,8 @@ def published_versions_expectations() -> list[Any]:
     gxe = _gx_expectations()
     return [
         gxe.ExpectCompoundColumnsToBeUnique(
-            column_list=["issuer", "year", "quarter"], **tag(CRITICAL, "one current version per issuer, year, quarter")
+            column_list=["issuer", "year", "period_end_month"],
+            **tag(CRITICAL, "one current version per issuer, year, period"),
         ),
     ]
 
@@ -230,10 +255,10 @@ SUITES: dict[str, SuiteSpec] = {
         SuiteSpec(REPORT_CELLS, ("page", "row_no", "column_label"), report_cells_expectations),
         SuiteSpec(
             HISTORY_TASK_COUNT,
-            ("previous_quarter", "previous_task_count", "task_count"),
+            ("previous_period", "previous_task_count", "task_count"),
             history_task_count_expectations,
         ),
-        SuiteSpec(HISTORY_TITLES, ("task_no", "other_quarter"), history_titles_expectations),
+        SuiteSpec(HISTORY_TITLES, ("task_no", "other_period"), history_titles_expectations),
         SuiteSpec(PUBLISHED_VERSIONS, ("report_id",), published_versions_expectations),
         SuiteSpec(PUBLISHED_ROWS, ("report_id",), published_rows_expectations),
     )

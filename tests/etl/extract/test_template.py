@@ -15,14 +15,8 @@ from etl.errors import ReportError
 from etl.extract.fidelity import record_differences
 from etl.extract.guarded import ExtractLimits, read_source_guarded
 from etl.extract.source import read_source
-from etl.extract.template import (
-    TemplateError,
-    TemplateMismatch,
-    bundled_templates_text,
-    load_templates,
-    normalize_header,
-    parse_templates,
-)
+from etl.extract.template import TemplateMismatch, normalize_header
+from etl.extract.template_file import TemplateError, bundled_templates_text, load_templates, parse_templates
 from etl.extract.text_dump import read_text_dump
 from etl.models import COLUMN_NAMES, Report
 from etl.parse.report import parse_report

@@ -9,10 +9,14 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from etl.load.warehouse import connect
+from etl.declared import read_sidecar
+from etl.extract.source import read_source
+from etl.load.schema import apply_schema
+from etl.load.warehouse import connect, load_report
 from etl.metrics.catalog import load_catalog
+from etl.parse.report import parse_report
 from etl.settings import PROJECT_ROOT
-from tests.conftest import INDICATORS, REAL_TEXT_DUMP, SAMPLES, SYNTHETIC
+from tests.conftest import INDICATORS, REAL_TEXT_DUMP, SAMPLES, SQL_DIR, SYNTHETIC
 
 
 def generator() -> ModuleType:
@@ -49,11 +53,36 @@ def test_the_re_issue_is_of_a_synthetic_quarter_and_outranks_its_original(sample
     assert versions == [(2024, 2, "修订", True, False, True), (2024, 2, None, False, True, True)]
 
 
-def test_every_synthetic_file_is_labelled_in_its_name_and_the_manifest() -> None:
+def test_every_synthetic_file_is_labelled_in_its_metadata_its_name_and_the_manifest() -> None:
     manifest = json.loads((SAMPLES / "synthetic_manifest.json").read_text(encoding="utf-8"))
     assert sorted(entry["file"] for entry in manifest) == sorted(path.name for path in SYNTHETIC)
     assert all(entry["synthetic"] is True and entry["derived_from"] == REAL_TEXT_DUMP.name for entry in manifest)
     assert all("synthetic" in path.name for path in SYNTHETIC)
+    for path in SYNTHETIC:  # the loader's label is the declared metadata, never the name
+        declared = read_sidecar(path)
+        assert declared is not None and declared.synthetic, path.name
+    assert read_sidecar(REAL_TEXT_DUMP) is None
+
+
+def test_a_synthetic_report_is_labelled_by_its_metadata_not_its_name(tmp_path: Path) -> None:
+    """The defect: marts told synthetic reports by `file_name ilike '%synthetic%'`: a real report named so was
+    labelled synthetic and a synthetic one named otherwise was not."""
+    real_named_synthetic = tmp_path / "real_synthetic_copy.txt"
+    real_named_synthetic.write_bytes(REAL_TEXT_DUMP.read_bytes())
+    synthetic = tmp_path / "2024Q1.txt"
+    synthetic.write_bytes(SYNTHETIC[1].read_bytes())
+    (tmp_path / "2024Q1.txt.meta.yaml").write_text("synthetic: true\n", encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    with connect(warehouse) as conn:
+        apply_schema(conn, SQL_DIR)
+        for path in (real_named_synthetic, synthetic):
+            load_report(conn, parse_report(read_source(path), read_sidecar(path)))
+        rows = conn.execute("select source_file, is_synthetic from mart.report_versions order by all").fetchall()
+        completion = conn.execute(
+            "select source_file, is_synthetic from mart.quarterly_completion order by all"
+        ).fetchall()
+    assert rows == [("2024Q1.txt", True), ("real_synthetic_copy.txt", False)]
+    assert completion == rows
 
 
 def test_the_committed_synthetic_files_are_what_the_rules_make() -> None:
