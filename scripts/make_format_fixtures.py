@@ -58,7 +58,7 @@ CHANGED_COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("序号", "task_no", 10),
     ("重点任务", "task_title", 36),
     ("类别", "plan_kind", 13),
-    ("1-9月", "quarter_plan", 48),
+    ("1-9月", "period_plan", 48),
     ("已完成", "done", 17),
     ("未完成", "not_done", 17),
     ("工作进展", "progress", 52),
@@ -153,7 +153,7 @@ def build_changed_template(target: Path) -> None:
             for offset, (row, body) in enumerate(zip(task_rows, task.rows, strict=True)):
                 lines = {
                     "plan_kind": (body.plan_kind,),
-                    "quarter_plan": body.plan_lines,
+                    "period_plan": body.plan_lines,
                     "done": (body.done,),
                     "not_done": (body.not_done,),
                     "progress": body.progress_lines,

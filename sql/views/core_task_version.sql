@@ -83,8 +83,9 @@ select
     lead(effective_from_quarter) over w - 1 as effective_to_quarter,
     -- a period is dated by its last quarter-long span: 三季度 and 1-9月 from July, 1-11月 from September
     make_date(year, greatest(effective_from_period_end_month - 2, 1), 1) as effective_from,
-    cast(make_date(year, greatest(lead(effective_from_period_end_month) over w - 2, 1), 1) - interval 1 day as date)
-        as effective_to,
+    case when lead(effective_from_period_end_month) over w is not null then
+        cast(make_date(year, greatest(lead(effective_from_period_end_month) over w - 2, 1), 1) - interval 1 day as date)
+    end as effective_to,
     lead(effective_from_period_end_month) over w is null as is_current,
     effective_from_period_end_month,
     lead(effective_from_period_end_month) over w as next_version_period_end_month

@@ -139,7 +139,7 @@ def test_derived_pdfs_are_valid_distinct_reports_labelled_synthetic(tmp_path: Pa
         ("市工信局", 2001, 1), ("市工信局", 2001, 2),
     ]  # fmt: skip
     assert all(r.rows == real.rows for r in reports)  # only the title and the quarter headers differ
-    assert all(r.raw.quarter_header == f"第{'一二三四'[r.meta.quarter - 1]}季度" for r in reports)
+    assert all(r.raw.period_header == f"第{'一二三四'[(r.meta.quarter or 0) - 1]}季度" for r in reports)
     assert len({r.raw.source_sha256 for r in reports}) == 6 and all("synthetic" in f.name for f in files)
     with pikepdf.open(files[0]) as pdf:
         assert "SYNTHETIC" in str(pdf.docinfo["/Title"])

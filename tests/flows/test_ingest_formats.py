@@ -126,7 +126,7 @@ def _check_the_changed_templates_raw_cells(warehouse: Path) -> None:
         ("task_no", 0, "序号"),
         ("task_title", 1, "重点任务"),
         ("plan_kind", 2, "类别"),
-        ("quarter_plan", 3, "1-9月"),
+        ("period_plan", 3, "1-9月"),
         ("done", 4, "完成情况已完成"),
         ("not_done", 5, "未完成"),
         ("progress", 6, "工作进展"),
@@ -143,7 +143,7 @@ def test_check_says_which_template_matched_and_how_each_column_was_mapped() -> N
     output = flat(result.output)
     assert "template two_mark_columns" in output
     assert "column 2 重点任务 → task_title (目标任务)" in output
-    assert "column 4 1-9月 → quarter_plan (第N季度)" in output
+    assert "column 4 1-9月 → period_plan (第N季度)" in output
     assert "column 10 备注 → extra column (kept in raw.extracted_cell)" in output
     workbook = CliRunner().invoke(app, ["check", str(EXCEL)])
     assert workbook.exit_code == 0, workbook.output

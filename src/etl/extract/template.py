@@ -290,7 +290,8 @@ class TemplateSet:
         """The column map of a table header (its lines of cells, a merged cell's text in its first column)."""
         merged, named = self.column_fields(header_lines)
         undecided = tuple(i for i, (names, _) in enumerate(named) if len(names) > 1)
-        options = [names if len(names) > 1 else (names[0] if names else None,) for names, _ in named]
+        # a column decided by content may also end up an extra column (a narrative beside the table's narrative)
+        options = [(*names, None) if len(names) > 1 else (names[0] if names else None,) for names, _ in named]
         accepted: list[tuple[_Outcome, tuple[str | None, ...]]] = []
         outcomes: list[_Outcome] = []
         for names in product(*options):
@@ -316,38 +317,50 @@ class TemplateSet:
     def _mismatch_message(
         self, merged: list[str], named: list[tuple[tuple[str, ...], str]], outcomes: list[_Outcome]
     ) -> str:
-        # The closest template: fewest missing fields, then fewest duplicated ones, then the first listed.
-        closest = min(outcomes, key=lambda o: (len(o.missing), len(o.duplicated)))
+        # The closest template: one that can read the rows, fewest missing fields, fewest duplicated ones, first listed.
+        closest = min(outcomes, key=lambda o: (o.wrong_rows, len(o.missing), len(o.duplicated)))
         template, missing, duplicated = closest.template, closest.missing, closest.duplicated
         found = ", ".join(header or "(empty)" for header in merged)
+        expected = ", ".join(self.fields[f].label for f in COLUMN_NAMES if f in template.fields)
         mapped = ", ".join(
             f"{h or '(empty)'} → {'/'.join(names)}" for h, (names, _) in zip(merged, named, strict=True) if names
         )
         parts = [
-            f"the table is not a task-completion table any template accepts: found columns [{found}] "
+            f"the table is not a task-completion report table: found columns [{found}], expected [{expected}] "
             f"(closest template {template.name}: {template.description})",
             f"recognised: {mapped or 'none'}",
         ]
         if duplicated:
-            parts.append(f"more than one column names {', '.join(duplicated)}: one header must name another field "
-                         f"in {self.source}")  # fmt: skip
-        unknown = [h for h, (names, _) in zip(merged, named, strict=True) if not names and h]
-        if missing:
-            labels = ", ".join(f"{f} ({self.fields[f].label})" for f in missing)
-            parts.append(f"missing fields of {template.name}: {labels}")
-        if unknown:
-            field = next(
-                (f for f in ("task_no", "task_title", "progress") if f in missing), missing[0] if missing else ""
+            columns = "; ".join(
+                f"{f}: " + ", ".join(h for h, (n, _) in zip(merged, named, strict=True) if f in n) for f in duplicated
             )
-            others = f" (other unrecognised headers: {', '.join(unknown[1:])})" if len(unknown) > 1 else ""
-            if field:
-                parts.append(f'if {unknown[0]} names {field}, add the line "- {normalize_header(unknown[0])}" under '
-                             f"fields → {field} → headers in {self.source}{others}")  # fmt: skip
+            parts.append(
+                f"more than one column names the same field ({columns}): one header must name another field "
+                f"in {self.source}"
+            )
+        if missing:
+            parts.append("missing fields: " + ", ".join(f"{f} ({self.fields[f].label})" for f in missing))
+            unknown = [h for h, (names, _) in zip(merged, named, strict=True) if not names and h]
+            parts.append(self._suggestion(missing, unknown))
         proposal = self._proposal(named)
         if proposal:
-            parts.append(f"or, if the recognised columns are the whole table, add this entry under templates in "
-                         f"{self.source}:\n{proposal}")  # fmt: skip
+            parts.append(
+                f"or, if the recognised columns are the whole table, add this entry under templates in "
+                f"{self.source}:\n{proposal}"
+            )
         return "; ".join(parts)
+
+    def _suggestion(self, missing: list[str], unknown: list[str]) -> str:
+        """The line to add to the template file: the first unrecognised header under the first missing field."""
+        field = missing[0]
+        if not unknown:
+            return f"no unrecognised header is left to name {field}: the table lacks that column"
+        header = normalize_header(unknown[0])
+        others = f" (other unrecognised headers: {', '.join(unknown[1:])})" if len(unknown) > 1 else ""
+        return (
+            f'if {unknown[0]} names {field}, add the line "- {header}" to {self.source} under '
+            f"fields → {field} → headers{others}"
+        )
 
     def _proposal(self, named: list[tuple[tuple[str, ...], str]]) -> str | None:
         """A template entry made of the fields the header names (each once), or None when it lacks a task number or
@@ -367,16 +380,18 @@ class TemplateSet:
 
 @dataclass(frozen=True)
 class _Outcome:
-    """One template tried on a header: fields it lacks, fields named twice, columns it leaves as extras."""
+    """One template tried on a header: fields it lacks, fields named twice, columns it leaves as extras, and a row
+    structure it cannot read (a 季度类别 column under a template of one row per task)."""
 
     template: Template
     missing: list[str]
     duplicated: list[str]
     extras: int
+    wrong_rows: bool = False
 
     @property
     def accepted(self) -> bool:
-        return not self.missing and not self.duplicated
+        return not self.missing and not self.duplicated and not self.wrong_rows
 
     @classmethod
     def of(cls, template: Template, names: Sequence[str | None]) -> _Outcome:
@@ -385,4 +400,6 @@ class _Outcome:
             missing=[f for f in template.required if f not in names],
             duplicated=[f for f in template.fields if names.count(f) > 1],
             extras=sum(1 for name in names if name not in template.fields),
+            # rows told apart by a 季度类别 column are plan rows: never read as one task each
+            wrong_rows=template.rows == "one_per_task" and "plan_kind" in names,
         )

@@ -96,7 +96,7 @@ def split_names(cell: str) -> list[str]:
     depth = 0
     for ch in cell:
         depth += (ch in _OPEN) - (ch in _CLOSE)
-        if ch in _SEPARATORS and depth <= 0:
+        if (ch in _SEPARATORS or ch.isspace()) and depth <= 0:
             names.append("".join(current))
             current = []
         else:

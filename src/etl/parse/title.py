@@ -38,9 +38,11 @@ _ATTACHMENT = re.compile(r"^\s*附\s*件\s*[0-9一二三四五六七八九十]*\
 _YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年")
 _TITLE_WORDS = re.compile(r"情况|进展|落实|完成|执行|任务|工作")
 _LEADING = re.compile(r"^(?:关于|《)+")
-# The organisation a title names after its year: 2021年市政府重点工作… → 市政府.
+# The organisation a title names after its year: 2021年市政府重点工作… → 市政府. Only an office's name (政府, 局, 委 …):
+# a jurisdiction word there qualifies the list (2022年度市县民生实事: the city's and county's projects), it does not
+# issue it.
 _ISSUER_AFTER_YEAR = re.compile(
-    r"^度?\s*(?P<issuer>[^《》\s\d]{1,20}?(?:人民政府|政府|管委会|委员会|局|委|办|厅|县|区|镇|乡|街道|中心))"
+    r"^度?\s*(?P<issuer>[^《》\s\d]{1,20}?(?:人民政府|政府|管委会|委员会|局|委|办公室|办|厅))"
     r"(?=重点工作|政府工作报告|《|工作|民生|重点任务|主要任务|年度)"
 )
 # An issuer that ends in a year or a range mark took part of a span of years (市工信局 2023—2024 年 …).
@@ -87,8 +89,9 @@ def _clean_line(line: str) -> str:
 
 
 def find_title(lines: Sequence[str]) -> str:
-    """The title among the lines above a table: the nearest line, alone or joined to the line above it, that names a
-    year and reads as a report's title; '' when none does (a page kept without its title)."""
+    """The title among the lines above a table: the nearest line, alone or joined to the line above it (a wrapped
+    title), that names a year and reads as a report's title; else the nearest line that is neither page chrome nor
+    a paragraph (a title without a year, which the caller refuses naming it); '' when there is none."""
     cleaned = [_clean_line(line) for line in lines]
     usable = [line if line and len(line) <= MAX_TITLE_CHARS and not PAGE_CHROME.match(line) else "" for line in cleaned]
     for i in range(len(usable) - 1, -1, -1):
@@ -97,7 +100,7 @@ def find_title(lines: Sequence[str]) -> str:
         for candidate in (usable[i], f"{usable[i - 1]} {usable[i]}" if i > 0 and usable[i - 1] else ""):
             if candidate and _YEAR.search(candidate) and _TITLE_WORDS.search(candidate):
                 return candidate
-    return ""
+    return next((line for line in reversed(usable) if line), "")
 
 
 def title_facts(title: str) -> TitleFacts:

@@ -91,7 +91,7 @@ def test_a_scanned_jpeg_page_reads_like_the_text_dump() -> None:
     raw = read_source(SCAN_PAGE_1)
     assert raw.source_format == "scan"
     assert raw.title.replace(" ", "") == "市工信局2024年政府工作报告任务三季度完成情况"
-    assert raw.quarter_header == "第三季度"
+    assert raw.period_header == "第三季度"
     assert [row.pages for row in raw.rows] == [(1,)] * 4
     expected, got = canonical_cells(_expected().rows[:4]), canonical_cells(list(raw.rows))
     # Status marks by the ink in their cells: every status exact.

@@ -80,7 +80,7 @@ def test_raw_report_lineage(pdf_raw: RawReport) -> None:
     assert pdf_raw.source_sha256 == hashlib.sha256(data).hexdigest()
     assert pdf_raw.byte_size == len(data)
     assert pdf_raw.page_count == len(pdfium.PdfDocument(data))
-    assert pdf_raw.quarter_header == "第三季度"
+    assert pdf_raw.period_header == "第三季度"
     assert [row.line for row in pdf_raw.rows] == list(range(1, 35))
     assert all(len(row.cells) == len(COLUMN_NAMES) for row in pdf_raw.rows)
 
@@ -98,7 +98,7 @@ def test_a_row_breaks_across_two_pages_and_is_joined(pdf_raw: RawReport) -> None
 def test_repeated_headers_are_skipped(pdf_raw: RawReport) -> None:
     for row in pdf_raw.rows:
         assert "序号" not in row.cells[0]
-        assert "落实情况" not in row.cells[-1]
+        assert "落实情况" not in row.cell("progress")
         assert row.cell("plan_kind").replace("\n", "") in {"进度安排", "施工图"}
 
 
@@ -272,7 +272,7 @@ def test_a_row_label_cut_by_a_page_break_is_joined() -> None:
     rows = join_pages([page1, page2])
     assert [row.pages for row in rows] == [(1, 2), (2,)]
     assert rows[0].cell("plan_kind") == "进度安\n排"
-    assert rows[0].cell("quarter_plan") == "计划第一行\n计划第二行"
+    assert rows[0].cell("period_plan") == "计划第一行\n计划第二行"
     assert rows[0].cell("progress") == "进展\n进展续"
     assert rows[1].cell("task_no") == ""
 

@@ -82,7 +82,7 @@ def test_fast_path_reads_every_page_and_agrees_with_the_reference_cell_for_cell(
     reference, default = reads[entry["name"]]
     assert [row.cells for row in default.rows] == [row.cells for row in reference.rows]
     assert [row.pages for row in default.rows] == [row.pages for row in reference.rows]
-    assert (default.title, default.quarter_header) == (reference.title, reference.quarter_header)
+    assert (default.title, default.period_header) == (reference.title, reference.period_header)
 
 
 @pytest.mark.parametrize("entry", HOSTILE, ids=_ids(HOSTILE))

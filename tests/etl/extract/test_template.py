@@ -35,6 +35,7 @@ RENAMED = {
     "第三季度": "1-9月",
 }
 EXTRA_AT = 8  # 备注 goes before the last column
+REAL_WIDTH = 9  # the real dump's columns
 
 
 def changed_template(lines: list[str]) -> tuple[list[str], list[str]]:
@@ -44,7 +45,7 @@ def changed_template(lines: list[str]) -> tuple[list[str], list[str]]:
     in_header = False
     for line in lines:
         cells = line.split("\t")
-        if len(cells) != len(COLUMN_NAMES):
+        if len(cells) != REAL_WIDTH:
             out.append(line)
             in_header = False
             continue
@@ -76,12 +77,12 @@ def test_the_real_dump_matches_the_2024_template_column_by_column() -> None:
         (2, "责任分工", "responsible"),
         (3, "监督方式", "supervision"),
         (4, "季度类别", "plan_kind"),  # page 1 splits it over two lines: 季度 / 类别
-        (5, "第三季度", "quarter_plan"),
+        (5, "第三季度", "period_plan"),
         (6, "完成情况已完成", "done"),  # 完成情况 spans 已完成 / 未完成
         (7, "未完成", "not_done"),
         (8, "落实情况", "progress"),
     ]
-    assert raw.header_quarter == 3 and raw.quarter_header == "第三季度" and raw.extra_headers == ()
+    assert raw.header_end_month == 9 and raw.period_header == "第三季度" and raw.extra_headers == ()
 
 
 def test_a_changed_template_gives_the_real_reports_records(
@@ -91,42 +92,45 @@ def test_a_changed_template_gives_the_real_reports_records(
     assert "重点任务" in lines[4] and "备注" in lines[4]  # the edit did apply
     raw = read_text_dump(write_dump(tmp_path, lines))
     assert raw.template == "two_mark_columns"
-    assert raw.quarter_header == "1-9月" and raw.header_quarter == 3
+    assert raw.period_header == "1-9月" and raw.header_end_month == 9
     mapping = {c.header: c.field for c in raw.columns}
     assert mapping["重点任务"] == "task_title" and mapping["牵头单位"] == "responsible"
     assert mapping["工作进展"] == "progress" and mapping["备注"] is None
     assert raw.extra_headers == ("备注",)
     assert [row.extra for row in raw.rows] == [(remark,) for remark in remarks]
-    # The nine canonical cells are the real dump's, cell for cell, and so are the records.
+    # The cells of every field are the real dump's, cell for cell, and so are the records.
     assert [row.cells for row in raw.rows] == [row.cells for row in read_text_dump(REAL_TEXT_DUMP).rows]
     assert record_differences(real, parse_report(raw), keep=5) == []
 
 
 @pytest.mark.parametrize(
-    ("header", "quarter"),
+    ("header", "end_month"),
     [
-        ("第三季度", 3),
-        ("三季度", 3),
-        ("1-9月", 3),
-        ("1－9月", 3),
-        ("1—9月份", 3),
-        ("1至9月", 3),
-        ("一季度", 1),
-        ("1-12月", 4),
+        ("第三季度", 9),
+        ("三季度", 9),
+        ("1-9月", 9),
+        ("1－9月", 9),
+        ("1—9月份", 9),
+        ("1至9月", 9),
+        ("一季度", 3),
+        ("1-12月", 12),
+        ("1-11月", 11),
+        ("前三季度", 9),
+        ("上半年", 6),
     ],
 )
-def test_quarter_headers_name_their_quarter(header: str, quarter: int) -> None:
+def test_period_headers_name_their_period(header: str, end_month: int) -> None:
     column_map = TEMPLATES.match([["序号", "目标任务", "责任单位", "类别", header, "已完成", "未完成", "落实情况"]])
-    assert column_map.quarter == quarter
-    assert column_map.quarter_header == header  # as printed; only matching folds the dashes
-    assert normalize_header(header).startswith(("第", "一", "三", "1-"))
+    assert column_map.period is not None and column_map.period.end_month == end_month
+    assert column_map.period_header == header  # as printed; only matching folds the dashes
+    assert column_map.fields[4] == "period_plan"
 
 
 def test_the_quarter_header_is_cross_checked_with_the_title(tmp_path: Path, real_dump_lines: list[str]) -> None:
     lines = [line.replace("\t第三季度\t", "\t1-6月\t") for line in real_dump_lines]
     raw = read_text_dump(write_dump(tmp_path, lines))
-    assert raw.header_quarter == 2
-    with pytest.raises(ReportError, match=r"title says quarter 3 but the quarter column header '1-6月' says quarter 2"):
+    assert raw.header_end_month == 6
+    with pytest.raises(ReportError, match=r"title says 三季度 \(quarter ending in month 9\) but the period column header names a period ending in month 6"):
         parse_report(raw)
 
 
@@ -176,7 +180,7 @@ def test_one_column_of_status_words(tmp_path: Path, real: Report) -> None:
         word = {"✓": "已完成", "√": "已完成"}.get(row.cell("done").strip(), row.cell("done").strip())
         word = word or "未完成"
         words.append(word)
-        cells = [row.cell(name) for name in COLUMN_NAMES if name not in ("done", "not_done")]
+        cells = [row.cell(name) for name in COLUMN_NAMES[:9] if name not in ("done", "not_done")]
         cells.insert(6, word)
         lines.append("\t".join(cells))
     raw = read_text_dump(write_dump(tmp_path, lines))
@@ -184,8 +188,8 @@ def test_one_column_of_status_words(tmp_path: Path, real: Report) -> None:
     report = parse_report(raw)
     assert [r.status for r in report.rows] == [r.status for r in real.rows]
     assert {"completed", "in_progress"} <= {r.status for r in report.rows}
-    for row, word in zip(raw.rows, words, strict=True):
-        assert (row.cell("not_done") if word == "未完成" else row.cell("done")) == word
+    for row, word in zip(raw.rows, words, strict=True):  # the status column's word is kept as written
+        assert row.cell("status") == word and not row.cell("done") and not row.cell("not_done")
 
 
 def test_two_columns_naming_one_field_are_refused() -> None:
@@ -212,7 +216,7 @@ def test_optional_supervision_may_be_absent_and_extra_columns_do_not_reject() ->
     column_map = TEMPLATES.match([header])
     assert column_map.extra_headers == ("存在问题", "下步打算")
     cells = ["1", "问题", "标题", "单位", "进度安排", "计划", "✓", "", "进展", "打算"]
-    assert column_map.canonical(cells) == ("1", "标题", "单位", "", "进度安排", "计划", "✓", "", "进展")
+    assert column_map.canonical(cells) == ("1", "标题", "单位", "", "进度安排", "计划", "✓", "", "进展", "", "", "")
     assert column_map.extras(cells) == ("问题", "打算")
 
 
@@ -227,7 +231,7 @@ def test_a_header_split_over_two_lines_and_a_group_title_above_a_column() -> Non
         "task_title",
         "responsible",
         "plan_kind",
-        "quarter_plan",
+        "period_plan",
         "done",
         "not_done",
         "progress",
@@ -238,13 +242,14 @@ def test_a_header_split_over_two_lines_and_a_group_title_above_a_column() -> Non
     ("edit", "message"),
     [
         (lambda t: t.replace("  task_no:", "  task_number:", 1), "unknown field 'task_number'"),
-        (lambda t: t.replace("status: two_mark_columns", "status: marks", 1), "status must be one of"),
+        (lambda t: t.replace("rows: plan_rows", "rows: stacked", 1), "rows must be one of"),
+        (lambda t: t.replace("required: [task_no, task_title, progress]", "required: [task_no, progress]", 1),
+         "must require task_title"),
+        (lambda t: t.replace("完成情况: [status, progress]", "完成情况: [status, done]", 1), "only [status, progress]"),
+        (lambda t: t.replace("      - 完成状态\n", "      - 完成状态\n      - 完成情况\n", 1),
+         "under decided_by_content and names status"),
         (lambda t: t.replace("      - 完成进展\n", "      - 完成进展\n      - 序号\n", 1), "header '序号' names both"),
         (lambda t: t.replace("fields:", "fields: [", 1), "not valid YAML"),
-        (
-            lambda t: t.replace("    quarter_headers:\n", "    headers: [季度计划]\n    quarter_headers:\n", 1),
-            "quarter_plan",
-        ),
     ],
 )
 def test_a_malformed_template_file_is_refused(edit: object, message: str) -> None:

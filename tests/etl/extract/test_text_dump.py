@@ -12,7 +12,7 @@ from tests.conftest import REAL_TEXT_DUMP, write_dump
 def test_the_real_dump_as_delivered() -> None:
     raw = read_text_dump(REAL_TEXT_DUMP)
     assert raw.title == "市工信局 2024 年政府工作报告任务 三季度完成情况"
-    assert raw.quarter_header == "第三季度"
+    assert raw.period_header == "第三季度" and raw.header_end_month == 9
     assert raw.page_count == 7
     assert len(raw.rows) == 34
     assert raw.source_format == "text"
@@ -20,7 +20,7 @@ def test_the_real_dump_as_delivered() -> None:
     # Headers repeated on every page never become rows.
     assert not any(row.cells[0] == "序号" or row.cells[6] == "已完成" for row in raw.rows)
     # Raw cells are kept as found, markup included.
-    assert any(row.cell("plan_kind") == "施工图" and row.cell("quarter_plan").startswith("<p>") for row in raw.rows)
+    assert any(row.cell("plan_kind") == "施工图" and row.cell("period_plan").startswith("<p>") for row in raw.rows)
 
 
 def test_page_numbers_follow_the_repeated_headers() -> None:

@@ -84,14 +84,14 @@ def test_a_small_workbook_reads_like_the_dump(tmp_path: Path) -> None:
 
 
 def test_unknown_headers_name_the_sheet(tmp_path: Path) -> None:
-    header = [*HEADER[:2], "分管领导", *HEADER[3:]]
-    path = _small_workbook(tmp_path / "small.xlsx", header=[*HEADER[:2], "分管领导", *HEADER[3:]])
-    assert header[2] == "分管领导"
+    header = [*HEADER[:2], "经办方", *HEADER[3:]]
+    path = _small_workbook(tmp_path / "small.xlsx", header=[*HEADER[:2], "经办方", *HEADER[3:]])
+    assert header[2] == "经办方"
     with pytest.raises(ReportError) as caught:
         read_source(path)
     message = str(caught.value)
     assert message.startswith("small.xlsx: page 1: sheet 'Sheet1': the table is not a task-completion report table")
-    assert "missing fields: responsible (责任分工)" in message and 'add the line "- 分管领导"' in message
+    assert "missing fields: responsible (责任分工)" in message and 'add the line "- 经办方"' in message
 
 
 def test_a_workbook_without_a_report_sheet_lists_its_sheets(tmp_path: Path) -> None:

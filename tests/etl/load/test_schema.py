@@ -29,6 +29,14 @@ TASK_PROGRESS_COLUMNS = [
     "source_sha256",
     "source_pages",
     "is_latest_quarter",
+    # issue 20: every period and template (appended: the columns above keep their places)
+    "period_kind",
+    "period_end_month",
+    "period_label",
+    "is_latest_period",
+    "responsible_people",
+    "annual_target",
+    "is_synthetic",
 ]
 QUARTERLY_COMPLETION_COLUMNS = [
     "issuer",
@@ -42,6 +50,15 @@ QUARTERLY_COMPLETION_COLUMNS = [
     "is_latest_quarter",
     "is_synthetic",
     "source_file",
+    "period_kind",
+    "period_end_month",
+    "period_label",
+    "tasks_on_schedule",
+    "tasks_ahead_of_schedule",
+    "tasks_behind_schedule",
+    "tasks_not_started",
+    "tasks_without_status",
+    "is_latest_period",
 ]
 
 

@@ -36,7 +36,7 @@ def test_a_report_is_loaded_into_raw_and_core(warehouse: Path, real_report: Repo
         assert (result.outcome, result.row_count) == ("loaded", 34)
         assert _counts(conn) == {
             "raw.source_file": 1,
-            "raw.extracted_cell": 34 * 9,
+            "raw.extracted_cell": 34 * 9,  # the bureau's nine fields (the other issuers' fields: none here)
             "core.report": 1,
             "core.task_row": 34,
         }
@@ -44,7 +44,7 @@ def test_a_report_is_loaded_into_raw_and_core(warehouse: Path, real_report: Repo
         assert (counts.reports, counts.current_reports, counts.tasks, counts.task_rows) == (1, 1, 17, 34)
         # The raw layer keeps cells exactly as found, markup included.
         raw_cell = conn.execute(
-            "select cell_text from raw.extracted_cell where row_no = 17 and column_name = 'quarter_plan'"
+            "select cell_text from raw.extracted_cell where row_no = 17 and column_name = 'period_plan'"
         ).fetchone()
         assert raw_cell is not None and raw_cell[0].startswith("<p>1. 经常性深入企业")
 
@@ -60,7 +60,8 @@ def test_reloading_the_same_file_changes_nothing(warehouse: Path, real_report: R
 
 def test_a_failing_load_leaves_nothing_half_written(warehouse: Path, real_report: Report) -> None:
     rows = list(real_report.rows)
-    rows.append(rows[0])  # violates the primary key (report, task, plan type) half-way through the load
+    # violates core.task_row's check on status half-way through the load (raw and core.report are inserted before)
+    rows.append(rows[0].model_copy(update={"status": "done", "task_no": 999}))
     broken = Report(meta=real_report.meta, raw=real_report.raw, rows=tuple(rows))
     with connect(warehouse) as conn:
         with pytest.raises(duckdb.ConstraintException):

@@ -159,10 +159,10 @@ def test_a_run_that_fails_while_staging_does_not_wait_for_the_parsing(tmp_path: 
 
     class Failing(SharedGate):
         def parse(self, batches, options, limits, stack):  # type: ignore[no-untyped-def]
-            def slow(paths, *args):  # type: ignore[no-untyped-def]
+            def slow(paths, limits, pool, stop, declared=None):  # type: ignore[no-untyped-def]
                 out = []
                 for path in paths:
-                    if args[-1] is not None and args[-1].is_set():
+                    if stop is not None and stop.is_set():
                         break
                     time.sleep(0.5)
                     read.append(path)

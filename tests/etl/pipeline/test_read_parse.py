@@ -47,10 +47,10 @@ def test_any_exception_of_the_extractor_or_parser_rejects_only_that_file(
         extracted = real_extract(path, limits, pool)
         return replace(extracted, followed=None) if path.name == REAL_PDF.name else extracted
 
-    def parse(raw):  # type: ignore[no-untyped-def]
+    def parse(raw, declared=None):  # type: ignore[no-untyped-def]
         if raw.source_file == REAL_PDF.name:
             raise error
-        return real_parse(raw)
+        return real_parse(raw, declared)
 
     monkeypatch.setattr(read, "parse_report", parse)
     monkeypatch.setattr(read, "extract_guarded", extract)

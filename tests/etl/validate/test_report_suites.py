@@ -177,10 +177,27 @@ def test_an_implausible_year_is_critical(gate: QualityGate, real_report: Report,
     assert _failed(outcome, REPORT_HEADER, "column_values_to_be_between", "year", "critical")["values"] == [year]
 
 
-@pytest.mark.parametrize("quarter", [0, 5])
-def test_a_quarter_outside_one_to_four_is_critical(gate: QualityGate, real_report: Report, quarter: int) -> None:
-    outcome = gate.validate_report(_with_meta(real_report, quarter=quarter))
-    assert _failed(outcome, REPORT_HEADER, "column_values_to_be_between", "quarter", "critical")["values"] == [quarter]
+@pytest.mark.parametrize("month", [0, 13])
+def test_a_period_end_outside_one_to_twelve_is_critical(gate: QualityGate, real_report: Report, month: int) -> None:
+    outcome = gate.validate_report(_with_meta(real_report, period_end_month=month))
+    observed = _failed(outcome, REPORT_HEADER, "column_values_to_be_between", "period_end_month", "critical")
+    assert observed["values"] == [month]
+
+
+def test_an_unknown_period_kind_is_critical(gate: QualityGate, real_report: Report) -> None:
+    outcome = gate.validate_report(_with_meta(real_report, period_kind="decade"))
+    assert _failed(outcome, REPORT_HEADER, "column_values_to_be_in_set", "period_kind", "critical")["values"] == ["decade"]
+
+
+def test_a_status_missing_in_a_table_with_a_status_column_is_critical(gate: QualityGate, real_report: Report) -> None:
+    outcome = gate.validate_report(_edit_row(real_report, 2, status=None, status_text=None))
+    observed = _failed(outcome, REPORT_ROWS, "column_values_to_not_be_null", "status", "critical")
+    assert observed["rows"][0]["task_no"] == 4
+
+
+def test_a_plan_row_without_plan_type_is_critical(gate: QualityGate, real_report: Report) -> None:
+    outcome = gate.validate_report(_edit_row(real_report, 2, plan_type=None))
+    _failed(outcome, REPORT_ROWS, "column_values_to_not_be_null", "plan_type", "critical")
 
 
 @pytest.mark.parametrize("count", [0, 201])

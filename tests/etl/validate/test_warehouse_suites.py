@@ -1,4 +1,4 @@
-"""Cross-quarter expectations on the warehouse before loading, the published checks after, and Data Docs."""
+"""Cross-period expectations on the warehouse before loading, the published checks after, and Data Docs."""
 
 from __future__ import annotations
 
@@ -28,10 +28,12 @@ def _version(
     report: Report, sha: str, *, year: int | None = None, quarter: int | None = None, revision: str | None = None
 ) -> Report:
     """Another source file: other bytes and content (its title), optionally another period or a re-issue marker."""
+    quarter = quarter or report.meta.quarter or 0
     meta = report.meta.model_copy(
         update={
             "year": year or report.meta.year,
-            "quarter": quarter or report.meta.quarter,
+            "period_end_month": quarter * 3,
+            "period_label": f"{'一二三四'[quarter - 1]}季度",
             "revision_label": revision,
             "title": f"{report.meta.title} [{sha}]",
         }
@@ -87,7 +89,7 @@ def test_a_sharp_drop_in_task_count_is_a_warning(
     assert outcome.warnings == [result]
     assert result.observed["values"] == [0.4706]
     assert result.observed["rows"] == [
-        {"task_count_ratio": 0.4706, "previous_quarter": 2, "previous_task_count": 17, "task_count": 8}
+        {"task_count_ratio": 0.4706, "previous_period": "二季度", "previous_task_count": 17, "task_count": 8}
     ]
 
 
@@ -109,7 +111,7 @@ def test_a_title_changed_within_the_year_is_a_warning_naming_the_task(
     assert (result.success, result.severity, result.column) == (False, "warning", "task_title, other_title")
     assert result.observed["unexpected_count"] == 1
     assert [row["task_no"] for row in result.observed["rows"]] == [4]
-    assert result.observed["rows"][0]["other_quarter"] == 2
+    assert result.observed["rows"][0]["other_period"] == "二季度"
     assert result.observed["values"] == [["加快推进安庆石化轻烃资源综合利用及高端材料项目", "旧的任务标题"]]
 
 
@@ -127,7 +129,7 @@ def test_a_title_change_is_found_whatever_the_loading_order(
     _load(warehouse, _version(real_report, "q4", quarter=4))
     result = _only(gate.validate_warehouse(warehouse, _retitled(real_report, 4, "旧的任务标题")), HISTORY_TITLES)
     assert not result.success
-    assert result.observed["rows"][0]["other_quarter"] == 4
+    assert result.observed["rows"][0]["other_period"] == "四季度"
 
 
 def test_only_current_versions_are_compared(
