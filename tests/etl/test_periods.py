@@ -61,7 +61,10 @@ def test_declared_periods_round_trip(spec: str) -> None:
     [
         ("words: [{kind: decade, end_month: 3, words: [x]}]", "kind must be one of"),
         ("words: [{kind: quarter, end_month: 13, words: [x]}]", "end_month 1-12"),
-        ("words: [{kind: quarter, end_month: 3, words: [x]}, {kind: quarter, end_month: 6, words: [x]}]", "two periods"),
+        (
+            "words: [{kind: quarter, end_month: 3, words: [x]}, {kind: quarter, end_month: 6, words: [x]}]",
+            "two periods",
+        ),
         ("words: []\nmonth_ranges: ['1-(\\d+)月']", "no group 'end'"),
         ("[]", "expected a mapping"),
     ],

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import re
+from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -15,7 +15,7 @@ from etl.errors import ReportError
 from etl.extract.fidelity import record_differences
 from etl.extract.guarded import ExtractLimits, read_source_guarded
 from etl.extract.source import read_source
-from etl.extract.template import TemplateMismatch, normalize_header
+from etl.extract.template import TemplateMismatch
 from etl.extract.template_file import TemplateError, bundled_templates_text, load_templates, parse_templates
 from etl.extract.text_dump import read_text_dump
 from etl.models import COLUMN_NAMES, Report
@@ -130,7 +130,10 @@ def test_the_quarter_header_is_cross_checked_with_the_title(tmp_path: Path, real
     lines = [line.replace("\t第三季度\t", "\t1-6月\t") for line in real_dump_lines]
     raw = read_text_dump(write_dump(tmp_path, lines))
     assert raw.header_end_month == 6
-    with pytest.raises(ReportError, match=r"title says 三季度 \(quarter ending in month 9\) but the period column header names a period ending in month 6"):
+    message = (
+        r"title says 三季度 \(quarter ending in month 9\) but the period column header names a period ending in month 6"
+    )
+    with pytest.raises(ReportError, match=message):
         parse_report(raw)
 
 

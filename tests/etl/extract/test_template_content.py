@@ -33,7 +33,8 @@ def test_a_town_table_with_people_target_and_plan_columns() -> None:
     assert settled.fields == ("task_no", "task_title", "people", "responsible", "annual_target", "period_plan",
                               "progress")  # fmt: skip
     assert settled.headers[2:5] == ("责任领导", "责任科室", "攻坚目标任务")
-    assert settled.period is not None and settled.period.end_month == 6 and settled.period_header == "工作任务安排第二季度"
+    assert settled.period is not None and settled.period.end_month == 6
+    assert settled.period_header == "工作任务安排第二季度"
     assert settled.decision is not None and "read as progress" in settled.decision
 
 

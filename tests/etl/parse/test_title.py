@@ -1,7 +1,7 @@
 """Report metadata from titles as issuers write them, and from declared metadata where a document is silent.
 
-The titles are real ones (the bureau's; 绍兴 市政府, 淮南 市政府, 象山 泗洲头镇 of ../shared/reference/other_reports, whose
-source pages the fixtures in tests/fixtures/real_tables name) or the bureau's with one word changed.
+The titles are real ones (the bureau's; 绍兴 市政府, 淮南 市政府, 象山 泗洲头镇 of ../shared/reference/other_reports,
+whose source pages the fixtures in tests/fixtures/real_tables name) or the bureau's with one word changed.
 """
 
 from __future__ import annotations
@@ -73,8 +73,8 @@ def test_the_title_is_found_among_page_chrome_and_a_bulletin_paragraph() -> None
     lines = [
         "【政府工作报告确定的目标任务督查督办情况】关于2023年《政府工作报告》主要任务上半年完成情况的督查通报",
         "发布时间:2023-07-31 08:47信息来源:淮南市人民政府办公室文字大小:[    ] 背景色:",
-        "根据市政府工作安排,市政府督查考核办公室会同市政府办公室对 2023 年《政府工作报告》确定的 262 项任务上半年完成情况"
-        "进行了督查。总的来看,上半年,在市委、市政府坚强领导下,各责任单位紧盯《政府工作报告》目标任务。",
+        "根据市政府工作安排,市政府督查考核办公室会同市政府办公室对 2023 年《政府工作报告》确定的 262 项任务"
+        "上半年完成情况进行了督查。总的来看,上半年,在市委、市政府坚强领导下,各责任单位紧盯《政府工作报告》目标任务。",
         "2023年《政府工作报告》主要任务上半年完成情况",
     ]
     assert find_title(lines) == "2023年《政府工作报告》主要任务上半年完成情况"
@@ -102,7 +102,11 @@ def test_a_jurisdiction_word_after_the_year_is_not_an_issuer() -> None:
 
 
 def test_chrome_alone_is_not_a_title() -> None:
-    lines = ["当前位置:首页", "索引号: 11330600002577014T/2022-227932 公开方式: 主动公开", "发布日期:2021-08-13 17:42 浏览次数:"]
+    lines = [
+        "当前位置:首页",
+        "索引号: 11330600002577014T/2022-227932 公开方式: 主动公开",
+        "发布日期:2021-08-13 17:42 浏览次数:",
+    ]
     assert find_title(lines) == ""
 
 
@@ -134,14 +138,17 @@ def test_declared_metadata_must_agree_with_the_title() -> None:
     title = ["2021年市政府重点工作半年度进展情况表"]
     agreed = report_meta(title, None, DeclaredMeta(issuer="绍兴市政府", period="2021H1"), today=TODAY)
     assert (agreed.issuer, agreed.period_label) == ("绍兴市政府", "半年度")  # the words the document wrote
-    with pytest.raises(TitleError, match="declared issuer '淮南市政府'.*绍兴|declared issuer '淮南市政府' does not agree"):
+    with pytest.raises(TitleError, match="declared issuer '淮南市政府' does not agree with the title's '绍兴市政府'"):
         report_meta(["绍兴市政府2021年重点工作半年度进展情况表"], None, DeclaredMeta(issuer="淮南市政府"), today=TODAY)
     with pytest.raises(TitleError, match="declared period 2021Q3 .* does not agree with the title's 半年度"):
         report_meta(title, None, DeclaredMeta(period="2021Q3"), today=TODAY)
     with pytest.raises(TitleError, match="declared period 2022H1 does not agree with the title's year 2021"):
         report_meta(title, None, DeclaredMeta(period="2022H1"), today=TODAY)
     # 前三季度 and 2021Q3 end in the same month: they agree
-    assert report_meta(["市政府2021年重点工作前三季度进展情况"], None, DeclaredMeta(period="2021Q3"), today=TODAY).period_label == "前三季度"
+    three_quarters = report_meta(
+        ["市政府2021年重点工作前三季度进展情况"], None, DeclaredMeta(period="2021Q3"), today=TODAY
+    )
+    assert three_quarters.period_label == "前三季度"
 
 
 @pytest.mark.parametrize("title", ["政府工作报告任务完成情况", "市工信局 2024 年政府工作报告任务"])
