@@ -68,14 +68,13 @@ update core.report set
     is_synthetic = source_file ilike '%synthetic%';
 alter table core.report alter column period_kind set not null;
 alter table core.report alter column period_end_month set not null;
-alter table core.report alter column period_label set not null;
 alter table core.report alter column is_synthetic set not null;
 comment on table core.report is 'One row per loaded report file: who issued it (发布单位) and for which year and period, read from its title or declared (--issuer/--period, a .meta.yaml sidecar).';
 comment on column core.report.issuer is 'Issuing government or office as the title names it (or as declared), e.g. 市工信局, 绍兴市政府, 泗洲头镇; format characters and spaces removed.';
 comment on column core.report.quarter is 'The quarter whose end the period reaches, 1-4 (三季度 and 1-9月 → 3, 上半年 → 2, 全年 → 4); NULL when the period ends mid-quarter (1-11月).';
 comment on column core.report.period_kind is 'quarter (一季度 … 四季度), half_year (上半年, 半年度), months (cumulative: 1-9月, 前三季度, 1-11月) or year (全年, a year-end 完成情况表).';
 comment on column core.report.period_end_month is 'The month the period ends (1-12): a report covers January to this month of its year. Periods compare when they end in the same month.';
-comment on column core.report.period_label is 'The period as written in the title (三季度, 上半年, 1-9月, 完成情况表 …); for a declared period the usual word (三季度, 上半年, 1-11月, 全年).';
+comment on column core.report.period_label is 'The period as written in the title (三季度, 上半年, 1-9月, 完成情况表 …); NULL when the document does not say it and the period was declared (--period, a .meta.yaml sidecar).';
 comment on column core.report.is_synthetic is 'True for synthetic demo data (declared synthetic in its .meta.yaml; derived from a real report), false for a real report.';
 
 -- raw.source_file: the header of the period-plan column, whatever period it names ('' when the table has none).

@@ -8,7 +8,13 @@ with targets as (
 ),
 
 others as (
-    select t.target_no, t.period_end_month as checked_end, c.report_id, c.period_end_month, c.period_label
+    select
+        t.target_no,
+        t.period_end_month as checked_end,
+        c.report_id,
+        c.period_end_month,
+        -- a period declared, not written, is named by its months
+        coalesce(c.period_label, '1-' || c.period_end_month || '月') as period_label
     from targets as t
     inner join staging.current_report as c
         on c.issuer = t.issuer and c.year = t.year and c.report_id <> t.report_id

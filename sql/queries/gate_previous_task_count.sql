@@ -9,7 +9,7 @@ with targets as (
 earlier as (
     select
         t.target_no,
-        c.period_label,
+        coalesce(c.period_label, '1-' || c.period_end_month || '月') as period_label,
         r.task_count,
         row_number() over (partition by t.target_no order by c.period_end_month desc) as nearest
     from targets as t

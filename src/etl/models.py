@@ -121,7 +121,9 @@ class ReportMeta(BaseModel):
     year: int
     period_kind: PeriodKind
     period_end_month: int = Field(ge=1, le=12, description="The period runs from January to this month")
-    period_label: str = Field(description="The period as written: 三季度, 上半年, 1-9月, 前三季度, 全年 …")
+    period_label: str | None = Field(
+        description="The period as written: 三季度, 上半年, 1-9月, 前三季度, 全年 …; None when it was only declared"
+    )
     title: str
     revision_label: str | None = Field(
         default=None, description="A re-issue marker in the title such as 修订 (revised), else None"
@@ -135,6 +137,11 @@ class ReportMeta(BaseModel):
     def quarter(self) -> int | None:
         """The quarter whose end the period reaches (上半年 → 2, 1-9月 → 3, 全年 → 4); None for 1-11月."""
         return self.period_end_month // 3 if self.period_end_month % 3 == 0 else None
+
+    @property
+    def period_name(self) -> str:
+        """The period for messages: as written, or by its months when it was only declared (1-9月)."""
+        return self.period_label or f"1-{self.period_end_month}月"
 
 
 class TaskRow(BaseModel):

@@ -148,7 +148,7 @@ def report_meta(
         year=year,
         period_kind=period.kind,
         period_end_month=period.end_month,
-        period_label=period.label,
+        period_label=period.label if facts.period is not None else None,  # a declared period was not written
         title=facts.title or f"{issuer} {period_spec(year, period)} (declared: the document has no title)",
         revision_label=facts.revision_label,
         synthetic=declared.synthetic,

@@ -170,7 +170,7 @@ def task_count_change_frame(
     record = {
         "issuer": meta.issuer,
         "year": meta.year,
-        "period": meta.period_label,
+        "period": meta.period_name,
         "task_count": report.task_count,
         "previous_period": previous_period,
         "previous_task_count": previous_task_count,

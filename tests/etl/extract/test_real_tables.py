@@ -3,10 +3,7 @@ read from both of its forms, the page (.html) and the tab-separated dump (.txt),
 ``<name>.expected.yaml`` lists, transcribed from the stored copy of the page, not produced by our code; the two
 forms give identical records; a copy cut off inside a row (``.cutoff``) is refused naming the row.
 
-Until the report model of issue 20 (periods, one-row tasks, statuses, people, declared metadata) is in, the
-templates refuse these tables: those comparisons are marked ``NEEDS_MODEL`` (strict, so they fail once they pass).
-What holds already is checked without the marker: the fixtures are complete, and every expected text is in both
-forms as written.
+The fixtures are checked too: complete, and every expected text is in both forms as written.
 """
 
 from __future__ import annotations
@@ -21,13 +18,12 @@ import yaml
 
 from etl.errors import ReportError
 from etl.extract.source import read_source
-from etl.models import Report
+from etl.models import DeclaredMeta, Report
 from etl.parse.report import parse_report
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "real_tables"
 CASES = sorted(FIXTURES.glob("*/*.expected.yaml"))
 NAMES = [path.name.removesuffix(".expected.yaml") for path in CASES]
-NEEDS_MODEL = pytest.mark.xfail(strict=True, reason="needs the issue-20 model")
 META_FIELDS = ("issuer", "year", "period_kind", "period_end_month", "period_label", "quarter")
 TASK_FIELDS = (
     "task_no",
@@ -60,14 +56,8 @@ def _squeeze(value: Any) -> Any:
 
 
 def _parse(path: Path, declared: dict[str, str] | None) -> Report:
-    raw = read_source(path)
-    if not declared:
-        return parse_report(raw)
-    # Metadata the document does not say (etl ingest --issuer/--period, the inbox sidecar <file>.meta.yaml): the
-    # issue-20 model's entry point; adjust this call to its final form.
-    from etl.declared import Declared  # type: ignore[import-not-found]
-
-    return parse_report(raw, declared=Declared(**declared))  # type: ignore[call-arg]
+    """The file read and parsed with what the fixture declares (as `etl ingest --issuer/--period` or a sidecar)."""
+    return parse_report(read_source(path), DeclaredMeta(**declared) if declared else None)
 
 
 def _records(report: Report) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -82,7 +72,6 @@ def _wanted(expected: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, An
     return meta, tasks
 
 
-@NEEDS_MODEL
 @pytest.mark.parametrize("form", ["html", "txt"])
 @pytest.mark.parametrize("name", NAMES)
 def test_each_form_gives_the_records_transcribed_from_the_source(name: str, form: str) -> None:
@@ -91,7 +80,6 @@ def test_each_form_gives_the_records_transcribed_from_the_source(name: str, form
     assert _records(report) == _wanted(expected)
 
 
-@NEEDS_MODEL
 @pytest.mark.parametrize("name", NAMES)
 def test_the_page_and_the_dump_give_identical_records(name: str) -> None:
     declared = _expected(name).get("declared")
@@ -104,11 +92,9 @@ def test_the_page_and_the_dump_give_identical_records(name: str) -> None:
 CUTOFFS = [(name, file) for name in NAMES for file in _expected(name)["refused"]]
 
 
-@NEEDS_MODEL
 @pytest.mark.parametrize(("name", "file"), CUTOFFS, ids=[file for _, file in CUTOFFS])
 def test_a_copy_cut_off_inside_a_row_is_refused_naming_the_row(name: str, file: str) -> None:
-    """The row the copy cuts off has fewer cells than the header: refused, never loaded with empty cells. (Today
-    the templates refuse the header first, so the message does not name the row yet.)"""
+    """The row the copy cuts off has fewer cells than the header: refused, never loaded with empty cells."""
     with pytest.raises(ReportError) as caught:
         read_source(FIXTURES / name / file)
     message = str(caught.value)

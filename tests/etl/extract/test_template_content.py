@@ -7,10 +7,19 @@ art_1229456882_59353961.html), the cells derived from them (narrative shortened)
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import pytest
 
+from etl.errors import ReportError
+from etl.extract.source import read_source
 from etl.extract.template import TemplateMismatch, looks_like_status
-from etl.extract.template_file import load_templates
+from etl.extract.template_file import bundled_templates_text, load_templates
+from etl.models import DeclaredMeta
+from etl.parse.report import parse_report
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "real_tables"
 
 TEMPLATES = load_templates()
 XIANGSHAN_HEADER = [
@@ -94,3 +103,43 @@ def test_a_table_with_plan_rows_is_never_read_as_one_row_per_task() -> None:
     header = [["序号", "目标任务", "责任分工", "监督方式", "季度类别", "第三季度", "已完成", "未完成", "完成结果"]]
     with pytest.raises(TemplateMismatch, match="closest template two_mark_columns.*missing fields: progress"):
         TEMPLATES.match(header)
+
+
+def test_adding_the_proposed_entry_to_a_templates_file_makes_the_table_load(tmp_path: Path) -> None:
+    """苍南县's 民生实事 list (tests/fixtures/real_tables/cangnan_xian_2022m10, derived) without its 当前进度 column:
+    a list of projects and who leads them, which no bundled family takes. `etl check` prints the entry to add; with
+    it in a templates file (ETL_TEMPLATES_FILE) the same file loads."""
+    source = FIXTURES / "cangnan_xian_2022m10" / "cangnan_xian_2022m10.txt"
+    lines = []
+    for line in source.read_text(encoding="utf-8").split("\n"):
+        cells = line.split("\t")
+        lines.append("\t".join(cells[:2] + cells[3:]) if len(cells) == 5 else line)
+    path = tmp_path / "list.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ReportError) as caught:
+        read_source(path)
+    message = str(caught.value)
+    assert "found columns [序号, 项目内容, 牵头单位, 备注]" in message
+    entry = message.split("add this entry under templates in bundled data/templates.yaml:\n", 1)[1]
+    assert entry.splitlines()[-1] == "    required: [task_no, task_title, responsible]"
+    custom = tmp_path / "templates.yaml"
+    custom.write_text(bundled_templates_text().rstrip("\n") + "\n" + entry + "\n", encoding="utf-8")
+    raw = read_source(path, load_templates(custom))
+    report = parse_report(raw, DeclaredMeta(issuer="苍南县"), today=date(2026, 12, 7))
+    assert raw.template is not None and raw.template.startswith("proposed_")
+    assert len(report.rows) == 13 and report.rows[0].responsible_units == ("县教育局",)
+    assert {row.status for row in report.rows} == {None} and {row.progress_text for row in report.rows} == {None}
+
+
+def test_a_status_word_outside_the_vocabulary_refuses_the_file_naming_the_row(tmp_path: Path) -> None:
+    """开化县's table (derived, its 达序推进 of task 2 changed): a word the statuses file does not hold is not
+    guessed."""
+    source = FIXTURES / "kaihua_xian_2023q1" / "kaihua_xian_2023q1.txt"
+    lines = source.read_text(encoding="utf-8").split("\n")
+    row = next(i for i, line in enumerate(lines) if line.startswith("2\t"))
+    lines[row] = lines[row].rsplit("\t", 1)[0] + "\t基本完成"
+    path = tmp_path / "kaihua.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    where = rf"kaihua.txt: page 1, line {row + 1}, column 完成情况"
+    with pytest.raises(ReportError, match=rf"{where}: unrecognised status word '基本完成'"):
+        parse_report(read_source(path), today=date(2026, 12, 7))
