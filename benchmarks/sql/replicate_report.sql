@@ -18,7 +18,9 @@ from raw.extracted_cell as s cross join copies as c where s.source_sha256 = $bas
 
 insert into core.report by name
 select s.* replace (
-    c.sha as report_id, c.issuer as issuer, c.year as year, c.quarter as quarter, c.sha as source_sha256,
+    c.sha as report_id, c.issuer as issuer, c.year as year, c.quarter as quarter,
+    c.quarter * 3 as period_end_month, ['一', '二', '三', '四'][c.quarter] || '季度' as period_label,
+    c.sha as source_sha256,
     c.sha as content_sha256, c.sha || '_synthetic.txt' as source_file
 )
 from core.report as s cross join copies as c where s.report_id = $base;
