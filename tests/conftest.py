@@ -89,6 +89,28 @@ def build_warehouse(path: Path, files: Iterable[Path]) -> list[LoadResult]:
         return [load_report(conn, parse_report(read_source(file), read_sidecar(file))) for file in files]
 
 
+REAL_TABLES = PROJECT_ROOT / "tests" / "fixtures" / "real_tables"
+
+
+def real_tables_folder(folder: Path, form: str = "html") -> list[Path]:
+    """Every real table of other issuers (tests/fixtures/real_tables, derived) copied into ``folder`` in one form, each
+    with its declared metadata (its fixture's ``declared``) as the sidecar <file>.meta.yaml that etl.declared reads."""
+    import yaml
+
+    folder.mkdir(parents=True, exist_ok=True)
+    copies = []
+    for expected_file in sorted(REAL_TABLES.glob("*/*.expected.yaml")):
+        name = expected_file.name.removesuffix(".expected.yaml")
+        expected = yaml.safe_load(expected_file.read_text(encoding="utf-8"))
+        target = folder / f"{name}.{form}"
+        target.write_bytes((expected_file.parent / f"{name}.{form}").read_bytes())
+        if expected.get("declared"):
+            sidecar = folder / f"{name}.{form}.meta.yaml"
+            sidecar.write_text(yaml.safe_dump(expected["declared"], allow_unicode=True), encoding="utf-8")
+        copies.append(target)
+    return copies
+
+
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real report, its PDF and the synthetic history, loaded once for the view tests (read-only use)."""

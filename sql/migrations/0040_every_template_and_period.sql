@@ -52,8 +52,9 @@ comment on column core.task_row.source_pages is 'Page(s) of the source the row w
 comment on column core.task_row.source_line is 'Line of the row in a text dump, or row number in a PDF, Word, Excel or HTML table.';
 
 -- core.report: the period in general; quarter stays, the quarter whose end the period reaches (NULL for 1-11月).
--- (DuckDB adds no column with a check constraint: the parser and the quality gate hold period_kind and
--- period_end_month to their values, and tests/etl/test_vocabulary.py checks the SQL against the vocabulary.)
+-- DuckDB adds no column with a constraint, nor sets NOT NULL in a transaction that has updated rows (the upgrade of
+-- a warehouse with reports in it): the parser fills these columns for every report, and the quality gate holds
+-- period_kind and period_end_month to their values and not NULL (report_header).
 alter table core.report alter column quarter drop not null;
 alter table core.report add column period_kind varchar;
 alter table core.report add column period_end_month integer;
@@ -66,9 +67,6 @@ update core.report set
     period_end_month = quarter * 3,
     period_label = coalesce(nullif(regexp_extract(regexp_replace(title, '\s+', '', 'g'), '第?[一二三四1-4]季度'), ''), quarter || '季度'),
     is_synthetic = source_file ilike '%synthetic%';
-alter table core.report alter column period_kind set not null;
-alter table core.report alter column period_end_month set not null;
-alter table core.report alter column is_synthetic set not null;
 comment on table core.report is 'One row per loaded report file: who issued it (发布单位) and for which year and period, read from its title or declared (--issuer/--period, a .meta.yaml sidecar).';
 comment on column core.report.issuer is 'Issuing government or office as the title names it (or as declared), e.g. 市工信局, 绍兴市政府, 泗洲头镇; format characters and spaces removed.';
 comment on column core.report.quarter is 'The quarter whose end the period reaches, 1-4 (三季度 and 1-9月 → 3, 上半年 → 2, 全年 → 4); NULL when the period ends mid-quarter (1-11月).';
@@ -83,11 +81,10 @@ comment on column raw.source_file.period_header is 'Header of the period-plan co
 comment on column raw.source_file.title is 'The text above the table as found (page chrome, a bulletin paragraph and the title, lines joined); core.report.title is the title found in it.';
 
 -- raw.extracted_cell: the fields a table fills are twelve (vocabulary.TABLE_FIELDS); the period column's field is
--- period_plan, and extra columns now come after the twelve.
-update raw.extracted_cell set column_name = 'period_plan' where column_name = 'quarter_plan';
-update raw.extracted_cell set column_index = column_index + 3 where column_name = 'extra';
-comment on column raw.extracted_cell.column_index is '0-based field (0 = 序号 … 8 = 落实情况, 9 = 完成情况 status, 10 = 责任人, 11 = 年度目标); 12 and up for the extra columns, in their order.';
-comment on column raw.extracted_cell.column_name is 'Field name: task_no, task_title, responsible, supervision, plan_kind, period_plan, done, not_done, progress, status, people, annual_target; extra for a column no field takes.';
+-- period_plan, and extra columns now come after the twelve. Rows already loaded stay as they were extracted (raw is
+-- lineage): their period column is named quarter_plan and their extra columns start at 9.
+comment on column raw.extracted_cell.column_index is '0-based field (0 = 序号 … 8 = 落实情况, 9 = 完成情况 status, 10 = 责任人, 11 = 年度目标); 12 and up for the extra columns, in their order (9 and up in files loaded before schema version 40).';
+comment on column raw.extracted_cell.column_name is 'Field name: task_no, task_title, responsible, supervision, plan_kind, period_plan (quarter_plan in files loaded before schema version 40), done, not_done, progress, status, people, annual_target; extra for a column no field takes.';
 
 -- ops: the period's end month next to the year and quarter.
 alter table ops.ingest_file add column period_end_month integer;

@@ -25,6 +25,7 @@ report_tasks        critical  column_values_to_be_in_set        plan_types: road
                                                                 task (one row per task)
 report_header       critical  column_values_to_not_be_null      issuer                                             pre
 report_header       critical  column_values_to_be_between       year: 2000 … next year                             pre
+report_header       critical  column_values_to_not_be_null      period_kind; period_end_month (2 checks)           pre
 report_header       critical  column_values_to_be_in_set        period_kind: quarter, half_year, months, year      pre
 report_header       critical  column_values_to_be_between       period_end_month: 1 … 12                           pre
 report_header       critical  column_values_to_be_between       task_count: 1 … 200                                pre
@@ -172,6 +173,10 @@ def report_header_expectations() -> list[Any]:
         gxe.ExpectColumnValuesToNotBeNull(column="issuer", **tag(CRITICAL, "issuer named")),
         gxe.ExpectColumnValuesToBeBetween(
             column="year", min_value=FIRST_YEAR, max_value=last_year, **tag(CRITICAL, f"year {FIRST_YEAR}-{last_year}")
+        ),
+        *(
+            gxe.ExpectColumnValuesToNotBeNull(column=c, **tag(CRITICAL, f"{c} named"))
+            for c in ("period_kind", "period_end_month")
         ),
         gxe.ExpectColumnValuesToBeInSet(
             column="period_kind", value_set=list(PERIOD_KINDS), **tag(CRITICAL, "period kind known")

@@ -7,9 +7,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from etl.load.warehouse import connect
 from etl.settings import PROJECT_ROOT
-from tests.conftest import SQL_DIR
+from tests.conftest import REAL_TEXT_DUMP, SQL_DIR, SYNTHETIC, build_warehouse, real_tables_folder
 
 EXAMPLES = SQL_DIR / "examples"
 ANALYSTS = PROJECT_ROOT / "docs" / "analysts.md"
@@ -40,6 +42,8 @@ def test_every_example_is_tested() -> None:
         "completion_rate_by_office.sql",
         "completion_by_quarter.sql",
         "tasks_that_changed_status.sql",
+        "behind_schedule_latest_period.sql",
+        "completion_by_issuer_and_period.sql",
     }
 
 
@@ -131,3 +135,45 @@ def test_tasks_that_changed_status(sample_warehouse: Path) -> None:
         (2024, 3, 4, "产业科"),
         (2024, 4, 22, "中小办"),
     ]
+
+
+# Periods, statuses and issuers: the real tables of other issuers beside the samples.
+
+
+@pytest.fixture(scope="module")
+def issuers_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The samples and every real table of other issuers (derived fixtures, with their declared metadata); 开化县's
+    task 2 derived once more with its 达序推进 changed to 滞后, so that a task is behind schedule."""
+    folder = tmp_path_factory.mktemp("issuers")
+    tables = real_tables_folder(folder / "tables", form="txt")
+    kaihua = next(path for path in tables if path.name.startswith("kaihua"))
+    lines = kaihua.read_text(encoding="utf-8").split("\n")
+    row = next(i for i, line in enumerate(lines) if line.startswith("2\t"))
+    lines[row] = lines[row].rsplit("\t", 1)[0] + "\t滞后"
+    kaihua.write_text("\n".join(lines), encoding="utf-8")
+    path = folder / "w.duckdb"
+    build_warehouse(path, [REAL_TEXT_DUMP, *SYNTHETIC, *tables])
+    return path
+
+
+def test_tasks_behind_schedule_in_every_issuers_latest_period(issuers_warehouse: Path) -> None:
+    rows = run_example(issuers_warehouse, "behind_schedule_latest_period.sql")
+    assert [(r["issuer"], r["year"], r["period_label"], r["task_no"], r["status"], r["status_as_written"])
+            for r in rows] == [("开化县", 2023, "一季度", 2, "behind_schedule", "滞后")]  # fmt: skip
+    assert rows[0]["responsible_units"] == [] and rows[0]["responsible_people"] == []  # the table names none
+
+
+def test_every_issuers_periods_by_status(issuers_warehouse: Path) -> None:
+    rows = run_example(issuers_warehouse, "completion_by_issuer_and_period.sql")
+    by_key = {(r["issuer"], r["year"], r["period_end_month"]): r for r in rows}
+    assert len(rows) == 13  # 5 periods of the samples' bureau, 8 of the other issuers
+    kaihua = by_key[("开化县", 2023, 3)]
+    assert (kaihua["tasks"], kaihua["tasks_on_schedule"], kaihua["tasks_behind_schedule"]) == (2, 1, 1)
+    town = by_key[("泗洲头镇", 2024, 6)]
+    assert (town["tasks"], town["tasks_without_status"], town["tasks_completed"]) == (2, 2, 0)
+    assert [r["period_label"] for r in rows if r["issuer"] == "绍兴市政府" and r["year"] == 2021] == [
+        "半年度",
+        None,
+        "完成情况表",
+    ]
+    assert {r["is_synthetic"] for r in rows if r["issuer"] != "市工信局"} == {False}

@@ -8,40 +8,22 @@ issuer or period carry it in a sidecar (<file>.meta.yaml, etl.declared), written
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from etl.load.warehouse import connect
 from etl.pipeline import RunOptions, discover_files, run_pipeline
 from etl.settings import Settings
-from tests.conftest import REAL_TEXT_DUMP, SYNTHETIC, build_warehouse
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "real_tables"
-
-
-def _inbox(folder: Path) -> Path:
-    """Every real table's page, with its declared metadata as a sidecar."""
-    folder.mkdir()
-    for expected_file in sorted(FIXTURES.glob("*/*.expected.yaml")):
-        name = expected_file.name.removesuffix(".expected.yaml")
-        expected = yaml.safe_load(expected_file.read_text(encoding="utf-8"))
-        target = folder / f"{name}.html"
-        shutil.copy(expected_file.parent / f"{name}.html", target)
-        if expected.get("declared"):
-            (folder / f"{name}.html.meta.yaml").write_text(
-                yaml.safe_dump(expected["declared"], allow_unicode=True), encoding="utf-8"
-            )
-    return folder
+from tests.conftest import REAL_TEXT_DUMP, SYNTHETIC, build_warehouse, real_tables_folder
 
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("issuers")
     settings = Settings(warehouse=root / "w.duckdb", data_docs_dir=None)
-    files = discover_files([_inbox(root / "in"), REAL_TEXT_DUMP])
+    real_tables_folder(root / "in")
+    files = discover_files([root / "in", REAL_TEXT_DUMP])
     summary = run_pipeline(files, settings, RunOptions(write_report=False))
     assert summary.failed == [], [f.message for f in summary.failed]
     return settings.warehouse
