@@ -301,7 +301,7 @@ def test_scripts_styles_comments_and_a_table_in_a_cell_do_not_make_rows() -> Non
     )
     raw = _parse(page)
     assert len(raw.rows) == 2
-    assert raw.rows[0].cell("quarter_plan") == "培育一批省级专精特新企业。\n序号\n目标任务\n备注\n9\nx\ny"
+    assert raw.rows[0].cell("period_plan") == "培育一批省级专精特新企业。\n序号\n目标任务\n备注\n9\nx\ny"
 
 
 def test_entities_are_text_and_a_dtd_is_never_expanded() -> None:

@@ -243,7 +243,10 @@ def test_text_without_a_table_is_rejected() -> None:
 
 
 def page_row(*cells: str, starts: tuple[bool, ...] | None = None) -> PageRow:
-    return PageRow(cells=cells, starts=starts or tuple(True for _ in cells))
+    """A mapped page row (one cell per field): the bureau's nine given, the other fields' empty."""
+    pad = len(COLUMN_NAMES) - len(cells)
+    flags = starts or tuple(True for _ in cells)
+    return PageRow(cells=(*cells, *[""] * pad), starts=(*flags, *[False] * pad))
 
 
 HEADER = ("序号", "目标任务", "责任分工", "监督方式", "季度类别", "第三季度", "完成情况已完成", "未完成", "落实情况")
