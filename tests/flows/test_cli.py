@@ -64,7 +64,7 @@ def test_sql_on_a_missing_warehouse_says_so(tmp_path: Path) -> None:
 def test_check_shows_a_good_file_and_rejects_a_bad_one(tmp_path: Path) -> None:
     good = runner.invoke(app, ["check", str(REAL_TEXT_DUMP)])
     assert good.exit_code == 0
-    assert "市工信局 2024 Q3, 17 tasks, 34 rows, 7 pages" in flat(good.output)
+    assert "市工信局 2024 三季度 (to month 9), 17 tasks, 34 rows, 7 pages" in flat(good.output)
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"<html>not a pdf</html>")
     rejected = runner.invoke(app, ["check", str(bad)])
