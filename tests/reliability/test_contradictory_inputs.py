@@ -80,7 +80,7 @@ def test_a_page_header_of_another_quarter_is_refused() -> None:
     lines[13] = lines[13].replace("第三季度", "第二季度")
     message = refusal(lines)
     assert (
-        f"{NAME}: page 2, line 14, column 第N季度: the quarter column header '第二季度' differs from '第三季度' "
+        f"{NAME}: page 2, line 14, column 第N季度: the period column header '第二季度' differs from '第三季度' "
         "on page 1" in message
     )
 

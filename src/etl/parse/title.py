@@ -73,12 +73,14 @@ class TitleFacts:
 def key_text(text: str) -> str:
     """An issuer as a key: full-width forms folded (ＡＢ区 → AB区), format characters (U+200B …) and spaces removed,
     so that an invisible character cannot make a second, identical-looking issuer."""
-    return visible_name(unicodedata.normalize("NFKC", text))
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in folded if unicodedata.category(ch) not in ("Cf", "Cc") and not ch.isspace())
 
 
 def visible_name(text: str) -> str:
-    """A name (a unit, a person) without format characters (U+200B, U+FEFF …) or spaces; otherwise as written."""
-    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc") and not ch.isspace())
+    """A name (a unit, an office, a person) without format characters (U+200B, U+FEFF …) and outer spaces;
+    otherwise as written."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
 
 
 def _clean_line(line: str) -> str:
