@@ -55,7 +55,8 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     # issue 16, defect 1: a 序号 that str.isdigit() accepts but int() does not crashed the whole batch.
     put("circled_task_number.txt", _dump_with((7, 0, "④")).encode(), "line 7, column 序号: task number '④'")
     put("unknown_status.txt", _dump_with((9, 6, "待定")).encode(), "unrecognised status '待定'")
-    put("no_quarter.txt", _dump_with(line3="市工信局 2024 年政府工作报告任务完成情况").encode(), "does not name the period")
+    no_period = _dump_with(line3="市工信局 2024 年政府工作报告任务完成情况").encode()
+    put("no_quarter.txt", no_period, "does not name the period")
     put("utf16.txt", REAL_TEXT_DUMP.read_text(encoding="utf-8").encode("utf-16"), "neither UTF-8 nor GB18030")
     return expected
 

@@ -108,7 +108,7 @@ def parse_text_dump(data: bytes, file_name: str, templates: TemplateSet | None =
             continue
         if page == 0:
             # Every line before the table is text above it: page chrome, a paragraph, the title (a long title wraps
-            # over two lines, a label such as 附件1 may stand above it); etl.parse.title finds the title among them.
+            # over two lines, a label such as 附件1 may stand above it); parsing finds the title among them.
             title_lines.append(lines[i].strip())
             i += 1
             continue
