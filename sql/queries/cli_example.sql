@@ -1,4 +1,4 @@
--- The example query `etl ingest` prints after a run: completion by quarter.
-select year, quarter, tasks, tasks_completed, tasks_in_progress, completion_rate
+-- The example query `etl ingest` prints after a run: completion by issuer and period.
+select issuer, year, period_label, tasks, tasks_completed, tasks_in_progress, tasks_without_status, completion_rate
 from mart.quarterly_completion
-order by year, quarter
+order by issuer, year, period_end_month

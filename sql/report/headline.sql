@@ -23,6 +23,7 @@ quarters as (
         min(year * 10 + quarter) as first_year_quarter,
         max(year * 10 + quarter) as last_year_quarter
     from task_progress
+    where quarter is not null
 ),
 
 tasks_this_year as (

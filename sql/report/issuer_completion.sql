@@ -14,4 +14,6 @@ select
     completion_rate,
     is_synthetic
 from completion
+-- by quarter, and where the table has a status (a completion rate)
+where quarter is not null and completion_rate is not null
 order by issuer, year, quarter;

@@ -13,4 +13,5 @@ select
     tasks_completed,
     completion_rate
 from completion
+where quarter is not null and completion_rate is not null
 order by issuer, year, quarter, lead_office;

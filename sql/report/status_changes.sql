@@ -15,5 +15,5 @@ select
     prev_status,
     status
 from task_history
-where status_changed
+where status_changed and quarter is not null and prev_quarter is not null
 order by year desc, quarter desc, issuer, task_no;

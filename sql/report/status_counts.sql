@@ -10,5 +10,6 @@ select
     status,
     count(*) as tasks
 from task_history
+where quarter is not null and status is not null
 group by year, quarter, status
 order by year, quarter, status;

@@ -27,4 +27,5 @@ select
     assessment,
     assessment_reason
 from target_attainment
+where quarter is not null
 order by issuer, year, quarter, task_no, target_no;

@@ -4,7 +4,7 @@
 -- Grain: one row per issuer × year × quarter × indicator.
 with indicator_yoy as (
     select * from mart.indicator_yoy
-    where prev_year_value is not null
+    where prev_year_value is not null and quarter is not null
 ),
 
 indicators as (

@@ -271,8 +271,8 @@ def _headline(row: tuple[Any, ...], year: int | None, quarter: int | None) -> He
 
 def _progress_row(row: dict[str, Any]) -> ProgressRow:
     return ProgressRow(
-        plan_type_label=str(row["plan_type_label"]),
-        status=str(row["status"]),
+        plan_type_label=str(row["plan_type_label"] or ""),  # empty for a table of one row per task
+        status=str(row["status"] or ""),
         status_text=str(row["status_text"] or ""),
         plan_text=str(row["plan_text"] or ""),
         progress_text=str(row["progress_text"] or ""),

@@ -123,3 +123,14 @@ def test_versions_and_year_over_year_compare_like_periods(tmp_path: Path) -> Non
     assert paired is not None and paired[0] > 0
     assert periods == [(2023, 6), (2024, 9)]
     assert unpaired is not None and unpaired[0] == 0 and unpaired[1] > 0  # 2023 上半年 is not 2024 三季度's year before
+
+
+def test_the_html_report_is_written_over_every_issuer_and_period(warehouse: Path, tmp_path: Path) -> None:
+    """The defect: with a table without status or a period ending mid-quarter, writing the report failed
+    (float(None)) after the publish. The page is by quarter: it shows the periods that end a quarter, with a rate
+    where the table has a status."""
+    from etl.report.page import write_report
+
+    result = write_report(warehouse, tmp_path / "report.html")
+    page = result.path.read_text(encoding="utf-8")
+    assert result.charts > 0 and "市工信局" in page and "2024年Q3" in page
