@@ -35,7 +35,7 @@ comment on column mart.report_versions.report_id is 'Report id (SHA-256 of the f
 comment on column mart.report_versions.title is 'Title as printed.';
 comment on column mart.report_versions.revision_label is 'Re-issue marker (修订 …), NULL for an original issue.';
 comment on column mart.report_versions.source_file is 'Source file name.';
-comment on column mart.report_versions.source_format is 'text (tab-separated dump), pdf, docx (Word), xlsx (Excel), html (web page) or scan (read by OCR).';
+comment on column mart.report_versions.source_format is 'The format that read the file, as the format registry names it (src/etl/extract/formats.py), e.g. text, pdf, docx, xlsx, html, or scan (read by OCR).';
 comment on column mart.report_versions.loaded_at is 'When the file was loaded.';
 comment on column mart.report_versions.is_current is 'True for the version the marts show.';
 comment on column mart.report_versions.superseded_by is 'report_id of the current version, for a superseded one; NULL when current.';

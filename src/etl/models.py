@@ -13,9 +13,7 @@ COLUMNS: tuple[tuple[str, str], ...] = TABLE_FIELDS
 COLUMN_NAMES: tuple[str, ...] = FIELD_NAMES
 COLUMN_LABELS: dict[str, str] = FIELD_LABELS
 
-# scan: page images (an image-only PDF, or PNG/JPEG/TIFF files) read by OCR (etl.extract.ocr).
-SourceFormat = Literal["text", "pdf", "docx", "xlsx", "scan", "html"]
-__all__ = ["COLUMNS", "COLUMN_LABELS", "COLUMN_NAMES", "MetricKind", "PeriodKind", "PlanType", "SourceFormat", "Status"]
+__all__ = ["COLUMNS", "COLUMN_LABELS", "COLUMN_NAMES", "MetricKind", "PeriodKind", "PlanType", "Status"]
 
 
 class RawRow(BaseModel):
@@ -60,7 +58,7 @@ class RawReport(BaseModel):
 
     source_file: str
     source_sha256: str
-    source_format: SourceFormat
+    source_format: str = Field(description="The format that read the file: one of etl.extract.formats.SOURCE_FORMATS")
     byte_size: int
     page_count: int
     title: str = Field(description="The text above the table, lines joined by spaces (lineage: as found)")

@@ -25,9 +25,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from etl.errors import ReportError
+from etl.extract.formats import source_format as checked_source_format
 from etl.extract.template import ColumnMap, TemplateMismatch, TemplateSet, merge_header_lines
 from etl.extract.template_file import load_templates
-from etl.models import COLUMN_LABELS, COLUMN_NAMES, RawReport, RawRow, SourceFormat
+from etl.models import COLUMN_LABELS, COLUMN_NAMES, RawReport, RawRow
 from etl.vocabulary import PLAN_TYPE_BY_LABEL, TASK_FIELDS
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom: points from the page's top-left corner
@@ -662,7 +663,7 @@ def build_report(
     tables: Sequence[PageTable],
     notes: Sequence[str],
     templates: TemplateSet | None = None,
-    source_format: SourceFormat = "pdf",
+    source_format: str = "pdf",
 ) -> RawReport:
     """The RawReport of a document's page tables, in page order: the first page's header matched against the
     templates (a column decided by content settled on every page's rows), every page's rows mapped to the
@@ -685,7 +686,7 @@ def build_report(
     return RawReport(
         source_file=file_name,
         source_sha256=hashlib.sha256(data).hexdigest(),
-        source_format=source_format,
+        source_format=checked_source_format(source_format),
         byte_size=len(data),
         page_count=page_count,
         title=first.text_above,

@@ -30,29 +30,21 @@ from pathlib import Path
 from typing import Any
 
 from etl.errors import ReportError
+from etl.extract.formats import preload_modules
 from etl.extract.source import read_source
 from etl.extract.template_file import load_templates
 from etl.models import RawReport
 
 log = logging.getLogger(__name__)
 
-# Imported when the child starts, so that reading a file does not pay for it.
-PRELOAD: tuple[str, ...] = (
-    "pypdfium2",
-    "etl.extract.pdf_fast",
-    "etl.extract.pdf",
-    "etl.extract.text_dump",
-    "etl.extract.template",
-    "lxml.html",
-    "etl.extract.html",
-)
 
 
 def serve(conn: Connection) -> None:
     """Answer jobs until told to stop (None), the caller goes away, or memory ran out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle; it stops its children
     faulthandler.enable()  # a crash in C code prints the Python stack to stderr before the child dies
-    for module in (*PRELOAD, FOLLOW_UP.split(":")[0]):
+    # Imported now, so that reading a file does not pay for it: the readers of the common formats.
+    for module in (*preload_modules(), FOLLOW_UP.split(":")[0]):
         importlib.import_module(module)
     as_soft, as_hard = resource.getrlimit(resource.RLIMIT_AS)
     cpu_soft, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)

@@ -12,6 +12,7 @@ import hashlib
 from pathlib import Path
 
 from etl.errors import Problem, ReportError
+from etl.extract.formats import source_format
 from etl.extract.template import ColumnMap, TemplateMismatch, TemplateSet
 from etl.extract.template_file import load_templates
 from etl.models import RawReport, RawRow
@@ -138,7 +139,7 @@ def parse_text_dump(data: bytes, file_name: str, templates: TemplateSet | None =
     return RawReport(
         source_file=file_name,
         source_sha256=hashlib.sha256(data).hexdigest(),
-        source_format="text",
+        source_format=source_format("text"),
         byte_size=len(data),
         page_count=page,
         title=" ".join(title_lines),
