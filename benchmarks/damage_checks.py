@@ -2,7 +2,7 @@
 
 - the stream check (etl.extract.pdf.check_streams: every Flate stream inflated once, output discarded) and the
   page-sequence check, against read_pdf with both replaced by no-ops, in the same run (median of ``--repeat``);
-- the parse step the extraction child now runs after reading (guarded_child.FOLLOW_UP): parse_report's time on
+- the parse step the extraction child runs after reading (the step the pipeline hands it): parse_report's time on
   the same files, which the caller's own parse repeats.
 
 Run: ``.venv/bin/python benchmarks/damage_checks.py [--repeat 5]`` (writes benchmarks/results/damage_checks.md).

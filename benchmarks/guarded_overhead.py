@@ -8,6 +8,10 @@ count in the child: it is paid once per process and after each file
 that killed its child. The child's peak resident memory per file is reported as the child measures it (VmHWM,
 reset before each file).
 
+Where parsing runs: the child parses what it read when the pipeline hands it the parse step (``then``), so the
+child's limits bound it; the alternative is to parse in the caller after the child read. Both are timed per file
+(median), with the size of what crosses the pipe (the pickled RawReport, or the Report that holds it).
+
 Run: ``.venv/bin/python benchmarks/guarded_overhead.py`` (writes benchmarks/results/guarded_overhead.md).
 """
 
@@ -22,9 +26,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from etl.extract.guarded import ExtractLimits, ExtractorPool, read_source_guarded_with_stats  # noqa: E402
+import pickle  # noqa: E402
+
+from etl.extract.guarded import (  # noqa: E402
+    ExtractLimits,
+    ExtractorPool,
+    extract_guarded,
+    read_source_guarded_with_stats,
+)
 from etl.extract.guarded_child import page_count  # noqa: E402
 from etl.extract.source import read_source  # noqa: E402
+from etl.parse.report import parse_report  # noqa: E402
 
 FILES = [
     ROOT / "data" / "samples" / "2024Q3_市工信局_政府工作报告任务完成情况.pdf",
@@ -89,11 +101,36 @@ def main(argv: list[str] | None = None) -> int:
         f"| {guarded * 1000:.1f} ms "
         f"| {(guarded - inprocess) * 1000:+.1f} ms | | | |"
     )
+    lines += where_parsing_runs(limits, args.repeat)
     text = "\n".join(lines) + "\n"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)
     return 0
+
+
+def where_parsing_runs(limits: ExtractLimits, repeat: int) -> list[str]:
+    """Read and parse each file: parsed in the child (the pipeline's way) or in this process after reading."""
+    lines = [
+        "",
+        "## Where parsing runs",
+        "",
+        f"Median of {repeat}, warm child. In the child: extract_guarded(..., then=parse_report), the Report sent "
+        "back; in the caller: extract_guarded without a step, then parse_report here.",
+        "",
+        "| file | parsed in the child | parsed in the caller | ratio | pickle: Report / RawReport |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for path in [*FILES, TEXT_DUMP]:
+        extracted = extract_guarded(path, limits, None, parse_report)  # warms the child and its parse import
+        in_child = median_seconds(lambda p=path: extract_guarded(p, limits, None, parse_report), repeat)
+        in_caller = median_seconds(lambda p=path: parse_report(extract_guarded(p, limits).raw), repeat)
+        sizes = len(pickle.dumps(extracted.then)) / len(pickle.dumps(extracted.raw))
+        lines.append(
+            f"| {path.name} | {in_child * 1000:.1f} ms | {in_caller * 1000:.1f} ms | {in_caller / in_child:.2f}× "
+            f"| {sizes:.2f} |"
+        )
+    return lines
 
 
 if __name__ == "__main__":

@@ -84,3 +84,30 @@ def test_the_wiring_cannot_be_imported_under_a_second_name() -> None:
     )
     assert result.returncode != 0
     assert "ImportError: the Prefect wiring is the package etl.flows: import etl.flows, not flows" in result.stderr
+
+
+# The layers of the library, lowest first: a module may name (import, or mention in a string or comment, as an
+# importlib call or a "module:function" reference would) only its own layer and those below. extract reads bytes
+# into raw cells; parse interprets them; the pipeline composes every layer.
+EXTRACT = "etl.extract"
+ABOVE_EXTRACT = ("etl.parse", "etl.pipeline", "etl.load", "etl.validate", "etl.report", "etl.flows")
+
+
+def layers_named_above_extract(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    return [above for above in ABOVE_EXTRACT if above in text]
+
+
+def test_extract_never_names_parse_or_any_layer_above_it() -> None:
+    named = {
+        name: layers_named_above_extract(path) for name, path in library_modules().items() if name.startswith(EXTRACT)
+    }
+    assert len(named) > 10
+    assert {name: found for name, found in named.items() if found} == {}
+
+
+def test_the_layering_check_sees_a_reference_hidden_in_a_string(tmp_path: Path) -> None:
+    """What the check above would have caught: the guarded child named its follow-up step in a string."""
+    hidden = tmp_path / "guarded_child.py"
+    hidden.write_text('FOLLOW_UP = "etl.parse.report:parse_report"\n', encoding="utf-8")
+    assert layers_named_above_extract(hidden) == ["etl.parse"]

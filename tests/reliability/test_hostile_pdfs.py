@@ -29,11 +29,18 @@ import pytest
 from etl.errors import ReportError
 from etl.extract import guarded
 from etl.extract.fidelity import record_differences
-from etl.extract.guarded import ExtractLimits, read_source_guarded, read_source_guarded_with_stats
+from etl.extract.guarded import (
+    ExtractLimits,
+    Then,
+    extract_guarded,
+    read_source_guarded,
+    read_source_guarded_with_stats,
+)
 from etl.extract.source import read_source
 from etl.extract.text_dump import read_text_dump
 from etl.models import RawReport
 from etl.parse.report import parse_report
+from etl.pipeline.read import PARSE_IN_CHILD
 from etl.settings import Settings
 from tests.conftest import REAL_PDF, REAL_TEXT_DUMP
 
@@ -64,11 +71,14 @@ def rss_mb() -> float:
     raise AssertionError("no VmRSS in /proc/self/status")
 
 
-def rejected(path: Path, limits: ExtractLimits = DEFAULTS) -> tuple[ReportError, float]:
-    """The ReportError read_source_guarded raises for ``path``, and how long it took; checks the file is named."""
+def rejected(
+    path: Path, limits: ExtractLimits = DEFAULTS, then: Then[object] | None = None
+) -> tuple[ReportError, float]:
+    """The ReportError reading ``path`` in the guarded child raises (and running ``then`` there on what it read), and
+    how long it took; checks the file is named."""
     started = time.perf_counter()
     with pytest.raises(ReportError) as info:
-        read_source_guarded(path, limits)
+        extract_guarded(path, limits, None, then) if then is not None else read_source_guarded(path, limits)
     seconds = time.perf_counter() - started
     assert info.value.file_name == path.name
     assert str(info.value).startswith(f"{path.name}: ")
@@ -207,7 +217,7 @@ def test_a_text_dump_whose_parsing_takes_too_long_is_stopped_by_the_time_limit(t
     lines[6] = "\t".join(cells)
     path = tmp_path / "huge_cell.txt"
     path.write_text("\n".join(lines), encoding="utf-8")
-    error, seconds = rejected(path, ExtractLimits(max_extract_seconds=2))
+    error, seconds = rejected(path, ExtractLimits(max_extract_seconds=2), then=PARSE_IN_CHILD)
     assert "time limit of 2 s (max_extract_seconds, ETL_MAX_EXTRACT_SECONDS)" in str(error)
     assert seconds < 20
 

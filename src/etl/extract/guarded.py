@@ -10,9 +10,10 @@ name themselves in the error when hit (settings, overridable by ETL_* variables)
 - ``max_extract_seconds`` (ETL_MAX_EXTRACT_SECONDS, 300): wall-clock time for one file (reading and parsing it);
   the process is killed.
 
-Every file, whatever its format, is read in a child process, and the child then runs the parse step on what it
-read (guarded_child.FOLLOW_UP) and sends its result back too (``extract_guarded``: the caller does not parse
-again), so the limits bound all of a file's work: before issue 16 a text dump was read
+Every file, whatever its format, is read in a child process, and the child then runs the caller's next step on
+what it read (``extract_guarded(..., then=...)``: a function of the RawReport, e.g. the pipeline's parse step,
+handed over by reference) and sends its result back too (the caller does not parse again), so the limits bound all
+of a file's work: before issue 16 a text dump was read
 in-process without a time bound, and a PDF's cells were cleaned after the extraction limit (a cell that cleaning
 took minutes over held the writer lock). Reading a PDF runs C code (PDFium) and pure-Python code (pdfminer) on
 untrusted bytes, a Word or Excel file is a ZIP package (a decompression bomb is possible), and only a separate
@@ -60,10 +61,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from etl.errors import ReportError
 from etl.models import RawReport
@@ -116,14 +118,20 @@ class ExtractStats:
     child_pid: int | None = None  # the child that read the file
 
 
+T = TypeVar("T")
+# The step the child runs on the RawReport it read: a module-level function (it is sent by reference, so the child
+# imports its module), e.g. the pipeline's parse step. Its result must pickle.
+Then = Callable[[RawReport], T]
+
+
 @dataclass(frozen=True)
-class Extracted:
-    """A file read in the child: its RawReport, how the reading went, and what the child's follow-up step made of
-    it (guarded_child.FOLLOW_UP: the parsed Report; None when that step raised, for the caller to report)."""
+class Extracted(Generic[T]):
+    """A file read in the child: its RawReport, how the reading went, and what the caller's ``then`` step made of it
+    there (None when no step was given, or when it raised: the caller runs it again to report the error)."""
 
     raw: RawReport
     stats: ExtractStats
-    followed: object | None = None
+    then: T | None = None
 
 
 def read_source_guarded(path: Path, limits: ExtractLimits | None = None) -> RawReport:
@@ -137,9 +145,27 @@ def read_source_guarded_with_stats(path: Path, limits: ExtractLimits | None = No
     return extracted.raw, extracted.stats
 
 
-def extract_guarded(path: Path, limits: ExtractLimits | None = None, pool: ExtractorPool | None = None) -> Extracted:
-    """read_source_guarded with the child's follow-up result (the parsed report: the caller need not parse again);
-    in a child of ``pool`` (default: the process-wide pool)."""
+@overload
+def extract_guarded(
+    path: Path, limits: ExtractLimits | None = None, pool: ExtractorPool | None = None
+) -> Extracted[None]: ...
+
+
+@overload
+def extract_guarded(
+    path: Path, limits: ExtractLimits | None, pool: ExtractorPool | None, then: Then[T]
+) -> Extracted[T]: ...
+
+
+def extract_guarded(
+    path: Path,
+    limits: ExtractLimits | None = None,
+    pool: ExtractorPool | None = None,
+    then: Then[Any] | None = None,
+) -> Extracted[Any]:
+    """read_source_guarded, and ``then`` run on the RawReport in the child within the same limits (its result in
+    ``Extracted.then``: the caller need not run it again); in a child of ``pool`` (default: the process-wide
+    pool)."""
     limits = limits if limits is not None else ExtractLimits.from_settings()
     started = time.perf_counter()
     try:
@@ -157,8 +183,8 @@ def extract_guarded(path: Path, limits: ExtractLimits | None = None, pool: Extra
     if not head.strip():
         raise ReportError.single(path.name, "the file is empty")
     # Every format is read in the child (issue 16): a text dump's reading and parsing had no time bound, and the
-    # child also runs the parse step (guarded_child.FOLLOW_UP), so its limits bound all of a file's work.
-    return (pool or default_pool()).extract(path, limits, started)
+    # child also runs the caller's next step (``then``), so its limits bound all of a file's work.
+    return (pool or default_pool()).extract(path, limits, started, then)
 
 
 class _ChildDied(Exception):
@@ -218,7 +244,7 @@ class _Worker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def run(self, job: tuple[str, int, int, float, str | None], timeout: float) -> tuple[Any, ...]:
+    def run(self, job: tuple[Any, ...], timeout: float) -> tuple[Any, ...]:
         try:
             self.conn.send(job)
         except OSError as exc:
@@ -264,14 +290,18 @@ class ExtractorPool:
         self._slots = threading.BoundedSemaphore(max_workers)
         self._closed = False
 
-    def extract(self, path: Path, limits: ExtractLimits, started: float | None = None) -> Extracted:
-        """Read a PDF in a child within ``limits``; ReportError naming the limit for what goes wrong there."""
+    def extract(
+        self, path: Path, limits: ExtractLimits, started: float | None = None, then: Then[Any] | None = None
+    ) -> Extracted[Any]:
+        """Read a file in a child within ``limits``, and run ``then`` on it there; ReportError naming the limit
+        for what goes wrong."""
         started = time.perf_counter() if started is None else started
         # CPU backstop in the child: twice the wall-clock limit, should this process die and stop timing it.
         cpu_seconds = 2 * limits.max_extract_seconds + 10
         # Absolute but not resolved: a symlink keeps its own name, as read_source(path) would report it.
         templates = str(limits.templates_file) if limits.templates_file is not None else None
-        job = (os.path.abspath(path), limits.max_pages, int(limits.max_extract_memory_mb * MB), cpu_seconds, templates)
+        memory = int(limits.max_extract_memory_mb * MB)
+        job = (os.path.abspath(path), limits.max_pages, memory, cpu_seconds, templates, then)
         with self._slots:
             worker = self._take()
             try:

@@ -1,14 +1,16 @@
 """The child side of etl.extract.guarded: a process that reads PDFs one at a time within resource limits.
 
 Started by guarded.py as ``python -m etl.extract.guarded_child FD`` with FD one end of a socket pair. It imports
-the extractor once, says it is ready, then for each job ``(path, max_pages, memory_bytes, cpu_seconds)``:
+the readers of the common formats once, says it is ready, then for each job ``(path, max_pages, memory_bytes,
+cpu_seconds, templates_file, then)``:
 
 1. sets the soft RLIMIT_AS to ``memory_bytes`` (the hard limit is left as it was, so the next job may set
    another) and a soft RLIMIT_CPU of the CPU time used so far plus ``cpu_seconds``: a backstop that ends the
    child by SIGXCPU should the caller die and no longer enforce the wall-clock limit;
 2. counts the pages with PDFium (the page tree only, no page is loaded) and refuses more than ``max_pages``;
 3. runs etl.extract.source.read_source, unchanged;
-4. runs the follow-up step (FOLLOW_UP: parsing) on the report read, within the same limits;
+4. runs ``then``, the caller's next step (a function of the RawReport, sent by reference: the pipeline hands its
+   parse step), on the report read, within the same limits;
 5. lifts the limits again and replies ``(kind, *details, stats)``; see guarded.py for the kinds.
 
 Nothing here is the caller's process: a crash, an abort or a kill ends only this child.
@@ -25,6 +27,7 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -43,8 +46,9 @@ def serve(conn: Connection) -> None:
     """Answer jobs until told to stop (None), the caller goes away, or memory ran out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle; it stops its children
     faulthandler.enable()  # a crash in C code prints the Python stack to stderr before the child dies
-    # Imported now, so that reading a file does not pay for it: the readers of the common formats.
-    for module in (*preload_modules(), FOLLOW_UP.split(":")[0]):
+    # Imported now, so that reading a file does not pay for it: the readers of the common formats. The module of a
+    # job's ``then`` is imported when the first job that names it is received, outside that job's limits and time.
+    for module in preload_modules():
         importlib.import_module(module)
     as_soft, as_hard = resource.getrlimit(resource.RLIMIT_AS)
     cpu_soft, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
@@ -56,7 +60,7 @@ def serve(conn: Connection) -> None:
             return
         if job is None:
             return
-        path, max_pages, memory_bytes, cpu_seconds, templates_file = job
+        path, max_pages, memory_bytes, cpu_seconds, templates_file, then = job
         _reset_peak_rss()
         started = time.perf_counter()
         pages: list[int | None] = [None]
@@ -64,7 +68,7 @@ def serve(conn: Connection) -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (_capped(int(_cpu_used() + cpu_seconds) + 1, cpu_hard), cpu_hard))
         try:
             raw = extract(Path(path), max_pages, pages, templates_file)
-            reply: tuple[Any, ...] = ("ok", raw, follow_up(raw))
+            reply: tuple[Any, ...] = ("ok", raw, follow_up(raw, then))
         except ReportError as exc:
             reply = ("report_error", exc.file_name, exc.problems)
         except MemoryError:
@@ -83,25 +87,20 @@ def serve(conn: Connection) -> None:
             return  # what was half-built when memory ran out is not worth keeping: the caller starts a new child
 
 
-# The rest of a file's work, run here after reading so that the child's time and memory limits bound it too (a
-# cell that took minutes to clean held the writer lock in the caller). It is named, not imported: extract does not
-# depend on parse. Its result is sent back with the RawReport (one pickle: the result holds the RawReport, sent
-# once), so the caller does not parse again; when it raises a ReportError (a bad row) the result is None and the
-# caller's own parse step reports the error in its words.
-FOLLOW_UP = "etl.parse.report:parse_report"
-
-
-def follow_up(raw: RawReport) -> object | None:
-    """FOLLOW_UP's result on the report just read, or None when it raised (the caller's parse step meets the
-    error again and reports it); running out of memory or recursion is this child's to report."""
-    module_name, function_name = FOLLOW_UP.split(":")
-    function = getattr(importlib.import_module(module_name), function_name)
+def follow_up(raw: RawReport, then: Callable[[RawReport], object] | None) -> object | None:
+    """The rest of a file's work, run here after reading so that the child's time and memory limits bound it too (a
+    cell that took minutes to clean held the writer lock in the caller). Its result is sent back with the RawReport
+    (one pickle: a result that holds the RawReport sends it once), so the caller need not run it again; when it
+    raises (a bad row) the result is None and the caller runs the step itself to report the error in its words.
+    Running out of memory or recursion is this child's to report."""
+    if then is None:
+        return None
     try:
-        return function(raw)  # type: ignore[no-any-return]
+        return then(raw)
     except (MemoryError, RecursionError):
         raise
     except Exception:
-        log.debug("%s: the parse step fails here too; the caller reports it", raw.source_file, exc_info=True)
+        log.debug("%s: the caller's step fails here too; the caller reports it", raw.source_file, exc_info=True)
         return None
 
 

@@ -15,10 +15,14 @@ from pathlib import Path
 
 from etl.declared import declared_for
 from etl.errors import ReportError
-from etl.extract.guarded import ExtractLimits, ExtractorPool, extract_guarded
+from etl.extract.guarded import ExtractLimits, ExtractorPool, Then, extract_guarded
 from etl.models import DeclaredMeta, Report
 from etl.parse.report import parse_report
 from etl.pipeline.results import ParsedFile
+
+# The step the guarded child runs on what it read (etl.extract.guarded: it is sent by reference, and the child's
+# limits bound it too): this process's parse step, fixed here so that the child always parses as the library does.
+PARSE_IN_CHILD: Then[Report] = parse_report
 
 
 def parsed_report(
@@ -35,12 +39,12 @@ def parsed_report(
     ``<file>.meta.yaml``, or ``declared``: the run's --issuer/--period; etl.declared).
     """
     file_declared = declared_for(path, declared)
-    extracted = extract_guarded(path, limits, pool)
-    followed = extracted.followed
-    if isinstance(followed, Report) and (file_declared is None or file_declared.only_synthetic):
+    extracted = extract_guarded(path, limits, pool, PARSE_IN_CHILD)
+    parsed = extracted.then
+    if parsed is not None and (file_declared is None or file_declared.only_synthetic):
         if file_declared is not None:  # the label changes no row: keep the child's parse
-            return followed.model_copy(update={"meta": followed.meta.model_copy(update={"synthetic": True})})
-        return followed
+            return parsed.model_copy(update={"meta": parsed.meta.model_copy(update={"synthetic": True})})
+        return parsed
     return parse_report(extracted.raw, file_declared)
 
 

@@ -43,9 +43,9 @@ def test_any_exception_of_the_extractor_or_parser_rejects_only_that_file(
     real_parse = read.parse_report
     real_extract = read.extract_guarded
 
-    def extract(path, limits=None, pool=None):  # type: ignore[no-untyped-def]
-        extracted = real_extract(path, limits, pool)
-        return replace(extracted, followed=None) if path.name == REAL_PDF.name else extracted
+    def extract(path, limits=None, pool=None, then=None):  # type: ignore[no-untyped-def]
+        extracted = real_extract(path, limits, pool, then)
+        return replace(extracted, then=None) if path.name == REAL_PDF.name else extracted
 
     def parse(raw, declared=None):  # type: ignore[no-untyped-def]
         if raw.source_file == REAL_PDF.name:
@@ -86,8 +86,23 @@ def test_a_file_the_child_could_not_parse_is_parsed_here_for_its_error(tmp_path:
     lines[6] = "\t".join(cells)
     bad = tmp_path / "both_marks.txt"
     bad.write_text("\n".join(lines), encoding="utf-8")
-    extracted = read.extract_guarded(bad)
-    assert extracted.followed is None and extracted.raw.source_file == "both_marks.txt"
+    extracted = read.extract_guarded(bad, None, None, read.PARSE_IN_CHILD)
+    assert extracted.then is None and extracted.raw.source_file == "both_marks.txt"
     parsed = read_and_parse(str(bad))
     assert parsed.report is None and parsed.error is not None
     assert parsed.error.startswith("both_marks.txt: page 1, line 7, column 已完成: status in both columns")
+
+
+def test_the_child_runs_the_step_it_is_handed_and_nothing_without_one() -> None:
+    """extract knows no parse step: the pipeline hands one (by reference) and gets its result; without one the
+    child only reads."""
+    assert read.extract_guarded(REAL_TEXT_DUMP).then is None
+    extracted = read.extract_guarded(REAL_TEXT_DUMP, None, None, read.PARSE_IN_CHILD)
+    assert extracted.then is not None and extracted.then == read.parse_report(extracted.raw)
+    counted = read.extract_guarded(REAL_TEXT_DUMP, None, None, len_of_rows)
+    assert counted.then == len(extracted.raw.rows)
+
+
+def len_of_rows(raw: object) -> int:
+    """A step of this test's own for the child (module level: a step is sent by reference)."""
+    return len(raw.rows)  # type: ignore[attr-defined]
