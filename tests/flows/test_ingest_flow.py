@@ -162,5 +162,5 @@ def test_the_run_artifact_links_the_report_and_data_docs_by_absolute_file_urls(
         )
     (markdown,) = [str(a.data) for a in artifacts]
     report = (tmp_path / "out" / "report.html").resolve()
-    assert f"({report.as_uri()})" in markdown and report.as_uri().startswith("file:///")
-    assert "Data Docs: [" in markdown and "(file:///" in markdown.split("Data Docs: [", 1)[1]
+    assert f"(<{report.as_uri()}>)" in markdown and report.as_uri().startswith("file:///")
+    assert "Data Docs: [" in markdown and "(<file:///" in markdown.split("Data Docs: [", 1)[1]
