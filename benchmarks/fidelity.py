@@ -7,14 +7,14 @@ For each layout of tests/fixtures/pdf_layouts/manifest.json, three extractors re
 - ``baseline``: plain ``pdfplumber.Page.extract_tables()`` with default settings, then the simplest row
   assembly: header rows dropped, None cells as "", no joining of rows split by page breaks.
 
-Each is compared with the text dump of the real report (with the layout's mark set, etl.extract.fidelity),
+Each is compared with the text dump of the real report (with the layout's mark set, tests.fidelity),
 cell by cell over the nine columns in canonical form, task columns forward-filled: exact and whitespace-
 insensitive. Seconds per page are the best of ``--repeat`` runs. Layouts that must be rejected (scan, (cid:N)
 fonts, another table) are checked for the right ReportError instead.
 
 The layouts' sources (tests/fixtures/formats/: each layout's .docx or .xlsx, scripts/make_format_fixtures.py) are
 read directly too (etl.extract.source.read_source): cells against the text dump as above, and the records of the
-text dump, the PDF and the source compared (etl.extract.fidelity.format_differences: the same content in every
+text dump, the PDF and the source compared (tests.fidelity.format_differences: the same content in every
 format must give identical records); likewise the SYNTHETIC changed template (.docx and its PDF).
 
 The scan of the real report (tests/fixtures/scans/sample_scan.pdf, scripts/make_scans.py) is read by OCR
@@ -42,12 +42,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from etl.errors import ReportError  # noqa: E402
-from etl.extract.fidelity import CellScore, apply_mark_set, format_differences, score_cells  # noqa: E402
 from etl.extract.pdf import parse_pdf, parse_pdf_reference  # noqa: E402
 from etl.extract.source import read_source  # noqa: E402
 from etl.extract.text_dump import read_text_dump  # noqa: E402
 from etl.models import COLUMN_NAMES, RawReport, RawRow  # noqa: E402
 from etl.parse.report import parse_report  # noqa: E402
+from tests.fidelity import CellScore, apply_mark_set, format_differences, score_cells  # noqa: E402
 
 LAYOUTS = ROOT / "tests" / "fixtures" / "pdf_layouts"
 FORMATS = ROOT / "tests" / "fixtures" / "formats"

@@ -40,11 +40,11 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "benchmarks"), str(ROOT
 from _common import cpu_model, load_average  # noqa: E402
 
 from etl.extract import ocr  # noqa: E402
-from etl.extract.fidelity import apply_mark_set  # noqa: E402
 from etl.extract.ocr_engine import OcrLine  # noqa: E402
 from etl.extract.ocr_image import PageImage, ScanPage, clean_for_recognition, page_image  # noqa: E402
 from etl.extract.source import read_source  # noqa: E402
 from etl.models import RawReport  # noqa: E402
+from tests.fidelity import apply_mark_set  # noqa: E402
 from tests.ocr_fidelity import rows_on_pages, score_scan  # noqa: E402
 
 SCAN = ROOT / "tests" / "fixtures" / "scans" / "sample_scan.pdf"

@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     manifest = {
         "source": str(DUMP.relative_to(ROOT)),
         "generated_by": "scripts/make_format_fixtures.py",
-        "expected_records": "parse_report of the text dump with the layout's mark set (etl.extract.fidelity)",
+        "expected_records": "parse_report of the text dump with the layout's mark set (tests.fidelity)",
         "layouts": entries,
         "changed_template": {
             "files": ["changed_template_synthetic.docx", "changed_template_synthetic.pdf"],

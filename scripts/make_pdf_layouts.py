@@ -5,7 +5,7 @@ Word-like tables (scripts/make_sample_pdfs.py: python-docx, LibreOffice Writer),
 (scripts/make_sample_xlsx_pdf.py: openpyxl, LibreOffice Calc) and hostile variants of those
 (scripts/make_hostile_pdf.py: pikepdf, pypdfium2). ``manifest.json`` lists each file with the commands that made
 it, its pages, the mark set its status columns use (the expected records are the text dump's with that mark
-set, etl.extract.fidelity) or the error it must raise, and what it exercises. The files are committed, so the
+set, tests.fidelity) or the error it must raise, and what it exercises. The files are committed, so the
 tests need neither LibreOffice nor these scripts.
 
 Usage (needs LibreOffice's ``soffice`` and the Noto CJK and WenQuanYi fonts)::
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         "source": DUMP,
         "generated_by": "scripts/make_pdf_layouts.py",
         "expected_records": (
-            "parse_report of the text dump with the layout's mark set applied (etl.extract.fidelity.apply_mark_set); "
+            "parse_report of the text dump with the layout's mark set applied (tests.fidelity.apply_mark_set); "
             "expect_error: the ReportError message must match this regex"
         ),
         "layouts": entries,

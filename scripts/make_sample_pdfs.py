@@ -47,11 +47,14 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Length, Mm, Pt
 from docx.table import Table, _Cell, _Row
 
-from etl.extract.fidelity import MARK_SETS, apply_mark_set
+# Run as a file (make samples), this folder is first on the path: the mark sets live with the tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from etl.extract.text_dump import read_text_dump
 from etl.models import RawRow
 from etl.normalize.text import clean_cell
 from etl.parse.report import parse_report
+from tests.fidelity import MARK_SETS, apply_mark_set
 
 DEFAULT_FONT = "Noto Serif CJK SC"
 DEFAULT_FONT_SIZE = 10.5
@@ -116,7 +119,7 @@ class Layout:
 def load_tasks(dump: Path, marks: str = "source") -> tuple[str, str, list[Task]]:
     """(title, quarter header, tasks) from a text dump, via the ETL's own reader and parser.
 
-    ``marks`` names a mark set of etl.extract.fidelity (✔ instead of ✓, words, words in 未完成): the status
+    ``marks`` names a mark set of tests.fidelity (✔ instead of ✓, words, words in 未完成): the status
     cells are drawn that way, and the fidelity tests expect the text dump with the same substitution.
 
     The texts are the parser's canonical ones (numbered items one per line), so the PDF made from them

@@ -34,8 +34,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from etl.extract.fidelity import MARK_SETS
 from scripts.make_sample_pdfs import DEFAULT_FONT, HEADER_TOP, Task, convert_to_pdf, load_tasks
+from tests.fidelity import MARK_SETS
 
 # Column widths in Excel character units, by name: the proportions differ from the Word layout's.
 COLUMN_SETS: dict[str, tuple[float, ...]] = {

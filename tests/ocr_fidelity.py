@@ -5,7 +5,7 @@ ocr_scans.py); a test and benchmark tool, not part of the library (issue 24):
 
 - *records*: every task number, row kind (plan type) and status of the parsed report equal the text dump's;
 - *character accuracy* over the text cells (every column but the two status columns, canonical text with
-  whitespace removed, task columns forward-filled as in etl.extract.fidelity): 1 − edit operations / expected
+  whitespace removed, task columns forward-filled as in tests.fidelity): 1 − edit operations / expected
   characters, the edit operations of difflib's opcodes (a replacement of n by m characters counts max(n, m));
 - *cells exact*: the share of text cells equal to the dump's, whitespace-insensitive;
 - the differing cells, each with its expected and read text, for the closing note's list of remaining errors.
@@ -22,13 +22,13 @@ from pathlib import Path
 from types import ModuleType
 
 from etl.errors import ReportError
-from etl.extract.fidelity import DONE, NOT_DONE, apply_mark_set, canonical_cells
 from etl.extract.ocr_engine import OcrLine
 from etl.extract.ocr_image import ScanPage
 from etl.extract.ocr_marks import column_edges
 from etl.models import COLUMN_NAMES, RawReport, RawRow
 from etl.normalize.text import comparable
 from etl.parse.report import parse_report
+from tests.fidelity import DONE, NOT_DONE, apply_mark_set, canonical_cells
 
 TEXT_COLUMNS: tuple[int, ...] = tuple(c for c in range(len(COLUMN_NAMES)) if c not in (DONE, NOT_DONE))
 
@@ -127,7 +127,7 @@ _MARK_GLYPHS = frozenset({"√", "✓", "✔", "☑"})
 
 
 def scan_expected(dump: RawReport, marks: str) -> RawReport:
-    """What OCR should read from a scan of a layout with mark set ``marks`` (etl.extract.fidelity.MARK_SETS): the
+    """What OCR should read from a scan of a layout with mark set ``marks`` (tests.fidelity.MARK_SETS): the
     layout's cells, every mark glyph read as ✓ (a mark is decided by its ink; √ ✓ ✔ are not told apart)."""
     shown = apply_mark_set(dump, marks)
     rows = []

@@ -14,12 +14,12 @@ import pikepdf
 import pytest
 
 from etl.errors import ReportError
-from etl.extract.fidelity import record_differences
 from etl.extract.source import read_source
 from etl.extract.text_dump import parse_text_dump
 from etl.models import Report
 from etl.parse.report import parse_report
 from tests.conftest import REAL_TEXT_DUMP
+from tests.fidelity import record_differences
 
 LINES = REAL_TEXT_DUMP.read_text(encoding="utf-8").split("\n")
 PAGE_2_HEADER = LINES[13:15]  # lines 14-15: page 2's header, 季度类别 on its first line

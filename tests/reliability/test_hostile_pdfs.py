@@ -28,7 +28,6 @@ import pytest
 
 from etl.errors import ReportError
 from etl.extract import guarded
-from etl.extract.fidelity import record_differences
 from etl.extract.guarded import (
     ExtractLimits,
     Then,
@@ -43,6 +42,7 @@ from etl.parse.report import parse_report
 from etl.pipeline.read import PARSE_IN_CHILD
 from etl.settings import Settings
 from tests.conftest import REAL_PDF, REAL_TEXT_DUMP
+from tests.fidelity import record_differences
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"

@@ -18,12 +18,12 @@ import pytest
 
 from etl.errors import ReportError
 from etl.extract.docx import read_docx
-from etl.extract.fidelity import apply_mark_set, record_differences, score_cells
 from etl.extract.source import read_source
 from etl.extract.text_dump import read_text_dump
 from etl.normalize.text import clean_cell
 from etl.parse.report import parse_report
 from tests.conftest import REAL_TEXT_DUMP
+from tests.fidelity import apply_mark_set, record_differences, score_cells
 
 FORMATS = Path(__file__).resolve().parents[2] / "fixtures" / "formats"
 MANIFEST: dict[str, Any] = json.loads((FORMATS / "manifest.json").read_text(encoding="utf-8"))

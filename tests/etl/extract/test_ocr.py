@@ -17,7 +17,6 @@ import pytest
 from PIL import Image, ImageDraw
 
 from etl.errors import ReportError
-from etl.extract.fidelity import apply_mark_set, canonical_cells
 from etl.extract.grid import cells_from_rulings
 from etl.extract.guarded import read_source_guarded
 from etl.extract.ocr_engine import pair_brackets, punctuation_width
@@ -30,6 +29,7 @@ from etl.models import COLUMN_NAMES, RawReport
 from etl.parse.report import parse_report
 from etl.validate.frames import cells_frame, low_confidence_cells
 from tests.conftest import PROJECT_ROOT, REAL_TEXT_DUMP, SYNTHETIC
+from tests.fidelity import apply_mark_set, canonical_cells
 from tests.ocr_fidelity import score_scan
 
 SCANS = PROJECT_ROOT / "tests" / "fixtures" / "scans"

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from etl.errors import ReportError
-from etl.extract.fidelity import record_differences
 from etl.extract.guarded import ExtractLimits, read_source_guarded
 from etl.extract.source import read_source
 from etl.extract.template import TemplateMismatch
@@ -22,6 +21,7 @@ from etl.models import COLUMN_NAMES, Report
 from etl.parse.report import parse_report
 from etl.settings import PROJECT_ROOT
 from tests.conftest import REAL_TEXT_DUMP, write_dump
+from tests.fidelity import record_differences
 
 TEMPLATES = load_templates()
 # The real dump's columns in a new order (source position of each new column), new header words, and one extra
