@@ -99,10 +99,6 @@ def parse_pdf(data: bytes, file_name: str, templates: TemplateSet | None = None)
     return _report(data, file_name, fast.page_count, tables, fast.notes, templates)
 
 
-def read_pdf_reference(path: Path, templates: TemplateSet | None = None) -> RawReport:
-    return parse_pdf_reference(path.read_bytes(), path.name, templates)
-
-
 def parse_pdf_reference(data: bytes, file_name: str, templates: TemplateSet | None = None) -> RawReport:
     """Read a report PDF with pdfplumber alone: the reference the fast path is compared with."""
     templates = templates if templates is not None else load_templates()
