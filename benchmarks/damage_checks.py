@@ -1,6 +1,6 @@
 """What the checks against damaged and mixed-up input (issue 16) cost per file, side by side with reading without them.
 
-- the stream check (etl.extract.pdf.check_streams: every Flate stream inflated once, output discarded) and the
+- the stream check (etl.extract.pdf_damage.check_streams: every Flate stream inflated once, output discarded) and the
   page-sequence check, against read_pdf with both replaced by no-ops, in the same run (median of ``--repeat``);
 - the parse step the extraction child runs after reading (the step the pipeline hands it): parse_report's time on
   the same files, which the caller's own parse repeats.
