@@ -113,7 +113,7 @@ def test_a_continuation_that_never_closes_the_quote_the_row_before_left_open_is_
 def test_a_continuation_whose_numbered_items_do_not_go_on_is_refused() -> None:
     """Page 10 of the sample left out, its footers ignored: the text continued on page 11 starts at item 4, the row
     it would join (page 9) ended at item 2."""
-    from etl.extract.pdf import check_page_sequence
+    from etl.extract.page_order import check_page_sequence
     from etl.extract.pdf_fast import read_fast
     from etl.extract.template_file import load_templates
 
@@ -130,7 +130,7 @@ def test_a_continuation_whose_numbered_items_do_not_go_on_is_refused() -> None:
 def test_the_sample_and_every_layout_pass_the_page_sequence_checks() -> None:
     """No false alarm: every readable layout of the real report (Word and Calc printouts, 9–12 pt, portrait and
     landscape) and the 302-page report pass, page numbers or not."""
-    from etl.extract.pdf import check_page_sequence
+    from etl.extract.page_order import check_page_sequence
     from etl.extract.pdf_fast import read_fast
     from etl.extract.template_file import load_templates
 
