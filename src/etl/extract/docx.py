@@ -2,7 +2,7 @@
 
 python-docx gives the table's rows and cells (``w:tr`` / ``w:tc``); this module lays them on the table's grid the
 way a printout shows them (etl.extract.cell_grid, shared with the HTML reader, finds the header and the body rows),
-then hands the one "page" to etl.extract.grid.build_report, which maps the header through the templates
+then hands the one "page" to etl.extract.assemble.build_report, which maps the header through the templates
 (etl.extract.template) and assembles the rows exactly as for a PDF:
 
 - a horizontally merged cell (``w:gridSpan``) gives its text to its first grid column;
@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from etl.errors import ReportError
+from etl.extract.assemble import build_report
 from etl.extract.cell_grid import Slot, header_end, header_start, page_table, title_rows
-from etl.extract.grid import build_report
 from etl.extract.template import TemplateMismatch, TemplateSet
 from etl.extract.template_file import load_templates
 from etl.models import RawReport

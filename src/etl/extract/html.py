@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from etl.errors import ReportError
+from etl.extract.assemble import build_report
 from etl.extract.cell_grid import Slot, header_end, header_lines, header_start, page_table, title_rows
-from etl.extract.grid import build_report
 from etl.extract.template import TemplateMismatch, TemplateSet
 from etl.extract.template_file import load_templates
 from etl.extract.text_dump import decode_text

@@ -6,12 +6,12 @@ Each page:
    every frame of a TIFF; pixels made square when the file's two resolutions differ, as a fax's 204 × 196 dpi),
    made grey from its red channel (a red seal fades out, the text under it stays), deskewed
    (etl.extract.ocr_image);
-2. has its table grid found from the ruling lines in the image: the line segments go to grid.cells_from_rulings,
+2. has its table grid found from the ruling lines in the image: the line segments go to rulings.cells_from_rulings,
    the same code that makes cell boxes of a PDF's drawn lines. A page without a grid is an error naming the page;
    every page's grid is found before any OCR runs, so that such a file fails in a second, not after minutes;
 3. is recognised (etl.extract.ocr_engine): each text line becomes grid.Char characters spread over its box, with
    the line's confidence, so that grid.read_page_table assigns text to cells, checks the header and reads the
-   body exactly as for a PDF, and grid.join_pages joins rows split across pages — no second copy of that logic.
+   body exactly as for a PDF, and assemble.join_pages joins rows split across pages — no second copy of that logic.
    A page the recogniser cannot read with confidence (heavy blur, too coarse a scan) is an error naming it;
 4. status marks (√ ✓) are decided by the ink in their cells measured against the page and the column's other
    marks (etl.extract.ocr_marks); a cell that cannot be decided is an error naming page, row and column.
@@ -36,12 +36,11 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from etl.errors import Problem, ReportError
+from etl.extract.assemble import build_report
 from etl.extract.grid import (
     GridUnreadable,
     PageContext,
     PageTable,
-    build_report,
-    cells_from_rulings,
     read_page_table,
     table_bbox,
 )
@@ -71,6 +70,7 @@ from etl.extract.ocr_marks import (
     status_headers,
     summary,
 )
+from etl.extract.rulings import cells_from_rulings
 from etl.extract.template import TemplateSet
 from etl.extract.template_file import load_templates
 from etl.models import RawReport

@@ -10,7 +10,7 @@ Pure numpy and Pillow, no OpenCV calls, so what these do is visible here:
   searched coarse then fine; the page is then rotated back;
 - ``ruling_lines``: horizontal and vertical runs of ink much longer than a character, after closing pinholes
   that noise and JPEG leave in a printed line; they become grid.Ruling segments in points, so that
-  grid.cells_from_rulings finds the cell boxes of a scan exactly as it does for a PDF's drawn lines.
+  rulings.cells_from_rulings finds the cell boxes of a scan exactly as it does for a PDF's drawn lines.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Pages missing or out of order: never join rows across pages that do not follow each other.
 
-Rows that a page break splits are joined to the previous page's last row (etl.extract.grid.join_pages); when the
+Rows that a page break splits are joined to the previous page's last row (etl.extract.assemble.join_pages); when the
 pages do not follow each other, that joins one task's text to another's. ``check_page_sequence`` puts shuffled
 pages back in order where the printed page numbers say it unambiguously, and otherwise refuses the file naming the
 pages.

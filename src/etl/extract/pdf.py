@@ -14,7 +14,7 @@ pdfplumber alone. Before either, the bytes are checked for damage (pdf_damage.py
 - only visible text: pdfminer draws text that a clipping path hides (a spreadsheet prints a merged cell that a
   page break cuts on both pages, each time clipped to that page's part), so the page layout is built by an
   interpreter that tracks rectangular clipping paths and drops characters outside them;
-- outer borders a writer left out are added as explicit lines (grid.open_ends), so the part of a row continued
+- outer borders a writer left out are added as explicit lines (rulings.open_ends), so the part of a row continued
   at the top of a page without a line above it is not lost;
 - characters drawn twice (fake bold) are dropped per page, only where found (grid.drop_duplicates), instead of
   pdfplumber's dedupe_chars on every page.
@@ -38,20 +38,20 @@ from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from etl.errors import ReportError
+from etl.extract.assemble import build_report
 from etl.extract.grid import (
     Char,
     PageContext,
     PageScan,
     PageTable,
     Ruling,
-    build_report,
     drop_duplicates,
     only_running_text,
-    open_ends,
     read_page_table,
 )
 from etl.extract.page_order import check_page_sequence
 from etl.extract.pdf_damage import check_pdf_bytes, check_streams
+from etl.extract.rulings import open_ends
 from etl.extract.template import TemplateSet
 from etl.extract.template_file import load_templates
 from etl.models import RawReport

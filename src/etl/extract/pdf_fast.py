@@ -3,7 +3,7 @@
 pdfplumber spends most of its time in pdfminer's content-stream interpreter (about 84% of a page). PDFium parses
 the page in C, and gives each character with its box and each path with its segments; from those this module
 makes the same grid.Char list and grid.Ruling list the reference gets from pdfplumber, finds the cell boxes
-with grid.cells_from_rulings, and reads the table with the same grid.read_page_table. The two therefore
+with rulings.cells_from_rulings, and reads the table with the same grid.read_page_table. The two therefore
 differ only in what they see in the PDF, and the layout tests compare them cell for cell.
 
 What the fast path cannot read it does not guess: Form XObjects (nested content that may hold lines), or lines
@@ -38,13 +38,13 @@ from etl.extract.grid import (
     PageScan,
     PageTable,
     Ruling,
-    cells_from_rulings,
     drop_duplicates,
     only_running_text,
     read_page_table,
     table_bbox,
     visual_lines,
 )
+from etl.extract.rulings import cells_from_rulings
 from etl.extract.template import TemplateSet
 from etl.extract.template_file import load_templates
 

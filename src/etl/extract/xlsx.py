@@ -1,7 +1,7 @@
 """Read a report's table from the Excel workbook (.xlsx) the bureau keeps, into the same RawReport as a PDF.
 
 openpyxl gives each sheet's cell values and merged ranges; this module lays a sheet out as its printout shows
-it and hands that one "page" to etl.extract.grid.build_report, which maps the header through the templates
+it and hands that one "page" to etl.extract.assemble.build_report, which maps the header through the templates
 (etl.extract.template) and assembles the rows exactly as for a PDF:
 
 - the sheet: the first whose table header a template accepts; the RawReport names it (``sheet``, and a note
@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from etl.errors import ReportError
-from etl.extract.grid import PageRow, PageTable, build_report
+from etl.extract.assemble import build_report
+from etl.extract.grid import PageRow, PageTable
 from etl.extract.template import TemplateMismatch, TemplateSet, merge_header_lines
 from etl.extract.template_file import load_templates
 from etl.models import RawReport

@@ -17,11 +17,11 @@ import pytest
 from PIL import Image, ImageDraw
 
 from etl.errors import ReportError
-from etl.extract.grid import cells_from_rulings
 from etl.extract.guarded import read_source_guarded
 from etl.extract.ocr_engine import pair_brackets, punctuation_width
 from etl.extract.ocr_image import deskew, ink_mask, ruling_lines, skew_angle
 from etl.extract.ocr_marks import DECIDED_MARK
+from etl.extract.rulings import cells_from_rulings
 from etl.extract.source import read_source
 from etl.extract.text_dump import read_text_dump
 from etl.load.warehouse import connect

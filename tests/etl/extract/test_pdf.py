@@ -14,7 +14,8 @@ import pypdfium2 as pdfium
 import pytest
 
 from etl.errors import ReportError
-from etl.extract.grid import Char, PageRow, PageTable, drop_duplicates, join_pages
+from etl.extract.assemble import join_pages
+from etl.extract.grid import Char, PageRow, PageTable, drop_duplicates
 from etl.extract.pdf import parse_pdf, read_pdf
 from etl.extract.text_dump import read_text_dump
 from etl.models import COLUMN_NAMES, RawReport, Report, TaskRow
