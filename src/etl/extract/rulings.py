@@ -14,8 +14,6 @@ from etl.extract.grid import BBox, GridUnreadable, Ruling
 
 # Ruling lines closer than this are one line (pdfplumber's snap and join tolerance: 3 pt).
 SNAP_TOLERANCE = 3.0
-# A drawn segment thinner than this is a ruling line; a wider filled shape is shading, not a border.
-MAX_RULING_WIDTH = 2.0
 
 
 def _clusters(values: Iterable[float], tolerance: float) -> list[float]:

@@ -15,78 +15,14 @@ if TYPE_CHECKING:  # importing etl.validate at run time would import pandas for 
     from etl.validate.gate import ValidationOutcome
 
 
-def record_validation(
-    conn: duckdb.DuckDBPyConnection, run_id: str, report: Report | None, outcome: ValidationOutcome
-) -> str:
-    """Insert one validation and all its expectation results in one transaction; return its validation_id.
-
-    ``report`` is the report validated, or None for warehouse-wide checks (QualityGate.validate_published).
-    """
-    validation_id = str(uuid.uuid4())
-    now = datetime.now(UTC)
-    report_id = report.raw.source_sha256 if report else None
-    file_name = report.raw.source_file if report else None
-    meta = report.meta if report else None
-    run_row = [
-        validation_id,
-        run_id,
-        report_id,
-        file_name,
-        meta.issuer if meta else None,
-        meta.year if meta else None,
-        meta.quarter if meta else None,
-        list(outcome.suites),
-        outcome.started_at,
-        outcome.seconds,
-        outcome.passed_critical,
-        len(outcome.failures),
-        len(outcome.warnings),
-        str(outcome.data_docs) if outcome.data_docs else None,
-        now,
-    ]
-    result_rows = [
-        [
-            validation_id,
-            run_id,
-            report_id,
-            file_name,
-            result.suite,
-            result.expectation,
-            result.column,
-            result.severity,
-            result.description,
-            result.success,
-            result.observed_json,
-            now,
-        ]
-        for result in outcome.results
-    ]
-    conn.execute("begin transaction")
-    try:
-        conn.execute(
-            "insert into ops.validation_run (validation_id, run_id, report_id, file_name, issuer, year, quarter, "
-            "suites, started_at, seconds, success, critical_failures, warnings, data_docs, recorded_at) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            run_row,
-        )
-        if result_rows:
-            conn.executemany(
-                "insert into ops.validation_result (validation_id, run_id, report_id, file_name, suite, expectation, "
-                "column_name, severity, description, success, observed_value, recorded_at) "
-                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                result_rows,
-            )
-        conn.execute("commit")
-    except BaseException:
-        conn.execute("rollback")
-        raise
-    return validation_id
-
-
 def record_validations(
     conn: duckdb.DuckDBPyConnection, run_id: str, items: Sequence[tuple[Report | None, ValidationOutcome]]
-) -> None:
-    """record_validation for many reports at once: one insert per table, within the caller's transaction."""
+) -> list[str]:
+    """Insert the validations of some reports and all their expectation results, one insert per table, within the
+    caller's transaction; return their validation_id, in order.
+
+    A report is None for warehouse-wide checks (QualityGate.validate_published).
+    """
     import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
 
     now = datetime.now(UTC)
@@ -141,3 +77,4 @@ def record_validations(
                 conn.execute(f"insert into {table} by name select * from _etl_validation")
             finally:
                 conn.unregister("_etl_validation")
+    return [str(run["validation_id"]) for run in runs]

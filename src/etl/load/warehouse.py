@@ -157,11 +157,6 @@ def _corrupt_message(path: Path, exc: Exception) -> str:
     )
 
 
-def is_loaded(conn: duckdb.DuckDBPyConnection, source_sha256: str) -> bool:
-    row = conn.execute("select 1 from raw.source_file where source_sha256 = ?", [source_sha256]).fetchone()
-    return row is not None
-
-
 def loaded_among(conn: duckdb.DuckDBPyConnection, hashes: Sequence[str]) -> set[str]:
     """Which of these SHA-256 are files already in the warehouse (one query for a whole batch)."""
     if not hashes:
@@ -234,15 +229,11 @@ def load_reports(
     return results
 
 
-def _same_content(conn: duckdb.DuckDBPyConnection, report: Report, content: str) -> str | None:
-    """The file name of an already loaded report with the same content (e.g. the PDF of a loaded text dump)."""
-    return _same_content_many(conn, [report], [content]).get(0)
-
-
 def _same_content_many(
     conn: duckdb.DuckDBPyConnection, reports: Sequence[Report], contents: Sequence[str]
 ) -> dict[int, str]:
-    """_same_content of several reports in one query: {position in the list: the loaded file with that content}."""
+    """The already loaded reports with the same content as these (e.g. the PDF of a loaded text dump), in one query:
+    {position in the list: the file name of the loaded report with that content}."""
     if not reports:
         return {}
     targets = [

@@ -14,9 +14,13 @@ With ``data_docs_dir`` set, Data Docs (static HTML) are built there by ``build_d
 ``with QualityGate(...)``), once per run (about 0.2 s) rather than by an UpdateDataDocsAction after every
 checkpoint, which would add about 0.15 s per suite run.
 
-Typical use in a flow, per report: ``validate_report`` and ``validate_warehouse`` before loading (merge the two
-outcomes; quarantine the report unless ``passed_critical``), ``record_validation`` (etl.load.validation), load;
-after all reports ``validate_published``; finally ``build_data_docs``.
+How a run uses it (etl.pipeline.load, per batch of files): ``validate_batch`` on the report frames of the whole
+batch (``report_frames``: one validation per suite, results attributed to each report; a report failing a critical
+expectation is rejected), the history frames of the batch as it loads (``history_frames_many``), the outcomes
+recorded with ``record_validations`` (etl.load.validation) in the batch's transaction; once every batch is
+loaded, the warehouse-wide suites (``published_frames``); finally ``build_data_docs``. ``validate_report``,
+``validate_reports``, ``validate_warehouse``, ``validate_published`` and ``validate_frame`` are the same for one
+report, a list, one report's history or a frame, as tests call them.
 """
 
 from __future__ import annotations

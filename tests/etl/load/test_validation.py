@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from etl.load.schema import apply_schema
-from etl.load.validation import record_validation
+from etl.load.validation import record_validations
 from etl.load.warehouse import connect, load_report
 from etl.models import Report
 from etl.validate import ExpectationResult, QualityGate, ValidationOutcome
@@ -50,6 +50,16 @@ def _result(severity: str, success: bool, observed: object) -> ExpectationResult
         success=success,
         observed=observed,
     )
+
+
+def record_validation(
+    conn: duckdb.DuckDBPyConnection, run_id: str, report: Report | None, outcome: ValidationOutcome
+) -> str:
+    """One validation recorded in its own transaction, as a run records a batch's."""
+    conn.execute("begin transaction")
+    [validation_id] = record_validations(conn, run_id, [(report, outcome)])
+    conn.execute("commit")
+    return validation_id
 
 
 def _open_warnings(conn: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
