@@ -66,7 +66,6 @@ def check_page_sequence(
 
     and every page that repeats the header must name the first page's period (第三季度 throughout).
     """
-    problems: list[Problem] = []
     tables = list(tables)
     if not tables:
         return tables
@@ -75,6 +74,23 @@ def check_page_sequence(
     except TemplateMismatch:
         return tables  # build_report refuses the header, naming what it found
     columns = _Columns.of(column_map)
+    problems = _period_problems(tables, column_map, templates)
+    problems += _printed_number_problems(tables, printed, notes)  # may put shuffled pages back in order
+    continued = [False, *(_continues(table, columns) for table in tables[1:])]
+    problems += _task_order_problems(tables, columns, continued)
+    for index, (previous, table) in enumerate(itertools.pairwise(tables)):
+        cut_again = len(table.rows) == 1 and index + 2 < len(tables) and continued[index + 2]
+        problem = _continuation_problem(previous, table, columns, cut_again)
+        if problem is not None:
+            problems.append(problem)
+    if problems:
+        raise ReportError(file_name, problems)
+    return tables
+
+
+def _period_problems(tables: list[PageTable], column_map: ColumnMap, templates: TemplateSet) -> list[Problem]:
+    """Every page that repeats the header must name the first page's period (第三季度 throughout)."""
+    problems: list[Problem] = []
     for table in tables[1:]:
         if not table.header_lines:
             continue
@@ -91,6 +107,15 @@ def check_page_sequence(
                     column="第N季度",
                 )
             )
+    return problems
+
+
+def _printed_number_problems(
+    tables: list[PageTable], printed: dict[int, int], notes: list[str] | None
+) -> list[Problem]:
+    """The printed page numbers must run on by one; pages merely shuffled in the file, every one numbered and the
+    numbers without a gap, are sorted back in place in ``tables`` (noted) instead."""
+    problems: list[Problem] = []
     numbered = sorted((page, number) for page, number in printed.items() if any(t.page == page for t in tables))
     shuffled = [number for _, number in numbered] != sorted(number for _, number in numbered)
     whole = len(numbered) == len(tables) and all(
@@ -105,24 +130,29 @@ def check_page_sequence(
                 + ", ".join(str(number) for _, number in numbered)
                 + "): read in the order of their printed numbers"
             )
-    else:
-        for (page, number), (next_page, next_number) in itertools.pairwise(numbered):
-            if next_number - number == next_page - page:
-                continue
-            if next_number > number + (next_page - page) and not shuffled:
-                missing = next_number - number - (next_page - page)
-                message = (
-                    f"the printed page numbers jump from {number} (page {page}) to {next_number}: {missing} "
-                    "page(s) missing; rows cannot be joined across the gap"
-                )
-            else:
-                message = (
-                    f"the page printed as page {next_number} follows the page printed as {number} (page {page}): "
-                    "the pages are out of order, repeated or missing"
-                )
-            problems.append(Problem(message, page=next_page))
+        return problems
+    for (page, number), (next_page, next_number) in itertools.pairwise(numbered):
+        if next_number - number == next_page - page:
+            continue
+        if next_number > number + (next_page - page) and not shuffled:
+            missing = next_number - number - (next_page - page)
+            message = (
+                f"the printed page numbers jump from {number} (page {page}) to {next_number}: {missing} "
+                "page(s) missing; rows cannot be joined across the gap"
+            )
+        else:
+            message = (
+                f"the page printed as page {next_number} follows the page printed as {number} (page {page}): "
+                "the pages are out of order, repeated or missing"
+            )
+        problems.append(Problem(message, page=next_page))
+    return problems
+
+
+def _task_order_problems(tables: list[PageTable], columns: _Columns, continued: list[bool]) -> list[Problem]:
+    """The first task a page opens must not come before a task an earlier page opened (the master list's order)."""
+    problems: list[Problem] = []
     highest: tuple[int, int] | None = None  # (task number, page) of the highest task opened so far
-    continued = [False, *(_continues(table, columns) for table in tables[1:])]
     for index, table in enumerate(tables):
         # A 序号 cell a page break cuts (26 / 6) is read whole after joining, not here: leave out both parts.
         last_cut = index + 1 < len(tables) and continued[index + 1]
@@ -139,14 +169,7 @@ def check_page_sequence(
         for number in numbers:
             if highest is None or number > highest[0]:
                 highest = (number, table.page)
-    for index, (previous, table) in enumerate(itertools.pairwise(tables)):
-        cut_again = len(table.rows) == 1 and index + 2 < len(tables) and continued[index + 2]
-        problem = _continuation_problem(previous, table, columns, cut_again)
-        if problem is not None:
-            problems.append(problem)
-    if problems:
-        raise ReportError(file_name, problems)
-    return tables
+    return problems
 
 
 def _continues(table: PageTable, columns: _Columns) -> bool:

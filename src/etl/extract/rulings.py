@@ -95,6 +95,30 @@ def cells_from_rulings(rulings: Sequence[Ruling]) -> list[BBox]:
     left_edge = [drawn(merged_v[xs[0]], ys[i], ys[i + 1]) for i in range(n_rows)]
     top_edge = [drawn(merged_h[ys[0]], xs[j], xs[j + 1]) for j in range(n_cols)]
 
+    boxes: list[BBox] = []
+    for members in _regions(right, below).values():
+        rows = [i for i, _ in members]
+        cols = [j for _, j in members]
+        r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
+        closed = (
+            all(right[i][c1] for i in range(r0, r1 + 1))
+            and all(below[r1][j] for j in range(c0, c1 + 1))
+            and all((left_edge[i] if c0 == 0 else right[i][c0 - 1]) for i in range(r0, r1 + 1))
+            and all((top_edge[j] if r0 == 0 else below[r0 - 1][j]) for j in range(c0, c1 + 1))
+        )
+        if not closed:
+            continue  # outside the table: an open area around or between tables
+        if len(members) != (r1 - r0 + 1) * (c1 - c0 + 1):
+            raise GridUnreadable(f"a cell that is not a rectangle at x={xs[c0]:.1f}, y={ys[r0]:.1f}")
+        boxes.append((xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
+    if not boxes:
+        raise GridUnreadable("no closed cell between the ruling lines")
+    return boxes
+
+
+def _regions(right: list[list[bool]], below: list[list[bool]]) -> dict[int, list[tuple[int, int]]]:
+    """The grid boxes (row, column) grouped into regions: neighbours with no line drawn between them are one."""
+    n_rows, n_cols = len(right), len(right[0])
     owner = list(range(n_rows * n_cols))
 
     def find(k: int) -> int:
@@ -113,23 +137,4 @@ def cells_from_rulings(rulings: Sequence[Ruling]) -> list[BBox]:
     for i in range(n_rows):
         for j in range(n_cols):
             regions.setdefault(find(i * n_cols + j), []).append((i, j))
-
-    boxes: list[BBox] = []
-    for members in regions.values():
-        rows = [i for i, _ in members]
-        cols = [j for _, j in members]
-        r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
-        closed = (
-            all(right[i][c1] for i in range(r0, r1 + 1))
-            and all(below[r1][j] for j in range(c0, c1 + 1))
-            and all((left_edge[i] if c0 == 0 else right[i][c0 - 1]) for i in range(r0, r1 + 1))
-            and all((top_edge[j] if r0 == 0 else below[r0 - 1][j]) for j in range(c0, c1 + 1))
-        )
-        if not closed:
-            continue  # outside the table: an open area around or between tables
-        if len(members) != (r1 - r0 + 1) * (c1 - c0 + 1):
-            raise GridUnreadable(f"a cell that is not a rectangle at x={xs[c0]:.1f}, y={ys[r0]:.1f}")
-        boxes.append((xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
-    if not boxes:
-        raise GridUnreadable("no closed cell between the ruling lines")
-    return boxes
+    return regions

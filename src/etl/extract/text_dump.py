@@ -9,6 +9,8 @@ as the header; blank lines separate pages. Which column is which comes from the 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from etl.errors import Problem, ReportError
@@ -73,30 +75,71 @@ def parse_text_dump(data: bytes, file_name: str, templates: TemplateSet | None =
     if not data.strip():
         raise ReportError.single(file_name, "the file is empty")
     templates = templates if templates is not None else load_templates()
-    text = decode_text(data, file_name)
-    lines = split_lines(text)
+    lines = [line.split("\t") for line in split_lines(decode_text(data, file_name))]
+    return delimited_report(data, file_name, lines, templates, "text")
 
+
+def delimited_report(
+    data: bytes, file_name: str, lines: Sequence[list[str]], templates: TemplateSet, format_name: str
+) -> RawReport:
+    """The RawReport of a delimited table whose lines are already split into cells (one row a line, no row cut by a
+    page break): the lines above the first header are its title, each page starts with its header; ReportError
+    naming the line of anything malformed. A delimited format is only a splitter in front of this."""
+    table = _cell_table(file_name, lines, templates)
+    try:
+        column_map = table.column_map.settled([cells for _, _, cells in table.body])
+    except TemplateMismatch as exc:
+        raise ReportError.single(file_name, str(exc), page=1) from exc
+    rows = [
+        RawRow(pages=(p,), line=n, cells=column_map.canonical(cells), extra=column_map.extras(cells))
+        for p, n, cells in table.body
+    ]
+    return RawReport(
+        source_file=file_name,
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        source_format=source_format(format_name),
+        byte_size=len(data),
+        page_count=table.pages,
+        title=" ".join(table.title_lines),
+        preamble=tuple(table.title_lines),
+        period_header=column_map.period_header,
+        header_end_month=column_map.period.end_month if column_map.period else None,
+        template=column_map.template.name,
+        columns=column_map.mappings(),
+        extra_headers=column_map.extra_headers,
+        rows=tuple(rows),
+        notes=(column_map.decision,) if column_map.decision else (),
+    )
+
+
+@dataclass(frozen=True)
+class _CellTable:
+    """A delimited table as read: the text above it, page 1's header map, the page count and the body lines."""
+
+    title_lines: list[str]
+    column_map: ColumnMap
+    pages: int
+    body: list[tuple[int, int, list[str]]]  # page, line, cells in source order
+
+
+def _cell_table(file_name: str, lines: Sequence[list[str]], templates: TemplateSet) -> _CellTable:
+    """Read the lines into title, pages (each starting with its header) and body rows; ReportError for no header,
+    a header no template accepts, or lines that do not fit their page."""
     title_lines: list[str] = []
     column_map: ColumnMap | None = None
     page = 0
-    body: list[tuple[int, int, list[str]]] = []  # page, line, cells in source order
+    body: list[tuple[int, int, list[str]]] = []
     problems: list[Problem] = []
     i = 0
     while i < len(lines):
         line_no = i + 1
-        cells = lines[i].split("\t")
-        if not lines[i].strip():
+        cells = lines[i]
+        if not "\t".join(cells).strip():
             i += 1
             continue
         if templates.looks_like_header(cells):
             page += 1
-            header_lines = [cells]
-            while len(header_lines) <= MAX_HEADER_CONTINUATIONS and i + 1 < len(lines):
-                following = lines[i + 1].split("\t")
-                if not templates.continues_header(header_lines[-1], following):
-                    break
-                header_lines.append(following)
-                i += 1
+            header_lines = _header_lines(lines, i, templates)
             try:
                 page_map = templates.match(header_lines)
             except TemplateMismatch as exc:
@@ -105,12 +148,12 @@ def parse_text_dump(data: bytes, file_name: str, templates: TemplateSet | None =
                 column_map = page_map
             else:
                 problems.extend(_page_header_problems(file_name, column_map, page_map, page, line_no))
-            i += 1
+            i += len(header_lines)
             continue
         if page == 0:
             # Every line before the table is text above it: page chrome, a paragraph, the title (a long title wraps
             # over two lines, a label such as 附件1 may stand above it); parsing finds the title among them.
-            title_lines.append(lines[i].strip())
+            title_lines.append("\t".join(cells).strip())
             i += 1
             continue
         assert column_map is not None  # a page starts with its header
@@ -123,35 +166,24 @@ def parse_text_dump(data: bytes, file_name: str, templates: TemplateSet | None =
         else:
             body.append((page, line_no, cells))
         i += 1
-
     if column_map is None:
         raise ReportError.single(file_name, "no table header (序号 … 落实情况) found: not a report table")
     if problems:
         raise ReportError(file_name, problems)
-    try:
-        column_map = column_map.settled([cells for _, _, cells in body])
-    except TemplateMismatch as exc:
-        raise ReportError.single(file_name, str(exc), page=1) from exc
-    rows = [
-        RawRow(pages=(p,), line=n, cells=column_map.canonical(cells), extra=column_map.extras(cells))
-        for p, n, cells in body
-    ]
-    return RawReport(
-        source_file=file_name,
-        source_sha256=hashlib.sha256(data).hexdigest(),
-        source_format=source_format("text"),
-        byte_size=len(data),
-        page_count=page,
-        title=" ".join(title_lines),
-        preamble=tuple(title_lines),
-        period_header=column_map.period_header,
-        header_end_month=column_map.period.end_month if column_map.period else None,
-        template=column_map.template.name,
-        columns=column_map.mappings(),
-        extra_headers=column_map.extra_headers,
-        rows=tuple(rows),
-        notes=(column_map.decision,) if column_map.decision else (),
-    )
+    return _CellTable(title_lines, column_map, page, body)
+
+
+def _header_lines(lines: Sequence[list[str]], start: int, templates: TemplateSet) -> list[list[str]]:
+    """The header starting at line ``start``: its first line and the lines that continue it (季度 / 类别)."""
+    header_lines = [lines[start]]
+    i = start
+    while len(header_lines) <= MAX_HEADER_CONTINUATIONS and i + 1 < len(lines):
+        following = lines[i + 1]
+        if not templates.continues_header(header_lines[-1], following):
+            break
+        header_lines.append(following)
+        i += 1
+    return header_lines
 
 
 def _page_header_problems(

@@ -32,27 +32,7 @@ def record_validations(
         validation_id = str(uuid.uuid4())
         report_id = report.raw.source_sha256 if report else None
         file_name = report.raw.source_file if report else None
-        meta = report.meta if report else None
-        runs.append(
-            {
-                "validation_id": validation_id,
-                "run_id": run_id,
-                "report_id": report_id,
-                "file_name": file_name,
-                "issuer": meta.issuer if meta else None,
-                "year": meta.year if meta else None,
-                "quarter": meta.quarter if meta else None,
-                "period_end_month": meta.period_end_month if meta else None,
-                "suites": list(outcome.suites),
-                "started_at": outcome.started_at,
-                "seconds": outcome.seconds,
-                "success": outcome.passed_critical,
-                "critical_failures": len(outcome.failures),
-                "warnings": len(outcome.warnings),
-                "data_docs": str(outcome.data_docs) if outcome.data_docs else None,
-                "recorded_at": now,
-            }
-        )
+        runs.append(_run_row(validation_id, run_id, report, outcome, now))
         results.extend(
             {
                 "validation_id": validation_id,
@@ -78,3 +58,28 @@ def record_validations(
             finally:
                 conn.unregister("_etl_validation")
     return [str(run["validation_id"]) for run in runs]
+
+
+def _run_row(
+    validation_id: str, run_id: str, report: Report | None, outcome: ValidationOutcome, now: datetime
+) -> dict[str, object]:
+    """The ops.validation_run row of one validation."""
+    meta = report.meta if report else None
+    return {
+        "validation_id": validation_id,
+        "run_id": run_id,
+        "report_id": report.raw.source_sha256 if report else None,
+        "file_name": report.raw.source_file if report else None,
+        "issuer": meta.issuer if meta else None,
+        "year": meta.year if meta else None,
+        "quarter": meta.quarter if meta else None,
+        "period_end_month": meta.period_end_month if meta else None,
+        "suites": list(outcome.suites),
+        "started_at": outcome.started_at,
+        "seconds": outcome.seconds,
+        "success": outcome.passed_critical,
+        "critical_failures": len(outcome.failures),
+        "warnings": len(outcome.warnings),
+        "data_docs": str(outcome.data_docs) if outcome.data_docs else None,
+        "recorded_at": now,
+    }
