@@ -81,4 +81,5 @@ bench: install
 	$(BIN)/python benchmarks/queries.py
 	$(BIN)/python benchmarks/text_cleaning.py
 	$(BIN)/python benchmarks/ocr.py
+	$(BIN)/python benchmarks/ocr_speed.py
 	$(BIN)/python benchmarks/damage_checks.py

@@ -1,4 +1,4 @@
-"""OCR: the engine, how text lines are found, and 12-page scans through `etl ingest` beside the born-digital PDF.
+"""OCR: the engine and how text lines are found (the speed of `etl ingest` on scans: benchmarks/ocr_speed.py).
 
 1. **Engines and line finding** on the same pages, grids and table reading (etl.extract.ocr.read_page_images
    with another recogniser): RapidOCR (rapidocr-onnxruntime 1.4.4, PP-OCRv4 models in the wheel) reading the
@@ -8,11 +8,8 @@
    Character accuracy and exact cells over the text cells of the rows printed wholly on those pages
    (tests/ocr_fidelity.py), CPU and wall seconds per page. Tesseract is skipped when the ``tesseract`` command is
    missing (``apt-get install tesseract-ocr tesseract-ocr-chi-sim``; it is not a project dependency).
-2. **The real report scanned, ingested** by ``etl ingest`` into a fresh warehouse, wall time of the whole command,
-   median of ``--repeat`` rounds, each round running the born-digital sample PDF (the baseline) and the scans in
-   turn: the 12-page report (more pages than the 10 the target names: the first 10 alone end in the middle of a
-   task) rendered by pdftoppm at 150 dpi grey (JPEG q90 in a PDF: the issue's clean office scan) and at 300 dpi
-   1-bit (the issue's black-and-white mode), scripts/scan_matrix.py.
+2. The real report scanned, through ``etl ingest`` beside the born-digital PDF: benchmarks/ocr_speed.py
+   (benchmarks/results/ocr_speed.md).
 
 Run: ``.venv/bin/python benchmarks/ocr.py [--repeat 3]`` (writes benchmarks/results/ocr.md). The machine is shared:
 the load average at the start is recorded; compare the ratios, not the seconds.
@@ -24,7 +21,6 @@ import argparse
 import os
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -162,96 +158,17 @@ def detector_lines(page: ScanPage) -> list[OcrLine]:
     return lines
 
 
-def ingest_wall(path: Path, folder: Path) -> tuple[float, float, bool]:
-    """Wall and CPU seconds of `etl ingest FILE` into a fresh warehouse (CPU: the command and the processes it
-    waited for, its extraction child included), and whether the file was loaded."""
-    warehouse = folder / f"w_{time.monotonic_ns()}.duckdb"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "etl"), "ingest", str(path), "--warehouse", str(warehouse)],
-        check=False,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "ETL_DATA_DOCS_DIR": str(folder / "docs"), "ETL_MAX_EXTRACT_SECONDS": "1800"},
-        cwd=folder,
-    )
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    if done.returncode != 0:
-        print(done.stdout[-2000:], done.stderr[-2000:], file=sys.stderr)
-    return wall, cpu, done.returncode == 0
-
-
-INGEST_SCANS = {  # scripts/scan_matrix.py combinations, whole report: the issue's clean 150 dpi grey and 300 dpi 1-bit
-    "scan 150 dpi grey": "pdftoppm_150_grey",
-    "scan 300 dpi 1-bit": "pdftoppm_300_bw_skew",
-}
-
-
-def ingest_section(repeat: int) -> list[str]:
-    """`etl ingest` of the born-digital PDF and of its scans, in turn, ``repeat`` rounds; medians and ratios."""
-    import scan_matrix
-
-    with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        inputs = {"born-digital PDF (baseline)": Path(shutil.copy(SAMPLE_PDF, folder / "digital_12_pages.pdf"))}
-        for label, combination in INGEST_SCANS.items():
-            inputs[label] = scan_matrix.write(scan_matrix.BY_NAME[combination], folder)
-        walls: dict[str, list[float]] = {label: [] for label in inputs}
-        cpus: dict[str, list[float]] = {label: [] for label in inputs}
-        failed: list[str] = []
-        for _ in range(repeat):
-            for label, path in inputs.items():
-                wall, cpu, loaded = ingest_wall(path, folder)
-                walls[label].append(wall)
-                cpus[label].append(cpu)
-                if not loaded:
-                    failed.append(f"{label} run {len(walls[label])}")
-            print(walls, failed, flush=True)
-    medians = {label: statistics.median(values) for label, values in walls.items()}
-    baseline = medians["born-digital PDF (baseline)"]
-    lines = [
-        "## The real report (12 pages) through `etl ingest`, scanned and born-digital, side by side",
-        "",
-        f"Fresh warehouse each run; {repeat} rounds, each running every input in turn; scans made by "
-        "scripts/scan_matrix.py (pdftoppm) from the same PDF. Target (issue 21): a 10-page scan ≤ 5× the "
-        "born-digital PDF (these have 12 pages, so the ratio is stricter than asked).",
-        "",
-        "| input | wall per run (s) | median wall (s) | median CPU (s) | × born-digital |",
-        "| --- | --- | ---: | ---: | ---: |",
-    ]
-    for label, values in walls.items():
-        lines.append(
-            f"| {label} | {', '.join(f'{w:.1f}' for w in values)} | {medians[label]:.1f} | "
-            f"{statistics.median(cpus[label]):.1f} | {medians[label] / baseline:.2f} |"
-        )
-    lines += [
-        "",
-        "Every run loaded its file." if not failed else f"**Runs that did not load: {', '.join(failed)}.**",
-        "",
-    ]
-    lines.append(
-        "Peak memory of the extraction child per scan: benchmarks/results/fidelity_scans.md. The extraction time "
-        "limit is raised to 1800 s for these runs (ETL_MAX_EXTRACT_SECONDS), so that a loaded machine measures the "
-        "time instead of refusing the file."
-    )
-    return [*lines, ""]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--output", type=Path, default=RESULTS)
-    parser.add_argument("--skip-ingest", action="store_true")
     args = parser.parse_args(argv)
     started_load = load_average()
     # The born-digital PDF the scan was made from gives the expected rows with its own page numbers (its cells
     # equal the text dump's: benchmarks/results/fidelity.md).
     expected = apply_mark_set(read_source(SAMPLE_PDF), "scan")
     lines = [
-        "# OCR: engine, line finding, 12-page scans ingested beside the born-digital PDF",
+        "# OCR: engine and line finding",
         "",
         f"Generated by `.venv/bin/python benchmarks/ocr.py --repeat {args.repeat}` on {time.strftime('%Y-%m-%d')}; "
         f"{cpu_model()}, {os.cpu_count()} cores; load average at start {started_load} (the machine is shared).",
@@ -264,8 +181,6 @@ def main(argv: list[str] | None = None) -> int:
         *engine_rows(expected),
         "",
     ]
-    if not args.skip_ingest:
-        lines += ingest_section(args.repeat)
     lines.append(f"Load average at the end: {load_average()}.")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -25,7 +25,8 @@ QUICK: dict[str, tuple[list[str], str]] = {
     "text_cleaning.py": (["--repeat", "1"], "text_cleaning.md"),
     "guarded_overhead.py": (["--repeat", "1", "--out", "{out}/guarded_overhead.md"], "guarded_overhead.md"),
     "fidelity.py": (["--repeat", "1", "--output", "{out}/fidelity.md"], "fidelity.md"),
-    "ocr.py": (["--repeat", "1", "--skip-ingest", "--output", "{out}/ocr.md"], "ocr.md"),
+    "ocr.py": (["--repeat", "1", "--output", "{out}/ocr.md"], "ocr.md"),
+    "ocr_speed.py": (["--quick", "--output", "{out}/ocr_speed.md"], "ocr_speed.md"),
     "ocr_scans.py": (["--quick", "--output", "{out}/fidelity_scans.md"], "fidelity_scans.md"),
     "damage_checks.py": (["--repeat", "1"], "damage_checks.md"),
 }
