@@ -322,7 +322,13 @@ def init(
             for line in upgrade_plan(settings.warehouse, settings.sql_dir).describe():
                 console.print(line)
             return
-        done = initialize_warehouse(settings.warehouse, settings.sql_dir, settings.indicators_file)
+        done = initialize_warehouse(
+            settings.warehouse,
+            settings.sql_dir,
+            settings.indicators_file,
+            storage_version=settings.storage_version,
+            lock_timeout=settings.lock_timeout,
+        )
     except SchemaError as exc:
         err_console.print(f"[red]error:[/red] {settings.warehouse}: {exc}")
         raise typer.Exit(1) from exc

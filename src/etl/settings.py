@@ -13,6 +13,8 @@ from etl.resources import bundled_path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # The oldest DuckDB able to open the warehouse files we write (BI drivers often bundle DuckDB 1.1).
 DEFAULT_STORAGE_VERSION = "v1.1.0"
+# Seconds a writer waits for another writer's lock on the warehouse.
+DEFAULT_LOCK_TIMEOUT = 600.0
 
 # Where the pipeline's batches are parsed: one guarded child process, several (process: one per worker), or Dask.
 Executor = Literal["serial", "process", "dask"]
@@ -47,7 +49,9 @@ class Settings(BaseSettings):
         description="DuckDB storage version new warehouse files are written with: the oldest DuckDB that opens them",
     )
     lock_timeout: float = Field(
-        default=600.0, ge=0, description="Seconds a writer waits for another writer's lock on the warehouse"
+        default=DEFAULT_LOCK_TIMEOUT,
+        ge=0,
+        description="Seconds a writer waits for another writer's lock on the warehouse",
     )
     docs_dir: Path = Field(default=Path("docs"), description="Where `etl docs` writes the data dictionary")
     report_file: Path = Field(default=Path("data/report.html"), description="Where `etl report` writes the report")

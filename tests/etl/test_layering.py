@@ -111,3 +111,32 @@ def test_the_layering_check_sees_a_reference_hidden_in_a_string(tmp_path: Path) 
     hidden = tmp_path / "guarded_child.py"
     hidden.write_text('FOLLOW_UP = "etl.parse.report:parse_report"\n', encoding="utf-8")
     assert layers_named_above_extract(hidden) == ["etl.parse"]
+
+
+# Settings are read once, at the edge (the CLI, a flow's entry), and their values passed in: the library never
+# fetches them itself, so what a function does is decided by its arguments alone.
+SETTINGS_MODULE = "etl.settings"
+
+
+def settings_fetches(path: Path) -> list[int]:
+    """The lines of ``path`` that name get_settings in code (a call, a reference or an import)."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if (
+            (isinstance(node, ast.Name) and node.id == "get_settings")
+            or (isinstance(node, ast.Attribute) and node.attr == "get_settings")
+            or (isinstance(node, ast.ImportFrom) and any(alias.name == "get_settings" for alias in node.names))
+        ):
+            lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_the_library_never_fetches_the_settings() -> None:
+    found = {name: settings_fetches(path) for name, path in library_modules().items() if name != SETTINGS_MODULE}
+    assert {name: lines for name, lines in found.items() if lines} == {}
+
+
+def test_the_settings_check_sees_a_fetch(tmp_path: Path) -> None:
+    module = tmp_path / "deep.py"
+    module.write_text("from etl import settings\n\ndef f():\n    return settings.get_settings().warehouse\n")
+    assert settings_fetches(module) == [4]

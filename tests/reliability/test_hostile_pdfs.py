@@ -192,7 +192,7 @@ def test_limits_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ETL_MAX_PAGES", "50")
     monkeypatch.setenv("ETL_MAX_EXTRACT_MEMORY_MB", "1024")
     monkeypatch.setenv("ETL_MAX_EXTRACT_SECONDS", "30")
-    assert ExtractLimits.from_settings() == ExtractLimits(5.0, 50, 1024, 30.0)
+    assert ExtractLimits.from_settings(Settings()) == ExtractLimits(5.0, 50, 1024, 30.0)
 
 
 def test_reads_what_read_source_reads_and_reuses_its_child() -> None:

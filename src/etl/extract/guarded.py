@@ -69,7 +69,7 @@ from typing import Any, Generic, TypeVar, overload
 
 from etl.errors import ReportError
 from etl.models import RawReport
-from etl.settings import Settings, get_settings
+from etl.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +95,7 @@ class ExtractLimits:
     templates_file: Path | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> ExtractLimits:
-        s = settings if settings is not None else get_settings()
+    def from_settings(cls, s: Settings) -> ExtractLimits:
         return cls(
             max_file_mb=s.max_file_mb,
             max_pages=s.max_pages,
@@ -166,7 +165,7 @@ def extract_guarded(
     """read_source_guarded, and ``then`` run on the RawReport in the child within the same limits (its result in
     ``Extracted.then``: the caller need not run it again); in a child of ``pool`` (default: the process-wide
     pool)."""
-    limits = limits if limits is not None else ExtractLimits.from_settings()
+    limits = limits if limits is not None else ExtractLimits()
     started = time.perf_counter()
     try:
         size = path.stat().st_size

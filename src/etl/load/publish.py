@@ -36,7 +36,7 @@ from filelock import FileLock, Timeout
 
 from etl.load.storage import copy_database, create_database, has_storage_version, writer_config
 from etl.load.verify import Snapshot, snapshot, verify_staged
-from etl.settings import get_settings
+from etl.settings import DEFAULT_LOCK_TIMEOUT, DEFAULT_STORAGE_VERSION
 
 
 class WarehouseLockedError(TimeoutError):
@@ -98,8 +98,8 @@ def writer_lock(published: Path, timeout: float) -> Iterator[None]:
 def staged_warehouse(
     published: Path,
     *,
-    storage_version: str | None = None,
-    lock_timeout: float | None = None,
+    storage_version: str = DEFAULT_STORAGE_VERSION,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     lock_held: bool = False,
     rebuilding: bool = False,
 ) -> Iterator[Path]:
@@ -113,17 +113,14 @@ def staged_warehouse(
     """
     from etl.load.rebuild import refuse_interrupted_rebuild  # rebuild imports this module
 
-    settings = get_settings()
-    version = storage_version or settings.storage_version
-    timeout = settings.lock_timeout if lock_timeout is None else lock_timeout
     target = published_target(published)
     target.parent.mkdir(parents=True, exist_ok=True)
     refuse_read_only(target)
-    with nullcontext() if lock_held else writer_lock(target, timeout):
+    with nullcontext() if lock_held else writer_lock(target, lock_timeout):
         if not rebuilding:  # checked under the lock: a rebuild moves the file aside before it takes the lock
             refuse_interrupted_rebuild(published)
         try:
-            staging = prepare_staging(target, version)
+            staging = prepare_staging(target, storage_version)
             before = snapshot(staging) if target.exists() else Snapshot()
         except BaseException:
             discard(staging_path(target))  # e.g. the disk filled up during the copy

@@ -18,7 +18,7 @@ from etl.load.storage import create_database, writer_config
 from etl.models import COLUMN_LABELS, COLUMN_NAMES, RawReport, Report
 from etl.parse.report import content_sha256
 from etl.queries import query
-from etl.settings import get_settings
+from etl.settings import DEFAULT_STORAGE_VERSION
 from etl.vocabulary import OutcomeKind
 
 Outcome = OutcomeKind  # the name this module used before etl.vocabulary
@@ -41,13 +41,13 @@ class LoadResult:
 
 @contextmanager
 def connect(
-    path: Path, *, read_only: bool = False, storage_version: str | None = None
+    path: Path, *, read_only: bool = False, storage_version: str = DEFAULT_STORAGE_VERSION
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the warehouse file, closed on exit. Read-only connections never create the file.
 
-    A writable connection creates a missing file with ``storage_version`` (default: the setting, ``v1.1.0``) so
-    that older DuckDB clients can open it; an existing file keeps the version it was created with. (The pipeline
-    passes it explicitly; the fallback reads the environment for callers such as tests and `etl init`.)
+    A writable connection creates a missing file with ``storage_version`` (default: the setting's default,
+    ``v1.1.0``) so that older DuckDB clients can open it; an existing file keeps the version it was created with.
+    (The library reads no settings: the caller passes the configured version, ETL_STORAGE_VERSION.)
     """
     if read_only and not path.exists():
         from etl.load.rebuild import missing_warehouse_message
@@ -56,7 +56,7 @@ def connect(
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
-            create_database(path, storage_version or get_settings().storage_version)
+            create_database(path, storage_version)
     conn = duckdb.connect(str(path), read_only=read_only, config={} if read_only else writer_config())
     try:
         yield conn

@@ -52,7 +52,7 @@ def test_new_warehouse_files_get_the_configured_storage_version(
         apply_schema(conn, SQL_DIR)
     assert storage_tag(tmp_path / "default.duckdb") == "v1.0.0+"  # what DuckDB calls the v1.1 format
     monkeypatch.setenv("ETL_STORAGE_VERSION", "v1.2.0")
-    with connect(tmp_path / "configured.duckdb") as conn:
+    with connect(tmp_path / "configured.duckdb", storage_version=get_settings().storage_version) as conn:
         apply_schema(conn, SQL_DIR)
     assert storage_tag(tmp_path / "configured.duckdb") == "v1.2.0+"
     with connect(tmp_path / "default.duckdb") as conn:  # an existing file keeps the format it was created in
@@ -80,7 +80,7 @@ def test_a_file_written_for_newer_releases_only_is_refused_by_duckdb_1_1(
     """The control: the setting is what makes the file readable (ETL_STORAGE_VERSION names the format)."""
     monkeypatch.setenv("ETL_STORAGE_VERSION", "v1.5.0")
     warehouse = tmp_path / "new_format.duckdb"
-    with connect(warehouse) as conn:
+    with connect(warehouse, storage_version=get_settings().storage_version) as conn:
         apply_schema(conn, SQL_DIR)
     assert storage_tag(warehouse) == "v1.5.0+"
     seen = read_with_old_duckdb(warehouse)
