@@ -27,7 +27,7 @@ from etl.vocabulary import PLAN_TYPE_BY_LABEL, TASK_FIELDS
 DECIDED_MARK = "✓"
 
 # The columns of a task rather than of one of its rows (merged over a task's plan rows), by position.
-TASK_COLUMNS: tuple[int, ...] = tuple(COLUMN_NAMES.index(name) for name in TASK_FIELDS)
+TASK_CELLS: tuple[int, ...] = tuple(COLUMN_NAMES.index(name) for name in TASK_FIELDS)
 # Fields whose cell may be a lone undecodable glyph read as a check mark.
 STATUS_FIELDS: frozenset[str] = frozenset({"done", "not_done", "status"})
 PLAN_KIND = COLUMN_NAMES.index("plan_kind")
@@ -103,7 +103,7 @@ def join_pages(tables: Sequence[PageTable], *, plan_rows: bool = True) -> list[R
                 row = _RowBuilder(pages=[table.page], width=width)
                 rows.append(row)
             for column, text in enumerate((*page_row.cells, *page_row.extra)):
-                if column not in TASK_COLUMNS:
+                if column not in TASK_CELLS:
                     row.add(column, text, _score(page_row, column))
             task_row = _place_task_cells(page_row, row, task_row, page_top, continues_row, table.page)
     return [
@@ -138,21 +138,21 @@ def _place_task_cells(
     Continued text is appended to the task's first row, so following rows keep "" in the task columns, and
     that page is added to the first row's pages: part of its text comes from there.
     """
-    texts = [page_row.cells[c] for c in TASK_COLUMNS]
-    if not any(page_row.starts[c] for c in TASK_COLUMNS):
+    texts = [page_row.cells[c] for c in TASK_CELLS]
+    if not any(page_row.starts[c] for c in TASK_CELLS):
         return task_row
     if not any(texts):
         # An empty task cell at the top of a page is the unprinted rest of the previous page's; one further
         # down opens a task whose vertically centred text a page break pushed onto the next page.
         return task_row if page_top else row
     if page_top and task_row is not None:
-        number_missing = not _label(page_row.cells[TASK_COLUMNS[0]]) or not _label(task_row.text(TASK_COLUMNS[0]))
+        number_missing = not _label(page_row.cells[TASK_CELLS[0]]) or not _label(task_row.text(TASK_CELLS[0]))
         if continues_row or number_missing:
-            for column in TASK_COLUMNS:
+            for column in TASK_CELLS:
                 task_row.add(column, page_row.cells[column], _score(page_row, column))
             task_row.add_page(page)
             return task_row
-    for column in TASK_COLUMNS:
+    for column in TASK_CELLS:
         row.add(column, page_row.cells[column], _score(page_row, column))
     return row
 

@@ -297,13 +297,9 @@ def _insert_metrics(conn: duckdb.DuckDBPyConnection, metrics: pd.DataFrame) -> N
     insert_frames(conn, {"core.metric": metrics})
 
 
-def report_frames(report: Report, content: str, now: datetime, run_id: str | None) -> dict[str, pd.DataFrame]:
-    """One report's rows for raw.source_file, raw.extracted_cell, core.report, core.task_row and core.metric."""
-    return {table: pd.DataFrame(rows) for table, rows in report_rows(report, content, now, run_id).items()}
-
-
 def report_rows(report: Report, content: str, now: datetime, run_id: str | None) -> dict[str, list[dict[str, Any]]]:
-    """report_frames as lists of rows (column name: value), to put many reports into one DataFrame per table."""
+    """One report's rows for raw.source_file, raw.extracted_cell, core.report, core.task_row and core.metric, as lists
+    of rows (column name: value), to put many reports into one DataFrame per table."""
     meta, raw = report.meta, report.raw
     sha = raw.source_sha256
     source_file = {

@@ -40,7 +40,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "progress_text",
     "source_line",
 )
-TASK_COLUMNS: tuple[str, ...] = ("task_no", "task_title", "row_count", "plan_types")
+TASK_FRAME_COLUMNS: tuple[str, ...] = ("task_no", "task_title", "row_count", "plan_types")
 REPORT_COLUMNS: tuple[str, ...] = ("issuer", "year", "period_kind", "period_end_month", "task_count")
 CELL_COLUMNS: tuple[str, ...] = ("page", "row_no", "column_label", "ocr_confidence", "cell_text")
 TITLE_HISTORY_COLUMNS: tuple[str, ...] = (
@@ -96,7 +96,7 @@ def tasks_frame(report: Report) -> pd.DataFrame:
         }
         for task_no, rows in by_task.items()
     ]
-    return pd.DataFrame.from_records(records, columns=list(TASK_COLUMNS))
+    return pd.DataFrame.from_records(records, columns=list(TASK_FRAME_COLUMNS))
 
 
 def _has_status_column(report: Report) -> bool:
