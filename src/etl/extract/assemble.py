@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from etl.errors import ReportError
-from etl.extract.formats import source_format as checked_source_format
 from etl.extract.grid import PageRow, PageTable, unmapped_message
 from etl.extract.template import ColumnMap, TemplateMismatch, TemplateSet
 from etl.extract.template_file import load_templates
@@ -190,7 +189,7 @@ def build_report(
     return RawReport(
         source_file=file_name,
         source_sha256=hashlib.sha256(data).hexdigest(),
-        source_format=checked_source_format(source_format),
+        source_format=source_format,
         byte_size=len(data),
         page_count=page_count,
         title=first.text_above,

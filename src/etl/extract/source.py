@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from etl.errors import ReportError
-from etl.extract.formats import HEAD_BYTES, SUFFIXES, format_of
+from etl.extract.formats import HEAD_BYTES, SUFFIXES, format_of, source_format
 from etl.extract.template import TemplateSet
 from etl.extract.template_file import load_templates
 from etl.models import RawReport
@@ -28,4 +28,6 @@ def read_source(path: Path, templates: TemplateSet | None = None) -> RawReport:
         raise ReportError.single(path.name, f"cannot read the file: {exc.strerror or exc}") from exc
     if not head.strip():
         raise ReportError.single(path.name, "the file is empty")
-    return format_of(path, head).read(path, templates if templates is not None else load_templates())
+    raw = format_of(path, head).read(path, templates if templates is not None else load_templates())
+    source_format(raw.source_format)  # a reader records only a format of the registry
+    return raw

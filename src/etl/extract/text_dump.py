@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.errors import Problem, ReportError
-from etl.extract.formats import source_format
 from etl.extract.template import ColumnMap, TemplateMismatch, TemplateSet
 from etl.extract.template_file import load_templates
 from etl.models import RawReport, RawRow
@@ -97,7 +96,7 @@ def delimited_report(
     return RawReport(
         source_file=file_name,
         source_sha256=hashlib.sha256(data).hexdigest(),
-        source_format=source_format(format_name),
+        source_format=format_name,
         byte_size=len(data),
         page_count=table.pages,
         title=" ".join(table.title_lines),
