@@ -5,6 +5,12 @@ profile, e.g. after ``make serve``), ``etl ingest`` / ``backfill`` / ``poll`` / 
 against it (task runs, artifacts, a Failed state when a file is rejected); without one they run the same library
 pipeline in this process, with no Prefect server at all. ``--prefect`` forces the flow (starting a temporary
 server tied to this command when none is configured: ``make run``), ``--no-prefect`` the library.
+
+Exit codes: 0 done; 1 a file was rejected (the others were loaded and published), or `etl sql` refused or failed;
+2 a usage error (a path that does not exist); 3 nothing was published (a damaged warehouse: run `etl rebuild`; the
+disk full or a read-only folder; the writer lock not obtained), the input files left where they were; 4 the warehouse
+was published, but a step after it failed (the HTML report, Data Docs, moving an inbox file): the message says what
+was and was not done.
 """
 
 from __future__ import annotations
@@ -38,6 +44,14 @@ err_console = Console(stderr=True)
 WarehouseOption = Annotated[
     Path | None,
     typer.Option("--warehouse", "-w", help="DuckDB warehouse file [env ETL_WAREHOUSE; default data/warehouse.duckdb]"),
+]
+AcceptDropsOption = Annotated[
+    bool,
+    typer.Option(
+        "--accept-dropped-tasks",
+        help="Load a version that drops tasks of the current version of its period (refused otherwise: a file cut "
+        "short drops its last tasks); it becomes current, with a warning naming them",
+    ),
 ]
 PrefectOption = Annotated[
     bool | None,
@@ -111,6 +125,23 @@ def _run(flow_name: str, use_prefect: bool | None, library: Callable[[], RunSumm
             "Nothing was published (the warehouse is as before) and the input files were left where they were."
         )
         raise typer.Exit(3) from exc
+    except duckdb.Error as exc:  # raised before the publish: what fails after it is in the summary instead
+        err_console.print(
+            f"[red]error:[/red] the run stopped with a database error: {exc}\n"
+            "Nothing was published (the warehouse is as before) and the input files were left where they were."
+        )
+        raise typer.Exit(3) from exc
+
+
+def _exit_if_failed(summary: RunSummary) -> None:
+    """Exit 4 if a step after the publish failed (each said), else 1 if a file was rejected."""
+    for problem in summary.after_publish_errors:
+        err_console.print(f"[red]error after publishing:[/red] {problem}", markup=True, highlight=False)
+    if summary.after_publish_errors:
+        err_console.print("The warehouse was published with this run's reports; only the steps above failed.")
+        raise typer.Exit(4)
+    if summary.failed:
+        raise typer.Exit(1)
 
 
 def _run_flow(flow_name: str, params: dict[str, Any]) -> RunSummary:
@@ -186,8 +217,10 @@ def ingest(
     prefect: PrefectOption = None,
     issuer: IssuerOption = None,
     period: PeriodOption = None,
+    accept_dropped_tasks: AcceptDropsOption = False,
 ) -> None:
     """Ingest report files and folders; exit 1 if any file was rejected (the others are loaded)."""
+    from etl.load.versions import DroppedTasksAccepted
     from etl.pipeline import RunOptions, discover_files, run_pipeline
     from etl.queries import query
 
@@ -195,21 +228,24 @@ def ingest(
     targets = paths or [settings.samples_dir]
     _existing(targets)
     declared = _declared(issuer, period)
+    accept = DroppedTasksAccepted(everything=accept_dropped_tasks)
     summary = _run(
         "ingest-reports",
         prefect,
-        lambda: run_pipeline(discover_files(targets), settings, RunOptions.resolve(settings, declared=declared)),
+        lambda: run_pipeline(
+            discover_files(targets), settings, RunOptions.resolve(settings, declared=declared, accept_dropped=accept)
+        ),
         paths=[str(p) for p in targets],
         warehouse=str(settings.warehouse),
         issuer=issuer,
         period=period,
+        accept_dropped_tasks=accept.as_list(),
     )
     _print_summary(summary, settings)
     example = query("cli_example")
     console.print(f'Try: etl sql "{_one_line(example)}"')
     _print_query(settings.warehouse, example)
-    if summary.failed:
-        raise typer.Exit(1)
+    _exit_if_failed(summary)
 
 
 @app.command()
@@ -352,8 +388,10 @@ def poll(
     ] = None,
     warehouse: WarehouseOption = None,
     prefect: PrefectOption = None,
+    accept_dropped_tasks: AcceptDropsOption = False,
 ) -> None:
     """Run the inbox poll once: ingest settled files, archive them or quarantine the rejected ones."""
+    from etl.load.versions import DroppedTasksAccepted
     from etl.pipeline import RunOptions, poll_inbox
 
     settings = get_settings(
@@ -363,23 +401,24 @@ def poll(
         quarantine_dir=quarantine,
         settle_seconds=settle_seconds,
     )
+    accept = DroppedTasksAccepted(everything=accept_dropped_tasks)
     summary = _run(
         "poll-inbox",
         prefect,
-        lambda: poll_inbox(settings, RunOptions.resolve(settings, "serial"))[0],
+        lambda: poll_inbox(settings, RunOptions.resolve(settings, "serial", accept_dropped=accept))[0],
         inbox=str(settings.inbox_dir),
         archive=str(settings.archive_dir),
         quarantine=str(settings.quarantine_dir),
         warehouse=str(settings.warehouse),
         settle_seconds=settings.settle_seconds,
+        accept_dropped_tasks=accept_dropped_tasks,
     )
     for f in summary.files:
         console.print(f"{f.file}: {f.outcome}" + (f" — {f.message}" if f.message else ""))
     console.print(
         f"{len(summary.files)} file(s); warehouse {settings.warehouse}: {summary.reports_in_warehouse} reports"
     )
-    if summary.failed:
-        raise typer.Exit(1)
+    _exit_if_failed(summary)
 
 
 @app.command()
@@ -389,36 +428,37 @@ def rebuild(
     prefect: PrefectOption = None,
 ) -> None:
     """Rebuild the warehouse from the archived inputs: the damaged file is moved aside, every input replayed."""
-    from etl.inbox import archived_files
+    from etl.load.rebuild import accepted_drops, interrupted_rebuild, move_aside, replay_files
+    from etl.load.versions import DroppedTasksAccepted
     from etl.pipeline import RunOptions, run_pipeline
 
     settings = get_settings(warehouse=warehouse, archive_dir=archive)
     archive = settings.archive_dir
-    files = archived_files(archive)
-    if not files:
-        err_console.print(f"[red]no archived inputs in {archive}[/red]")
-        raise typer.Exit(2)
-    from etl.load.rebuild import interrupted_rebuild, move_aside
-
-    resumed = interrupted_rebuild(settings.warehouse)
-    if resumed:
-        console.print(f"Resuming an interrupted rebuild (the previous warehouse is in {resumed})")
-    elif aside := move_aside(settings.warehouse):
-        console.print(f"Moved the old warehouse aside: {aside}")
-    summary = _run(
-        "ingest-reports",
-        prefect,
-        lambda: run_pipeline(files, settings, RunOptions.resolve(settings, rebuild=True)),
-        paths=[str(p) for p in files],
-        warehouse=str(settings.warehouse),
-        rebuild=True,
-    )
+    with replay_files(archive) as files:  # in arrival order, under the names they arrived with
+        if not files:
+            err_console.print(f"[red]no archived inputs in {archive}[/red]")
+            raise typer.Exit(2)
+        resumed = interrupted_rebuild(settings.warehouse)
+        if resumed:
+            console.print(f"Resuming an interrupted rebuild (the previous warehouse is in {resumed})")
+        elif aside := move_aside(settings.warehouse):
+            console.print(f"Moved the old warehouse aside: {aside}")
+        accept = DroppedTasksAccepted(files=accepted_drops(archive))  # what the polls accepted, again
+        options = RunOptions.resolve(settings, rebuild=True, accept_dropped=accept)
+        summary = _run(
+            "ingest-reports",
+            prefect,
+            lambda: run_pipeline(files, settings, options),
+            paths=[str(p) for p in files],
+            warehouse=str(settings.warehouse),
+            rebuild=True,
+            accept_dropped_tasks=accept.as_list(),
+        )
     console.print(
         f"Rebuilt {settings.warehouse} from {len(files)} archived file(s): {summary.reports_in_warehouse} reports, "
         f"{summary.task_rows_in_warehouse} task rows; {len(summary.failed)} failed."
     )
-    if summary.failed:
-        raise typer.Exit(1)
+    _exit_if_failed(summary)
 
 
 @app.command()
@@ -594,8 +634,7 @@ def backfill(
         f"Warehouse [bold]{settings.warehouse.resolve()}[/bold]: {summary.reports_in_warehouse} report file(s) "
         f"({summary.current_reports} current), {summary.task_rows_in_warehouse} task rows."
     )
-    if summary.failed:
-        raise typer.Exit(1)
+    _exit_if_failed(summary)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -31,17 +31,19 @@ from prefect.tasks import exponential_backoff
 from etl.extract.guarded import ExtractLimits, ExtractorPool
 from etl.flows import ensure_prefect_home
 from etl.flows.runners import api_url_for_workers, task_runner_for
+from etl.load.versions import DroppedTasksAccepted
 from etl.models import DeclaredMeta
 from etl.pipeline import RunOptions, RunSummary, Steps, discover_files, run_pipeline
 from etl.pipeline import poll_inbox as poll_inbox_once
+from etl.pipeline.finish import Finished
+from etl.pipeline.finish import finish as finish_step
 from etl.pipeline.load import load_batch as load_step
 from etl.pipeline.processes import exit_with_parent
 from etl.pipeline.read import read_batch
 from etl.pipeline.results import FileOutcome, ParsedFile
-from etl.pipeline.run import Finished, Gate, Hashed, extractor_pool_for, parsed_in_order
+from etl.pipeline.run import Gate, Hashed, extractor_pool_for, parsed_in_order
 from etl.pipeline.run import check as check_step
 from etl.pipeline.run import check_published as check_published_step
-from etl.pipeline.run import finish as finish_step
 from etl.pipeline.run import hash_files as hash_step
 from etl.pipeline.run import prepare as prepare_step
 from etl.settings import Executor, Settings, get_settings
@@ -116,8 +118,14 @@ def prepare_task(staging: Path, settings: Settings) -> None:
 # No retries: the batch's reports are committed round by round, so a second attempt would find the first ones
 # loaded and call them unchanged. A failure here fails the run with nothing published; the next run does it again.
 @task(name="gate-and-load", retries=0, cache_policy=NO_CACHE)
-def load_task(conn: duckdb.DuckDBPyConnection, parsed: list[ParsedFile], gate: Gate, run_id: str) -> list[FileOutcome]:
-    return load_step(conn, parsed, gate, run_id)
+def load_task(
+    conn: duckdb.DuckDBPyConnection,
+    parsed: list[ParsedFile],
+    gate: Gate,
+    run_id: str,
+    accept: DroppedTasksAccepted | None = None,
+) -> list[FileOutcome]:
+    return load_step(conn, parsed, gate, run_id, accept)
 
 
 @task(name="check-published", retries=0, cache_policy=NO_CACHE)
@@ -173,9 +181,14 @@ class PrefectSteps(Steps):
         prepare_task(staging, settings)
 
     def load(
-        self, conn: duckdb.DuckDBPyConnection, parsed: list[ParsedFile], gate: Gate, run_id: str
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        parsed: list[ParsedFile],
+        gate: Gate,
+        run_id: str,
+        accept: DroppedTasksAccepted | None = None,
     ) -> list[FileOutcome]:
-        return load_task(conn, parsed, gate, run_id)
+        return load_task(conn, parsed, gate, run_id, accept)
 
     def check_published(self, conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str) -> list[str]:
         return check_published_task(conn, gate, run_id)
@@ -197,7 +210,7 @@ class RejectedFiles(Exception):
 
 def final_state(summary: RunSummary) -> State[Any]:
     """Completed with the summary, or Failed naming the rejected files (after the good ones were published)."""
-    if summary.failed:
+    if summary.failed or summary.after_publish_errors:
         return Failed(message=summary.failure_message(), data=RejectedFiles(summary))
     return Completed(message=f"{len(summary.files)} file(s): {_counts(summary)}", data=summary)
 
@@ -247,7 +260,8 @@ def summary_markdown(summary: RunSummary, kind: str) -> str:
         lines.append("- nothing new: the warehouse was not written")
     for label, target in (("HTML report", summary.report), ("Great Expectations Data Docs", summary.data_docs)):
         if target:
-            lines.append(f"- {label}: [{md_text(target)}](<{Path(target).resolve().as_uri()}>)")
+            # as_uri percent-encodes spaces, brackets and parentheses: the link target cannot end early
+            lines.append(f"- {label}: [{md_text(target)}]({Path(target).resolve().as_uri()})")
     if failed:
         lines += ["", "## Rejected files", ""]
         lines += [f"- **{md_text(f.file)}**: {md_text((f.message or '').replace(chr(10), '; '))}" for f in failed]
@@ -274,11 +288,14 @@ def _run(
     batch_size: int | None = None,
     rebuild: bool = False,
     declared: DeclaredMeta | None = None,
+    accept_dropped_tasks: list[str] | None = None,
 ) -> State[Any]:
     """The one flow body: discover, run the library pipeline with Prefect steps, artifacts, final state."""
     settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
+    accept = DroppedTasksAccepted.of(accept_dropped_tasks)
     options = RunOptions.resolve(
-        settings, executor, workers, dask_address, batch_size=batch_size, rebuild=rebuild, declared=declared
+        settings, executor, workers, dask_address, batch_size=batch_size, rebuild=rebuild, declared=declared,
+        accept_dropped=accept,
     )
     files = discover_files([Path(p) for p in paths])
     summary = run_pipeline(files, settings, options, run_id=str(flow_run.get_id() or "") or None, steps=PrefectSteps())
@@ -297,16 +314,18 @@ def ingest_reports(
     rebuild: bool = False,
     issuer: str | None = None,
     period: str | None = None,
+    accept_dropped_tasks: list[str] | None = None,
 ) -> State[Any]:
     """Ingest report files and folders (searched recursively) into the warehouse; files stay where they are.
 
     ``rebuild``: the replay of `etl rebuild`, the one run that may create a warehouse an interrupted rebuild moved
     aside (every other run refuses: etl.load.rebuild.InterruptedRebuildError). ``issuer``, ``period``: declared
-    metadata for every file (etl.declared), as `etl ingest --issuer --period`."""
+    metadata for every file (etl.declared), as `etl ingest --issuer --period`. ``accept_dropped_tasks``: SHA-256s
+    of files (``["*"]``: every file) that may drop tasks of the version they replace (etl.load.versions)."""
     declared = DeclaredMeta(issuer=issuer, period=period) if issuer or period else None
     return _run(
         paths, warehouse, kind="ingest", executor=executor, workers=workers, dask_address=dask_address,
-        batch_size=batch_size, rebuild=rebuild, declared=declared,
+        batch_size=batch_size, rebuild=rebuild, declared=declared, accept_dropped_tasks=accept_dropped_tasks,
     )  # fmt: skip
 
 
@@ -323,8 +342,12 @@ def poll_inbox(
     quarantine: str = "data/quarantine",
     warehouse: str | None = None,
     settle_seconds: float = 10.0,
+    accept_dropped_tasks: bool = False,
 ) -> State[Any]:
-    """Ingest the inbox's settled files once each, then archive them (or quarantine the rejected ones)."""
+    """Ingest the inbox's settled files once each, then archive them (or quarantine the rejected ones).
+
+    ``accept_dropped_tasks``: a version that drops tasks of the current one is loaded (and the acceptance recorded
+    in the archive for `etl rebuild`) instead of refused."""
     settings = get_settings(
         warehouse=Path(warehouse) if warehouse else None,
         inbox_dir=Path(inbox),
@@ -332,7 +355,8 @@ def poll_inbox(
         quarantine_dir=Path(quarantine),
         settle_seconds=settle_seconds,
     )
-    options = RunOptions.resolve(settings, "serial")
+    accept = DroppedTasksAccepted(everything=accept_dropped_tasks)
+    options = RunOptions.resolve(settings, "serial", accept_dropped=accept)
     summary, _ = poll_inbox_once(settings, options, run_id=str(flow_run.get_id() or "") or None, steps=PrefectSteps())
     publish_run_artifacts(summary, kind="poll")
     return final_state(summary)

@@ -61,3 +61,37 @@ def test_a_missing_or_healthy_warehouse_passes_the_check(tmp_path: Path, sample_
     (tmp_path / "not.duckdb").write_bytes(os.urandom(5000))
     with pytest.raises(WarehouseCorruptError, match="not a readable DuckDB file"):
         check_warehouse(tmp_path / "not.duckdb")
+
+
+# Issue 22, defect 10: a block damaged without the file's size, time or inode changing is not read by the start-up
+# check (the fingerprint matches: only the header and catalog are read), but by the load. DuckDB then stopped the run
+# with a raw FatalException traceback (exit 1, the "file rejected" code) or an IOException told as "cannot write".
+BLOCK_SIZE, HEADER_SIZE = 262_144, 3 * 4096  # DuckDB's storage: three header blocks, then 256 KiB blocks
+
+
+@pytest.mark.parametrize("table", ["core.metric", "core.task_row"])
+def test_a_damaged_block_met_while_loading_is_a_damaged_warehouse(tmp_path: Path, table: str) -> None:
+    import duckdb
+
+    from tests.reliability.inbox_runs import etl
+
+    warehouse = tmp_path / "w.duckdb"
+    env = {"ETL_WAREHOUSE": str(warehouse), "ETL_DATA_DOCS_DIR": str(tmp_path / "docs"),
+           "ETL_REPORT_FILE": str(tmp_path / "report.html")}  # fmt: skip
+    assert etl(["ingest", str(REAL_TEXT_DUMP), str(SYNTHETIC[0])], env).returncode == 0
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        row = conn.execute(f"select min(block_id) from pragma_storage_info('{table}') where block_id >= 0").fetchone()
+    assert row is not None and row[0] is not None
+    offset = HEADER_SIZE + int(row[0]) * BLOCK_SIZE
+    before = warehouse.stat()
+    with warehouse.open("r+b") as handle:  # in place: same inode, same size
+        handle.seek(offset + 512)
+        handle.write(b"\xa5" * 4096)
+    os.utime(warehouse, ns=(before.st_atime_ns, before.st_mtime_ns))
+    damaged = warehouse.read_bytes()
+    result = etl(["ingest", str(SYNTHETIC[1])], env)
+    said = flat(result.stderr)
+    assert result.returncode == 3, (result.returncode, said[-1500:])
+    assert "Traceback" not in result.stderr and "FatalException" not in said
+    assert f"the warehouse {warehouse} is damaged" in said and f"etl rebuild --warehouse {warehouse}" in said
+    assert "Nothing was published" in said and warehouse.read_bytes() == damaged

@@ -4,11 +4,19 @@ Layout (see data/samples/README.md): the title on its own line; each page starts
 tab-separated lines (a header cell may continue on the second line: 季度 / 类别); body rows have as many cells
 as the header; blank lines separate pages. Which column is which comes from the header, through the templates
 (etl.extract.template): the column order is free and extra columns are kept.
+
+A dump cut short (a copy or download stopped: the real dump cut at 90 % of its bytes loaded as a 15-task quarter)
+ends without a line end in the middle of a row. When the file does not end with a line end, its last row is
+refused if it shows the signs of a cut (:func:`cut_off_signs`): fewer cells than the header (refused like any
+short row), markup opened and not closed (``<p>…`` without ``</p>``, a tag cut inside ``<…``), or the last task
+having fewer rows than every other task (its 施工图 row lost). A cut that shows none of them is caught when it drops
+tasks of the version it would replace (the load's check of versions).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +27,10 @@ from etl.extract.template_file import load_templates
 from etl.models import RawReport, RawRow
 
 ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
+# Markup the bureau's cells hold (the quality gate's leftover-markup pattern lists what cleaning must remove).
+_OPENING = re.compile(r"(?i)<(p|div|span|font|b|strong|td|tr)\b[^>]*>")
+_CLOSING = re.compile(r"(?i)</(p|div|span|font|b|strong|td|tr)\s*>")
+_CUT_TAG = re.compile(r"<[/A-Za-z][^<>]*$")
 # How many lines after a header's first line may continue it.
 MAX_HEADER_CONTINUATIONS = 2
 
@@ -64,6 +76,35 @@ def split_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
+def cut_off_signs(lines: Sequence[list[str]], rows: list[RawRow]) -> str | None:
+    """What shows that a dump ending without a line end was cut inside its last row, or None (see the module doc).
+
+    ``rows`` are the body rows read (canonical cells: 序号 first); ``lines`` the file's lines, split into cells."""
+    if not rows:
+        return None
+    last = "\t".join(lines[rows[-1].line - 1])
+    opened = {tag.lower() for tag in _OPENING.findall(last)}
+    unclosed = sorted(tag for tag in opened if _count(last, tag, _OPENING) > _count(last, tag, _CLOSING))
+    if unclosed or _CUT_TAG.search(last):
+        what = f"<{unclosed[0]}> opened and not closed" if unclosed else "a tag cut off inside '<…'"
+        return (
+            f"the file ends without a line end inside this row, with {what}: the file looks cut off (a copy or "
+            "download that stopped); send the whole file"
+        )
+    starts = [i for i, row in enumerate(rows) if row.cells[0].strip()]
+    sizes = [b - a for a, b in zip(starts, [*starts[1:], len(rows)], strict=True)]
+    if len(sizes) > 1 and sizes[-1] < min(sizes[:-1]):
+        return (
+            f"the file ends without a line end after {sizes[-1]} row(s) of its last task, where every other task has "
+            f"{min(sizes[:-1])} or more: the file looks cut off (a copy or download that stopped); send the whole file"
+        )
+    return None
+
+
+def _count(text: str, tag: str, pattern: re.Pattern[str]) -> int:
+    return sum(1 for found in pattern.findall(text) if found.lower() == tag)
+
+
 def read_text_dump(path: Path, templates: TemplateSet | None = None) -> RawReport:
     """Read a text dump into a RawReport; raise ReportError naming the line of anything malformed."""
     data = path.read_bytes()
@@ -93,6 +134,10 @@ def delimited_report(
         RawRow(pages=(p,), line=n, cells=column_map.canonical(cells), extra=column_map.extras(cells))
         for p, n, cells in table.body
     ]
+    if not data.endswith((b"\n", b"\r")):
+        sign = cut_off_signs(lines, rows)
+        if sign is not None:
+            raise ReportError.single(file_name, sign, page=rows[-1].pages[0], line=rows[-1].line)
     return RawReport(
         source_file=file_name,
         source_sha256=hashlib.sha256(data).hexdigest(),

@@ -24,6 +24,7 @@ refused before anything is staged.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
@@ -54,6 +55,60 @@ class StagingLostError(OSError):
 
 class WarehouseReadOnlyError(PermissionError):
     """The published warehouse file is read-only: a load would have to change it (nothing was staged)."""
+
+
+class DiskFullError(OSError):
+    """The disk filled up while the staging copy was written (DuckDB says so in an error of its own): nothing was
+    published."""
+
+
+@contextmanager
+def database_errors_named(published: Path) -> Iterator[None]:
+    """Around the staged part of a run: DuckDB's errors that stop it named as what they mean.
+
+    - "No space left on device" anywhere in the error or the errors it interrupted (DuckDB reports a full disk as a
+      TransactionException, a FatalException, or an IOException, and a failed rollback can hide it) →
+      DiskFullError: the published file is as it was;
+    - a FatalException or InternalException, or a block failing its checksum ("Corrupt database file": a block of
+      the published file, copied into the staging file, damaged without its size or time changing) →
+      WarehouseCorruptError: the warehouse is damaged, rebuild it (`etl rebuild`).
+    Anything else propagates unchanged. Nothing raised here ever follows a publish.
+    """
+    from etl.load.warehouse import WarehouseCorruptError  # warehouse imports this module's neighbours
+
+    try:
+        yield
+    except duckdb.Error as exc:
+        chain = _chain(exc)
+        if any("No space left on device" in str(error) for error in chain):
+            raise DiskFullError(errno.ENOSPC, f"No space left on device while writing {published}: {exc}") from exc
+        damaged = any(isinstance(e, duckdb.FatalException | duckdb.InternalException) for e in chain) or any(
+            "Corrupt database file" in str(error) for error in chain
+        )
+        if damaged:
+            raise WarehouseCorruptError(damaged_message(published, exc)) from exc
+        raise
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The error and those it was raised from or while handling, innermost last."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def damaged_message(published: Path, exc: BaseException) -> str:
+    """What to tell when DuckDB fails inside while loading: the warehouse is damaged, how to recover."""
+    detail = " ".join(str(exc).split())
+    return (
+        f"the warehouse {published} is damaged: DuckDB stopped with an internal error while loading into a copy of it "
+        f"({detail[:300]}). Nothing was published: the warehouse file is as it was and the input files were left "
+        f"where they were. Recover with `etl rebuild --warehouse {published}`: it moves the damaged file aside and "
+        "replays every archived input in order (see RELIABILITY.md)."
+    )
 
 
 def published_target(published: Path) -> Path:

@@ -3,6 +3,9 @@
 The rebuild moves the published file to ``<warehouse>.replaced-<UTC time>`` and then loads every archived input
 into a new warehouse (one staged publish). Killed in between, there is no warehouse file, only the moved one:
 readers are told where the data is, and `etl rebuild` run again resumes (replays the archive, moves nothing).
+The replay (:func:`replay_files`) takes the archived inputs in the order they arrived (their archive records'
+arrival numbers, not modification times), each under the name it arrived with and beside the declared metadata
+(``<name>.meta.yaml``) that came with it, so the rebuilt marts are those the polls made.
 Every other writing run (`etl ingest`, `etl poll`, `etl backfill`, `etl init`, the flows) refuses meanwhile
 (:class:`InterruptedRebuildError`, raised by etl.pipeline and etl.load.publish): it would start a new warehouse
 beside the moved one, with none of its history.
@@ -11,9 +14,14 @@ beside the moved one, with none of its history.
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from etl.declared import sidecar_path
+from etl.inbox import archived_records, legacy_archived_files, original_name, safe_name
 from etl.load.publish import published_target, wal_path
 
 REPLACED = ".replaced-"
@@ -76,3 +84,34 @@ def move_aside(warehouse: Path, now: datetime | None = None) -> Path | None:
     if wal_path(target).exists():
         os.replace(wal_path(target), wal_path(aside))
     return aside
+
+
+def accepted_drops(archive: Path) -> frozenset[str]:
+    """SHA-256 of the archived files whose dropped tasks a poll accepted (``--accept-dropped-tasks``): the rebuild
+    accepts them again, so it makes the same version current."""
+    return frozenset(item.sha256 for item in archived_records(archive) if item.first.accepted_drops)
+
+
+@contextmanager
+def replay_files(archive: Path) -> Iterator[list[Path]]:
+    """The archived inputs to replay, in arrival order, each as ``<n>/<the name it arrived with>`` in a temporary
+    folder (a symbolic link to the archived bytes, its declared ``.meta.yaml`` written beside it); removed after.
+
+    Files archived before archive records came first (by modification time, the only order they have); then each
+    recorded content at its first arrival (a later arrival of the same bytes was `unchanged`). A record whose bytes
+    are missing is replayed as a link to nothing, so the run names it as a failure.
+    """
+    entries: list[tuple[str, Path, str | None]] = [(original_name(p), p, None) for p in legacy_archived_files(archive)]
+    for item in archived_records(archive):
+        entries.append((item.first.name, item.path, item.first.declared))
+    with tempfile.TemporaryDirectory(prefix="etl-replay-") as folder:
+        paths = []
+        for number, (name, source, declared) in enumerate(entries):
+            place = Path(folder) / f"{number:06d}"
+            place.mkdir()
+            link = place / safe_name(name)
+            link.symlink_to(source.resolve())
+            if declared is not None:
+                sidecar_path(link).write_text(declared, encoding="utf-8")
+            paths.append(link)
+        yield paths

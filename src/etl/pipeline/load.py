@@ -13,6 +13,9 @@
    few queries and one insert per table, whatever its size (batches of many issuers have few rounds).
    If a round's insert fails on its data (e.g. a constraint), it is rolled back and its reports are loaded again
    one per transaction: the report that fails is rejected naming its file and the error, the others are loaded.
+   Just before its round, a report that would replace the current version of its period is compared with it
+   (etl.load.versions): dropping any of its tasks refuses the report unless the run accepts it; replacing it
+   without （修订） adds a warning naming what changed.
 4. The history suites (warnings only: they never stop a report) run over the batch at once.
 5. The batch's validation records and ``ops.ingest_file`` rows are written in one transaction.
 
@@ -30,6 +33,7 @@ from typing import Protocol
 import duckdb
 
 from etl.load.validation import record_validations
+from etl.load.versions import DroppedTasksAccepted, dropped_refusal, replaced_versions, version_warning, warning_note
 from etl.load.warehouse import LoadResult, load_reports, loaded_among, record_outcomes
 from etl.models import Report
 from etl.pipeline.results import FileOutcome, ParsedFile
@@ -54,6 +58,7 @@ class _Pending:
     checks: ValidationOutcome
     loaded_at: datetime  # taken in file order: what loading one report after the other would record
     history: SuiteFrames | None = None
+    version: ValidationOutcome | None = None  # the warning of a version that replaces the current one
     result: LoadResult | None = None
     rejected: str | None = None
     seconds: float = 0.0
@@ -85,7 +90,11 @@ REPORT_LOAD_ERRORS: tuple[type[Exception], ...] = (duckdb.IntegrityError, duckdb
 
 
 def load_batch(
-    conn: duckdb.DuckDBPyConnection, parsed: list[ParsedFile], gate: Validator, run_id: str
+    conn: duckdb.DuckDBPyConnection,
+    parsed: list[ParsedFile],
+    gate: Validator,
+    run_id: str,
+    accept: DroppedTasksAccepted | None = None,
 ) -> list[FileOutcome]:
     """Gate and load a batch (see the module docstring); one outcome per file, in the batch's order."""
     outcomes: dict[int, FileOutcome] = {}
@@ -115,7 +124,7 @@ def load_batch(
                 state.rejected = f"{state.parsed.name}: quality gate failed\n{state.checks.summary()}"
             validated[state.index] = state
             members.append(state)
-        loaded |= _load_group(conn, members, run_id)
+        loaded |= _load_group(conn, members, run_id, accept or DroppedTasksAccepted())
     validated = dict(sorted(validated.items()))
     if validated:
         states = list(validated.values())
@@ -123,7 +132,7 @@ def load_batch(
             [s.history or {} for s in states], run_names=[s.report.raw.source_file for s in states]
         )
         for state, history in zip(states, histories, strict=True):
-            state.checks = state.checks.merge(history)
+            state.checks = state.checks.merge(history, *([state.version] if state.version else []))
     for index, state in validated.items():
         for warning in state.checks.warnings:
             log.warning("%s: %s", state.parsed.name, warning.describe())
@@ -135,6 +144,9 @@ def load_batch(
             outcomes[index] = loaded_outcome(
                 state.parsed, state.report, state.result, state.seconds, len(state.checks.warnings)
             )
+            if state.version is not None and state.result.outcome == "loaded":
+                outcomes[index].message = warning_note(state.version)
+                outcomes[index].accepted_drops = list(state.version.results[0].observed["dropped"])
     ordered = [outcomes[index] for index in range(len(parsed))]
     conn.execute("begin transaction")
     try:
@@ -165,14 +177,25 @@ def _rounds(states: list[_Pending]) -> list[list[_Pending]]:
     return rounds
 
 
-def _load_group(conn: duckdb.DuckDBPyConnection, group: list[_Pending], run_id: str) -> set[str]:
-    """Read the group's history frames, then load the reports that passed the gate in one transaction (falling
-    back to one transaction per report if that fails on a report's data); the SHA-256 of the files loaded."""
+def _load_group(
+    conn: duckdb.DuckDBPyConnection, group: list[_Pending], run_id: str, accept: DroppedTasksAccepted
+) -> set[str]:
+    """Read the group's history frames and compare each report with the version it would replace, then load the
+    reports that passed in one transaction (falling back to one transaction per report if that fails on a
+    report's data); the SHA-256 of the files loaded."""
     if not group:
         return set()
     started = time.perf_counter()
     for state, history in zip(group, history_frames_many(conn, [s.report for s in group]), strict=True):
         state.history = history
+    for state, current in zip(group, replaced_versions(conn, [s.report for s in group]), strict=True):
+        if current is None or state.rejected is not None:
+            continue
+        dropped = current.dropped(state.report)
+        if dropped and state.report.raw.source_sha256 not in accept:
+            state.rejected = dropped_refusal(state.report, current, dropped)
+        else:
+            state.version = version_warning(state.report, current, dropped)
     passed = [state for state in group if state.rejected is None]
     results: list[LoadResult | None]
     try:

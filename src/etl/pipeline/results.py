@@ -39,6 +39,7 @@ class FileOutcome(BaseModel):
     seconds: float = 0.0
     message: str | None = None
     warnings: int = 0
+    accepted_drops: list[int] = []  # tasks of the replaced version it dropped, accepted by --accept-dropped-tasks
 
 
 class RunSummary(BaseModel):
@@ -61,6 +62,9 @@ class RunSummary(BaseModel):
     total_seconds: float = 0.0
     published: bool = False  # False: nothing new, the warehouse was not written (a no-op run)
     published_failures: list[str] = []  # warehouse-wide critical expectations that failed after loading
+    # What failed after the warehouse was published (the HTML report, Data Docs, moving inbox files), one sentence
+    # each: the published data stands; the CLI exits 4.
+    after_publish_errors: list[str] = []
     steps: dict[str, float] = {}  # wall seconds per step of the run (benchmarks/single_report.py shows them)
 
     @property
@@ -75,6 +79,9 @@ class RunSummary(BaseModel):
         return out
 
     def failure_message(self) -> str:
-        """One line naming every rejected file and why (for a Failed flow-run state and alerts)."""
+        """One line naming every rejected file and what failed after the publish (a Failed flow-run state, alerts)."""
         names = ", ".join(f.file for f in self.failed)
-        return f"{len(self.failed)} of {len(self.files)} file(s) rejected: {names}"
+        parts = [f"{len(self.failed)} of {len(self.files)} file(s) rejected: {names}"] if self.failed else []
+        if self.after_publish_errors:
+            parts.append("published, but: " + "; ".join(self.after_publish_errors))
+        return "; ".join(parts)

@@ -19,7 +19,10 @@ retries) by overriding the method, while the order of the steps — this module 
    parsed batch is gated and loaded in file order as it arrives (``load``: etl.pipeline.load).
 6. ``check_published``: the warehouse-wide suites; then the staging copy replaces the published file (one
    publish per run) and its fingerprint is recorded.
-7. ``finish``: Data Docs and the HTML report, once per run.
+7. ``finish``: Data Docs and the HTML report, once per run (etl.pipeline.finish). A failure after the publish never
+   reads as "nothing was published": it is kept in the summary (``after_publish_errors``) and nothing is raised.
+   Before the publish, DuckDB's errors are named for what they mean (etl.load.publish.database_errors_named: a
+   full disk, a damaged warehouse).
 """
 
 from __future__ import annotations
@@ -45,11 +48,12 @@ import duckdb
 
 from etl.digest import sha256_file
 from etl.extract.guarded import MAX_WORKERS, ExtractLimits, ExtractorPool
-from etl.load.publish import staged_warehouse, writer_lock
+from etl.load.publish import database_errors_named, staged_warehouse, writer_lock
 from etl.load.rebuild import refuse_interrupted_rebuild
 from etl.load.schema import apply_schema
 from etl.load.seeds import seed_indicator_catalog
 from etl.load.validation import record_validations
+from etl.load.versions import DroppedTasksAccepted
 from etl.load.warehouse import (
     check_warehouse,
     connect,
@@ -61,6 +65,7 @@ from etl.load.warehouse import (
 from etl.metrics.catalog import load_catalog
 from etl.models import DeclaredMeta
 from etl.pipeline.discover import inbox_files
+from etl.pipeline.finish import Finished, finish
 from etl.pipeline.gate import GateWorker, InProcessGate
 from etl.pipeline.load import already_loaded, load_batch, rejected
 from etl.pipeline.read import read_batch
@@ -90,6 +95,9 @@ class RunOptions:
     write_report: bool = True
     rebuild: bool = False  # `etl rebuild`'s replay: may create the warehouse an interrupted rebuild moved aside
     declared: DeclaredMeta | None = None  # --issuer/--period of `etl ingest FILE`, for every file of the run
+    # Files that may drop tasks of the version they replace (etl.load.versions): --accept-dropped-tasks, or a
+    # rebuild replaying what a poll accepted.
+    accept_dropped: DroppedTasksAccepted = field(default_factory=DroppedTasksAccepted)
 
     @classmethod
     def resolve(
@@ -196,12 +204,6 @@ class Hashed:
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # (path, error)
 
 
-@dataclass(frozen=True)
-class Finished:
-    data_docs: str = ""
-    report: str = ""
-
-
 def check(warehouse: Path) -> set[str]:
     """Step 1: a damaged published warehouse stops the run; the SHA-256 of the files it holds."""
     check_warehouse(warehouse)
@@ -247,18 +249,6 @@ def check_published(conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str) ->
     for failure in outcome.failures:
         log.error("warehouse check failed: %s", failure.describe())
     return [failure.describe() for failure in outcome.failures]
-
-
-def finish(settings: Settings, gate: Gate | None, *, write_report: bool) -> Finished:
-    """Step 7: Data Docs (if anything was validated) and the HTML report, once per run."""
-    docs_future = gate.start_data_docs() if gate is not None else None  # in the gate worker, meanwhile:
-    report = ""
-    if write_report:
-        from etl.report import write_report as render_report  # plotly: only when a report is written
-
-        report = str(render_report(settings.warehouse, settings.report_file, sql_dir=settings.sql_dir).path.resolve())
-    docs = docs_future.result() if docs_future is not None else None
-    return Finished(data_docs=str(docs.resolve()) if docs else "", report=report)
 
 
 class Steps:
@@ -314,9 +304,14 @@ class Steps:
         prepare(staging, settings)
 
     def load(
-        self, conn: duckdb.DuckDBPyConnection, parsed: list[ParsedFile], gate: Gate, run_id: str
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        parsed: list[ParsedFile],
+        gate: Gate,
+        run_id: str,
+        accept: DroppedTasksAccepted | None = None,
     ) -> list[FileOutcome]:
-        return load_batch(conn, parsed, gate, run_id)
+        return load_batch(conn, parsed, gate, run_id, accept)
 
     def check_published(self, conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str) -> list[str]:
         return check_published(conn, gate, run_id)
@@ -527,7 +522,7 @@ def run_pipeline(
     # (importlib's _DeadlockError) when another thread imports overlapping modules at the same time.
     threading.Thread(target=_warm_up, args=(gate, options.write_report), name="warm-up", daemon=True).start()
     try:
-        with ExitStack() as stack:
+        with database_errors_named(settings.warehouse), ExitStack() as stack:
             parsed_batches = steps.parse(batches, options, limits, stack)  # reading starts now
             with timer("stage"):
                 staging = stack.enter_context(
@@ -558,7 +553,7 @@ def run_pipeline(
                         emit(RunEvent("parsed", item.name))
                     assert gate is not None
                     with timer("gate + load"):
-                        for outcome in steps.load(conn, batch, gate, run_id):
+                        for outcome in steps.load(conn, batch, gate, run_id, options.accept_dropped):
                             outcomes[Path(outcome.path or outcome.file)] = outcome
                             _emit_outcome(outcome)
                 with timer("check published"):
@@ -573,8 +568,7 @@ def run_pipeline(
         summary.published = True
         summary.parse_seconds = round(clock.seconds(), 3)
         with timer("data docs + report"):
-            done = steps.finish(settings, gate, write_report=options.write_report)
-        summary.data_docs, summary.report = done.data_docs, done.report
+            _finish(steps, settings, gate, options, summary)
     finally:
         if gate is not None:
             waited = getattr(gate, "waited", 0.0)
@@ -586,6 +580,17 @@ def run_pipeline(
     counts = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.counts().items()))
     log.info("run %s: %d file(s): %s; %.1f s", run_id, len(files), counts, summary.total_seconds)
     return summary
+
+
+def _finish(steps: Steps, settings: Settings, gate: Gate | None, options: RunOptions, summary: RunSummary) -> None:
+    """Step 7 after the publish: its links, or what it could not do, in the summary (never raised: see finish)."""
+    try:
+        done = steps.finish(settings, gate, write_report=options.write_report)
+    except Exception as exc:  # e.g. the Prefect task itself failed
+        log.debug("the steps after the publish failed", exc_info=True)
+        done = Finished(problems=(f"the HTML report and Data Docs were not written ({exc})",))
+    summary.data_docs, summary.report = done.data_docs, done.report
+    summary.after_publish_errors.extend(done.problems)
 
 
 def _warm_up(gate: Gate | None, report: bool) -> None:
@@ -636,23 +641,28 @@ def _fill_counts(summary: RunSummary, published: Path | None, *, staging: duckdb
 
 def poll_inbox(
     settings: Settings, options: RunOptions | None = None, *, run_id: str | None = None, steps: Steps | None = None
-) -> tuple[RunSummary, list[Path]]:
-    """One inbox poll: the settled files of ``settings.inbox_dir``, ingested, then archived (by content hash) or
-    quarantined with the reason; returns the summary and where each file went.
+) -> tuple[RunSummary, list[Path | None]]:
+    """One inbox poll: the settled files of ``settings.inbox_dir``, ingested, then archived (by content hash, with
+    their arrival recorded) or quarantined with the reason; returns the summary and where each file went (None: it
+    could not be moved, said in ``summary.after_publish_errors``). Links that leave the inbox are refused unread.
 
     The writer lock is held from listing the inbox to moving the files, so two polls at once (a schedule
     overlapping a manual run) take turns: the second finds only what the first left.
     """
-    from etl.inbox import archive_file, quarantine_file
+    from etl.inbox import Processed, file_away, quarantine_file, refused_links
 
     settings.inbox_dir.mkdir(parents=True, exist_ok=True)
     with writer_lock(settings.warehouse, settings.lock_timeout):
         files = inbox_files(settings.inbox_dir, settle_seconds=settings.settle_seconds)
         summary = run_pipeline(files, settings, options, run_id=run_id, steps=steps, lock_held=True)
-        moved = []
-        for path, outcome in zip(files, summary.files, strict=True):
-            if outcome.outcome == "failed":
-                moved.append(quarantine_file(path, settings.quarantine_dir, outcome.message or "failed"))
-            else:
-                moved.append(archive_file(path, settings.archive_dir))
+        done = [Processed(p, o.outcome, o.message, o.accepted_drops) for p, o in zip(files, summary.files, strict=True)]
+        moved, problems = file_away(done, settings.archive_dir, settings.quarantine_dir)
+        summary.after_publish_errors.extend(problems)
+        for link, reason in refused_links(settings.inbox_dir):  # after the run: refused whatever it did
+            summary.files.append(FileOutcome(file=link.name, outcome="failed", path=str(link), message=reason))
+            try:
+                moved.append(quarantine_file(link, settings.quarantine_dir, reason, read=False))
+            except OSError as exc:
+                moved.append(None)
+                summary.after_publish_errors.append(f"{link.name}: refused, but not moved to quarantine ({exc})")
     return summary, moved

@@ -88,8 +88,12 @@ def write_report(warehouse: Path, out: Path, *, sql_dir: Path = DEFAULT_SQL_DIR)
     page, chart_count = render(data, source=warehouse.name)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
-    partial.write_text(page, encoding="utf-8")
-    os.replace(partial, out)
+    try:
+        partial.write_text(page, encoding="utf-8")
+        os.replace(partial, out)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # e.g. the disk filled up: no half-written file is left behind
+        raise
     return ReportResult(out, out.stat().st_size, chart_count)
 
 
