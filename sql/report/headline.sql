@@ -1,5 +1,6 @@
 -- The header's counts. Tasks are counted in the year of the latest quarter only: a task is identified by
 -- issuer × year × task_no, so two years' lists would count the same work twice (a director expects 17, not 34).
+-- And per issuer of the latest quarter (the issuers the page's title names): another issuer's list is not theirs.
 -- Parameters: $year, $quarter (the latest quarter, latest_quarter.sql).
 -- Grain: one row.
 with report_versions as (
@@ -26,15 +27,26 @@ quarters as (
     where quarter is not null
 ),
 
-tasks_this_year as (
-    select count(*) as tasks
-    from (select distinct issuer, task_no from task_progress where year = $year)
-),
-
 issuers_this_quarter as (
-    select list(distinct issuer order by issuer) as issuers
+    select distinct issuer
     from task_progress
     where year = $year and quarter = $quarter
+),
+
+tasks_this_year as (
+    select
+        issuer,
+        count(distinct task_no) as tasks
+    from task_progress
+    where year = $year and issuer in (select issuer from issuers_this_quarter)
+    group by issuer
+),
+
+per_issuer as (
+    select
+        list(issuer order by issuer) as issuers,
+        list(tasks order by issuer) as tasks_by_issuer
+    from tasks_this_year
 )
 
 select
@@ -43,9 +55,8 @@ select
     f.last_loaded_at,
     q.first_year_quarter,
     q.last_year_quarter,
-    t.tasks as tasks_this_year,
+    i.tasks_by_issuer,
     i.issuers
 from files as f
 cross join quarters as q
-cross join tasks_this_year as t
-cross join issuers_this_quarter as i;
+cross join per_issuer as i;

@@ -47,8 +47,12 @@ class Headline:
     last_loaded_at: datetime | None
     first: str | None
     last: str | None
-    tasks_this_year: int  # distinct tasks of the latest quarter's year: one year's list, never two
+    tasks_by_issuer: list[int]  # per issuer of the latest quarter: its distinct tasks of that year (one list each)
     issuers: list[str]
+
+    @property
+    def tasks_this_year(self) -> int:
+        return sum(self.tasks_by_issuer)
 
     @property
     def latest_label(self) -> str | None:
@@ -264,7 +268,7 @@ def _headline(row: tuple[Any, ...], year: int | None, quarter: int | None) -> He
         last_loaded_at=loaded_at,
         first=_year_quarter(first),
         last=_year_quarter(last),
-        tasks_this_year=int(tasks),
+        tasks_by_issuer=[int(n) for n in tasks or []],
         issuers=[str(i) for i in issuers or []],
     )
 

@@ -24,6 +24,7 @@ from etl.load.warehouse import connect
 from etl.report import charts
 from etl.report.data import (
     ASSESSMENT_LABELS,
+    Headline,
     OpenTask,
     ReportData,
     StatusChange,
@@ -187,7 +188,7 @@ def _header(data: ReportData, source: str, when: str) -> str:
     tasks = sum(c.tasks for c in data.latest_completion)
     unmeasured = [t for t in data.latest_targets if t.assessment in ("no_actual_reported", "not_comparable")]
     cards = [
-        ("card-tasks", "", f"{h.year}年任务" if h.year else "任务", str(h.tasks_this_year), "本年度任务清单"),
+        ("card-tasks", "", f"{h.year}年任务" if h.year else "任务", _per_issuer(h), "本年度任务清单"),
         ("card-completed", "", f"{latest or '本季度'} 已完成", f"{done}/{tasks}" if tasks else "—", ""),
         ("card-open", "alert" if data.open_tasks else "", "尚未完成的任务", str(len(data.open_tasks)), latest or ""),
         ("card-behind", "alert" if data.behind else "", "落后序时进度", str(len(data.behind)), latest or ""),
@@ -223,6 +224,13 @@ def _header(data: ReportData, source: str, when: str) -> str:
         f"修订版取代原版） · 数据仓库 <code>{_h(source)}</code></p>"
         f'{warning}<div class="cards">{card_html}</div></header>'
     )
+
+
+def _per_issuer(h: Headline) -> str:
+    """This year's task count of each issuer the title names: '17', or '市工信局 17 · 市科技局 12'."""
+    if len(h.tasks_by_issuer) <= 1:
+        return str(h.tasks_this_year)
+    return " · ".join(f"{issuer} {n}" for issuer, n in zip(h.issuers, h.tasks_by_issuer, strict=True))
 
 
 def _table(headers: list[str], rows: list[list[str]], numeric: set[int] | None = None, table_id: str = "") -> str:
