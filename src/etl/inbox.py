@@ -14,8 +14,9 @@
   (a file's modification time says nothing: unzip or ``cp -p`` keep old ones). The original name lives in the
   record, not in the archive's file name: a 64-character Chinese name (192 bytes) prefixed with a hash was over
   the file system's 255 bytes. Every name the archive and quarantine make is short (at most :data:`MAX_NAME_BYTES`).
-  A sidecar ``<file name>.meta.yaml`` beside the file (declared metadata, etl.declared) is kept in the record, whole, and leaves
-  the inbox with the file; a rebuild puts it back beside the file it replays (etl.load.rebuild.replay_files).
+  A sidecar ``<file name>.meta.yaml`` beside the file (declared metadata, etl.declared) is kept in the record,
+  whole, and leaves the inbox with the file; a rebuild puts it back beside the file it replays
+  (etl.load.rebuild.replay_files).
 - After a failure the file moves to quarantine with a sidecar ``<name>.error.json`` that says why (and the original
   name, when the quarantine's name had to be shortened); a file of the same name already in quarantine is kept
   (the new one gets a numbered name). Its ``.meta.yaml`` goes with it.
@@ -39,7 +40,8 @@ from pathlib import Path
 
 from etl.declared import sidecar_path
 from etl.digest import sha256_file
-from etl.extract.source import SUPPORTED_SUFFIXES, is_report_file
+from etl.extract.formats import SUFFIXES
+from etl.extract.source import is_report_file
 
 PARTIAL_SUFFIXES: frozenset[str] = frozenset({".part", ".tmp", ".crdownload", ".partial", ".download"})
 RECORD_SUFFIX = ".json"
@@ -99,7 +101,7 @@ def refused_links(inbox: Path) -> list[tuple[Path, str]]:
     """The inbox's report-named symbolic links that are refused, with why (see :func:`refused_link`)."""
     found = []
     for path in sorted(inbox.iterdir()):
-        if is_partial(path) or path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        if is_partial(path) or path.suffix.lower() not in SUFFIXES:
             continue
         reason = refused_link(path, inbox)
         if reason is not None:
