@@ -260,8 +260,7 @@ def summary_markdown(summary: RunSummary, kind: str) -> str:
         lines.append("- nothing new: the warehouse was not written")
     for label, target in (("HTML report", summary.report), ("Great Expectations Data Docs", summary.data_docs)):
         if target:
-            # as_uri percent-encodes spaces, brackets and parentheses: the link target cannot end early
-            lines.append(f"- {label}: [{md_text(target)}]({Path(target).resolve().as_uri()})")
+            lines.append(f"- {label}: [{md_text(target)}](<{Path(target).resolve().as_uri()}>)")
     if failed:
         lines += ["", "## Rejected files", ""]
         lines += [f"- **{md_text(f.file)}**: {md_text((f.message or '').replace(chr(10), '; '))}" for f in failed]

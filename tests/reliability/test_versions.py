@@ -93,7 +93,7 @@ def test_a_version_that_drops_tasks_is_refused_and_the_current_one_stays(tmp_pat
         [outcome] = summary.files
         assert outcome.outcome == "failed", outcome
         message = flat(outcome.message or "")
-        assert f"{name}: not loaded: this version of 市工信局 2024 Q3 would replace the current one" in message
+        assert f"{name}: not loaded: this version of 市工信局 2024 三季度 would replace the current one" in message
         assert "drops 2 of its 17 tasks: task 30 (" in message and "task 31 (实施能效“领跑者”行动" in message
         assert "--accept-dropped-tasks" in message
         assert marts(tmp_path / "w.duckdb") == before  # nothing of it was loaded
