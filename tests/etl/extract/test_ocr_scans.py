@@ -10,6 +10,9 @@ undecidable mark and illegible pages are refused naming where.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from etl.errors import ReportError
 from etl.extract.ocr import prepare_page
 from etl.extract.ocr_image import ScanPage, page_image
 from etl.extract.source import read_source
+from etl.load.warehouse import connect
 from tests.conftest import PROJECT_ROOT
 from tests.ocr_fidelity import scan_expected, scan_matrix, score_pages, status_header_lines
 
@@ -82,6 +86,31 @@ def test_a_page_scanned_too_coarse_or_blurred_past_reading_is_refused_naming_the
     blurred = matrix.write(matrix.illegible("blur"), tmp_path)
     with pytest.raises(ReportError, match=r"illegible_blur\.png: page 1: "):
         read_source(blurred)
+
+
+def test_a_blurred_page_whose_grid_survives_is_refused_by_etl_ingest_naming_the_page_and_nothing_loads(
+    tmp_path: Path,
+) -> None:
+    """A 1 pt blur at 150 dpi keeps the ruling lines (the grid is found) but not the characters: the recogniser's
+    confidence decides, and `etl ingest` refuses the page by number instead of loading what it guessed."""
+    matrix = scan_matrix()
+    scan = replace(matrix.illegible("blur"), name="soft_blur", blur=1.0)
+    path = matrix.write(scan, tmp_path)
+    warehouse = tmp_path / "w.duckdb"
+    etl = Path(sys.executable).parent / "etl"
+    done = subprocess.run(
+        [str(etl), "ingest", str(path), "--warehouse", str(warehouse), "--no-prefect",
+         "--issuer", "市工信局", "--period", "2024Q3"],
+        capture_output=True, text=True, timeout=1800, check=False, cwd=tmp_path,
+        env={**os.environ, "COLUMNS": "200", "ETL_MAX_EXTRACT_SECONDS": "1500"},
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    errors = " ".join((done.stdout + done.stderr).split())
+    assert "soft_blur.png: page 1: the scanned page is not legible" in errors, errors
+    with connect(warehouse, read_only=True) as conn:
+        assert conn.execute("select count(*) from core.task_row").fetchone() == (0,)
+        outcomes = conn.execute("select file_name, outcome from ops.ingest_file").fetchall()
+    assert outcomes == [("soft_blur.png", "failed")]
 
 
 def test_a_fax_resolution_tiff_is_read_withsquare_pixels(tmp_path: Path) -> None:
