@@ -19,13 +19,12 @@ import duckdb
 import pytest
 
 from etl.extract.source import read_source
+from etl.load.files import lock_path, staging_path
 from etl.load.publish import (
     StagingLostError,
     WarehouseLockedError,
     WarehouseReadOnlyError,
-    lock_path,
     staged_warehouse,
-    staging_path,
     writer_lock,
 )
 from etl.load.rebuild import InterruptedRebuildError, move_aside

@@ -35,6 +35,8 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
+from etl.load.files import lock_path, published_target, staging_path, wal_path
+from etl.load.rebuild import refuse_interrupted_rebuild
 from etl.load.storage import copy_database, create_database, has_storage_version, writer_config
 from etl.load.verify import Snapshot, snapshot, verify_staged
 from etl.settings import DEFAULT_LOCK_TIMEOUT, DEFAULT_STORAGE_VERSION
@@ -111,27 +113,6 @@ def damaged_message(published: Path, exc: BaseException) -> str:
     )
 
 
-def published_target(published: Path) -> Path:
-    """The file a warehouse path names: a symbolic link's target (resolved whole), so that every name of one
-    file shares one lock and one staging file, and publishing replaces the target, not the link."""
-    return Path(os.path.realpath(published))
-
-
-def staging_path(published: Path) -> Path:
-    """The staging file a writer loads, beside the published file (same folder, so the rename is atomic)."""
-    return published.with_name(published.name + ".staging")
-
-
-def lock_path(published: Path) -> Path:
-    """The writer lock file beside the published file."""
-    return published.with_name(published.name + ".lock")
-
-
-def wal_path(database: Path) -> Path:
-    """DuckDB's write-ahead log of a database file."""
-    return database.with_name(database.name + ".wal")
-
-
 @contextmanager
 def writer_lock(published: Path, timeout: float) -> Iterator[None]:
     """Hold the warehouse's writer lock; raise WarehouseLockedError after ``timeout`` seconds of waiting."""
@@ -166,8 +147,6 @@ def staged_warehouse(
     warehouse whose previous file an interrupted `etl rebuild` moved aside is refused
     (etl.load.rebuild.InterruptedRebuildError) unless ``rebuilding``: the rebuild's own replay.
     """
-    from etl.load.rebuild import refuse_interrupted_rebuild  # rebuild imports this module
-
     target = published_target(published)
     target.parent.mkdir(parents=True, exist_ok=True)
     refuse_read_only(target)

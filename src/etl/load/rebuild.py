@@ -22,7 +22,7 @@ from pathlib import Path
 
 from etl.declared import sidecar_path
 from etl.inbox import archived_records, legacy_archived_files, original_name, safe_name
-from etl.load.publish import published_target, wal_path
+from etl.load.files import published_target, wal_path
 
 REPLACED = ".replaced-"
 

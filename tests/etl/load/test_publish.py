@@ -16,14 +16,8 @@ import duckdb
 import pytest
 
 from etl.extract.source import read_source
-from etl.load.publish import (
-    StagingInUseError,
-    WarehouseLockedError,
-    lock_path,
-    staged_warehouse,
-    staging_path,
-    wal_path,
-)
+from etl.load.files import lock_path, staging_path, wal_path
+from etl.load.publish import StagingInUseError, WarehouseLockedError, staged_warehouse
 from etl.load.schema import apply_schema
 from etl.load.seeds import seed_indicator_catalog
 from etl.load.storage import create_database, storage_tag, tag_for_version
