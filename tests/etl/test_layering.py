@@ -140,3 +140,76 @@ def test_the_settings_check_sees_a_fetch(tmp_path: Path) -> None:
     module = tmp_path / "deep.py"
     module.write_text("from etl import settings\n\ndef f():\n    return settings.get_settings().warehouse\n")
     assert settings_fetches(module) == [4]
+
+
+# No import cycle between the library's modules, counting every import: at the top, inside a function (an import
+# put off to dodge a cycle is still one: load.publish and load.rebuild imported each other so) and under
+# TYPE_CHECKING. A cycle means two modules are one concern, or a shared piece belongs in a third.
+def imported_modules(path: Path, modules: set[str]) -> set[str]:
+    """The library modules ``path`` imports: ``from a.b import c`` names a.b.c when that is a module, else a.b."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name in modules)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                submodule = f"{node.module}.{alias.name}"
+                if submodule in modules:
+                    found.add(submodule)
+                elif node.module in modules:
+                    found.add(node.module)
+    return found
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan's algorithm), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for other in sorted(graph.get(module, ())):
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            component = []
+            while True:
+                other = stack.pop()
+                component.append(other)
+                if other == module:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return sorted(cycles)
+
+
+def test_no_import_cycle_in_the_library() -> None:
+    modules = library_modules()
+    graph = {name: imported_modules(path, set(modules)) - {name} for name, path in modules.items()}
+    assert sum(len(names) for names in graph.values()) > 100  # the graph is read, not empty
+    assert import_cycles(graph) == []
+
+
+def test_the_cycle_check_sees_an_import_put_off_into_a_function(tmp_path: Path) -> None:
+    """What the check above would have caught: publish imported rebuild inside a function, rebuild imported
+    publish at the top."""
+    publish, rebuild, files = tmp_path / "publish.py", tmp_path / "rebuild.py", tmp_path / "files.py"
+    publish.write_text("def staged():\n    from etl.load.rebuild import refuse\n", encoding="utf-8")
+    rebuild.write_text("from etl.load.publish import wal_path\n", encoding="utf-8")
+    files.write_text("import os\n", encoding="utf-8")
+    names = {"etl.load.publish": publish, "etl.load.rebuild": rebuild, "etl.load.files": files}
+    graph = {name: imported_modules(path, set(names)) for name, path in names.items()}
+    assert import_cycles(graph) == [["etl.load.publish", "etl.load.rebuild"]]
+    rebuild.write_text("from etl.load.files import wal_path\n", encoding="utf-8")
+    graph = {name: imported_modules(path, set(names)) for name, path in names.items()}
+    assert import_cycles(graph) == []

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from etl.pipeline.run import Gate
+    from etl.pipeline.gate import Gate
     from etl.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -12,10 +12,31 @@ from __future__ import annotations
 import time
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from etl.pipeline.processes import process_pool
 from etl.validate.gate import QualityGate, SuiteFrames, ValidationOutcome
+
+
+class Validator(Protocol):
+    """What gating a batch needs of a quality gate (etl.pipeline.load): a QualityGate is one."""
+
+    def validate_batch(
+        self, batch: list[SuiteFrames], *, run_names: list[str] | None = None
+    ) -> list[ValidationOutcome]: ...
+
+
+class Gate(Validator, Protocol):
+    """What a run needs of its quality gate (etl.pipeline.run): a GateWorker or an InProcessGate."""
+
+    def warm_up(self) -> None: ...
+
+    def build_data_docs(self) -> Path | None: ...
+
+    def start_data_docs(self) -> Future[Path | None]: ...
+
+    def close(self) -> None: ...
+
 
 _GATE: QualityGate | None = None
 

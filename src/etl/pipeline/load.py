@@ -28,7 +28,6 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
 import duckdb
 
@@ -36,18 +35,11 @@ from etl.load.validation import record_validations
 from etl.load.versions import DroppedTasksAccepted, dropped_refusal, replaced_versions, version_warning, warning_note
 from etl.load.warehouse import LoadResult, load_reports, loaded_among, record_outcomes
 from etl.models import Report
+from etl.pipeline.gate import Validator
 from etl.pipeline.results import FileOutcome, ParsedFile
 from etl.validate.gate import SuiteFrames, ValidationOutcome, history_frames_many, report_frames
 
 log = logging.getLogger(__name__)
-
-
-class Validator(Protocol):
-    """What the batch load needs of the quality gate (a QualityGate, or the gate worker of etl.pipeline.gate)."""
-
-    def validate_batch(
-        self, batch: list[SuiteFrames], *, run_names: list[str] | None = None
-    ) -> list[ValidationOutcome]: ...
 
 
 @dataclass
@@ -126,6 +118,23 @@ def load_batch(
             members.append(state)
         loaded |= _load_group(conn, members, run_id, accept or DroppedTasksAccepted())
     validated = dict(sorted(validated.items()))
+    outcomes.update(_judged(gate, validated))
+    ordered = [outcomes[index] for index in range(len(parsed))]
+    conn.execute("begin transaction")
+    try:
+        record_validations(conn, run_id, [(s.report, s.checks) for s in validated.values()])
+        record_outcomes(conn, run_id, ordered)
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    return ordered
+
+
+def _judged(gate: Validator, validated: dict[int, _Pending]) -> dict[int, FileOutcome]:
+    """Step 4 and the outcomes: the history suites over the batch's validated reports at once, merged into each
+    report's checks (with its version warning); then each report's outcome, loaded or rejected, by its index."""
+    outcomes: dict[int, FileOutcome] = {}
     if validated:
         states = list(validated.values())
         histories = gate.validate_batch(
@@ -147,16 +156,7 @@ def load_batch(
             if state.version is not None and state.result.outcome == "loaded":
                 outcomes[index].message = warning_note(state.version)
                 outcomes[index].accepted_drops = list(state.version.results[0].observed["dropped"])
-    ordered = [outcomes[index] for index in range(len(parsed))]
-    conn.execute("begin transaction")
-    try:
-        record_validations(conn, run_id, [(s.report, s.checks) for s in validated.values()])
-        record_outcomes(conn, run_id, ordered)
-        conn.execute("commit")
-    except BaseException:
-        conn.execute("rollback")
-        raise
-    return ordered
+    return outcomes
 
 
 def _rounds(states: list[_Pending]) -> list[list[_Pending]]:

@@ -38,7 +38,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor as FuturesExecutor
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -66,12 +66,11 @@ from etl.metrics.catalog import load_catalog
 from etl.models import DeclaredMeta
 from etl.pipeline.discover import inbox_files
 from etl.pipeline.finish import Finished, finish
-from etl.pipeline.gate import GateWorker, InProcessGate
+from etl.pipeline.gate import Gate, GateWorker, InProcessGate
 from etl.pipeline.load import already_loaded, load_batch, rejected
 from etl.pipeline.read import read_batch
 from etl.pipeline.results import FileOutcome, ParsedFile, RunSummary
 from etl.settings import Executor, Settings
-from etl.validate.gate import SuiteFrames, ValidationOutcome
 
 log = logging.getLogger(__name__)
 
@@ -179,20 +178,6 @@ def _emit_outcome(outcome: FileOutcome) -> None:
 
 
 # --- the steps -------------------------------------------------------------------------------------------------
-
-
-class Gate(Protocol):
-    def validate_batch(
-        self, batch: list[SuiteFrames], *, run_names: list[str] | None = None
-    ) -> list[ValidationOutcome]: ...
-
-    def warm_up(self) -> None: ...
-
-    def build_data_docs(self) -> Path | None: ...
-
-    def start_data_docs(self) -> Future[Path | None]: ...
-
-    def close(self) -> None: ...
 
 
 @dataclass
