@@ -39,10 +39,11 @@ from etl.pipeline.finish import Finished
 from etl.pipeline.finish import finish as finish_step
 from etl.pipeline.gate import Gate
 from etl.pipeline.load import load_batch as load_step
+from etl.pipeline.parallel import extractor_pool_for, parsed_in_order
 from etl.pipeline.processes import exit_with_parent
 from etl.pipeline.read import read_batch
 from etl.pipeline.results import FileOutcome, ParsedFile
-from etl.pipeline.run import Hashed, extractor_pool_for, parsed_in_order
+from etl.pipeline.run import Hashed
 from etl.pipeline.run import check as check_step
 from etl.pipeline.run import check_published as check_published_step
 from etl.pipeline.run import hash_files as hash_step

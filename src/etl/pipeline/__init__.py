@@ -1,13 +1,16 @@
 """The batch pipeline: the whole run as plain, typed library code (no Prefect).
 
 discover files (``discover``) → hash, skip what is loaded → read and parse, in parallel (``read``) → quality gate
-per batch and load (``load``, ``gate``) → one publish per run → Data Docs and report (``run``). Result types
+per batch and load (``load``, ``gate``) → one publish per run → Data Docs and report (``finish``); the order of
+the steps is ``run``, how a run parses ``options`` and ``parallel``, its progress ``events``. Result types
 (``FileOutcome``, ``RunSummary``) are in ``results``. ``flows/`` runs the same steps as Prefect tasks.
 """
 
 from etl.pipeline.discover import discover_files, inbox_files
+from etl.pipeline.events import RunEvent, listening
+from etl.pipeline.options import RunOptions
 from etl.pipeline.results import FileOutcome, ParsedFile, RunSummary
-from etl.pipeline.run import RunEvent, RunOptions, Steps, listening, poll_inbox, run_pipeline
+from etl.pipeline.run import Steps, poll_inbox, run_pipeline
 
 __all__ = [
     "FileOutcome",

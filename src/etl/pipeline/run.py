@@ -28,26 +28,19 @@ retries) by overriding the method, while the order of the steps — this module 
 from __future__ import annotations
 
 import importlib
-import itertools
 import logging
-import math
-import os
 import threading
 import time
 import uuid
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor as FuturesExecutor
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
 
 import duckdb
 
 from etl.digest import sha256_file
-from etl.extract.guarded import MAX_WORKERS, ExtractLimits, ExtractorPool
+from etl.extract.guarded import ExtractLimits
 from etl.load.publish import database_errors_named, staged_warehouse, writer_lock
 from etl.load.rebuild import refuse_interrupted_rebuild
 from etl.load.schema import apply_schema
@@ -63,118 +56,17 @@ from etl.load.warehouse import (
     warehouse_counts,
 )
 from etl.metrics.catalog import load_catalog
-from etl.models import DeclaredMeta
 from etl.pipeline.discover import inbox_files
+from etl.pipeline.events import RunEvent, emit, emit_outcome
 from etl.pipeline.finish import Finished, finish
 from etl.pipeline.gate import Gate, GateWorker, InProcessGate
 from etl.pipeline.load import already_loaded, load_batch, rejected
-from etl.pipeline.read import read_batch
+from etl.pipeline.options import RunOptions
+from etl.pipeline.parallel import parse_batches
 from etl.pipeline.results import FileOutcome, ParsedFile, RunSummary
-from etl.settings import Executor, Settings
+from etl.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-# --- options -----------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """How a run parses: ``executor`` (serial / process / dask), ``workers``, a Dask scheduler, files per batch."""
-
-    executor: Executor = "serial"
-    workers: int = 1
-    dask_address: str | None = None
-    batch_size: int | None = None
-    # Where the quality gate runs: True, in a process started at launch (GX's ~3 s import then overlaps the
-    # reading, on the other core); False, in this process, GX imported by a thread at launch. None: a worker for
-    # serial runs, this process when parsing is parallel (the cores are busy parsing anyway, and a process of its
-    # own would hold a second copy of pandas and pyarrow: ~150 MB).
-    gate_in_worker: bool | None = None
-    write_report: bool = True
-    rebuild: bool = False  # `etl rebuild`'s replay: may create the warehouse an interrupted rebuild moved aside
-    declared: DeclaredMeta | None = None  # --issuer/--period of `etl ingest FILE`, for every file of the run
-    # Files that may drop tasks of the version they replace (etl.load.versions): --accept-dropped-tasks, or a
-    # rebuild replaying what a poll accepted.
-    accept_dropped: DroppedTasksAccepted = field(default_factory=DroppedTasksAccepted)
-
-    @classmethod
-    def resolve(
-        cls,
-        settings: Settings,
-        executor: Executor | None = None,
-        workers: int | None = None,
-        dask_address: str | None = None,
-        **other: Any,
-    ) -> RunOptions:
-        """Arguments first, then the settings (ETL_BACKFILL_TASK_RUNNER, ETL_BACKFILL_WORKERS, ETL_DASK_ADDRESS).
-
-        Without either: serial for one file, else CPU-count parsing processes (dask with an address).
-        """
-        address = dask_address or settings.dask_address
-        kind: Executor | None = executor or settings.backfill_task_runner or ("dask" if address else None)
-        count = workers or settings.backfill_workers or os.cpu_count() or 1
-        if kind is None:
-            kind = "process" if count > 1 else "serial"
-        if kind == "serial":
-            count = 1
-        return cls(executor=kind, workers=count, dask_address=address, **other)
-
-    def batch_size_for(self, files: int) -> int:
-        """Files per parse batch: as given, else about four batches per worker, 1 to 50 files each.
-
-        A batch is also the unit of the quality gate (one GX validation per suite) and of the bulk load; GX costs
-        about 0.1 s per suite and call whatever the size, so 50 files cost 23 ms a file where 25 cost 33 ms (gate
-        and load, CPU, measured on the derived 12-page PDFs). Larger batches add little and lengthen the tail (the
-        last batch is loaded after all parsing is done)."""
-        if self.batch_size:
-            return max(1, self.batch_size)
-        return max(1, min(50, math.ceil(files / (self.workers * 4))))
-
-
-# --- progress events (the CLI's progress bar listens) ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RunEvent:
-    """``start`` (``total`` files), ``parsed`` per file, then one of ``loaded`` / ``unchanged`` / ``failed``."""
-
-    kind: str
-    file: str = ""
-    total: int = 0
-    detail: str = ""
-
-
-Listener = Callable[[RunEvent], None]
-_listeners: list[Listener] = []
-
-
-class listening:
-    """Call ``listener`` with the events of runs in this process while the block runs."""
-
-    def __init__(self, listener: Listener) -> None:
-        self.listener = listener
-
-    def __enter__(self) -> None:
-        _listeners.append(self.listener)
-
-    def __exit__(self, *exc: object) -> None:
-        _listeners.remove(self.listener)
-
-
-def emit(event: RunEvent) -> None:
-    for listener in list(_listeners):
-        try:
-            listener(event)
-        except Exception:  # a broken progress display must not break a load
-            log.debug("progress listener failed", exc_info=True)
-
-
-def _emit_outcome(outcome: FileOutcome) -> None:
-    detail = (outcome.message or "").split("\n")[0] if outcome.outcome == "failed" else f"{outcome.rows} rows"
-    if outcome.message and outcome.outcome == "unchanged":
-        detail = outcome.message
-    emit(RunEvent(outcome.outcome, outcome.file, detail=detail))
 
 
 # --- the steps -------------------------------------------------------------------------------------------------
@@ -256,34 +148,7 @@ class Steps:
     def parse(
         self, batches: list[list[Path]], options: RunOptions, limits: ExtractLimits, stack: ExitStack
     ) -> Iterator[list[ParsedFile]]:
-        """Step 4: the batches read and parsed, in order as they are done; the first ones are submitted at once
-        (reading starts while the warehouse copy is staged), the others a little ahead of the loading.
-
-        Every file is read and parsed in a guarded child process (etl.extract.guarded), so the local executors need
-        no process pool of their own: ``workers`` threads each drive one child (a thread waits on its child's
-        socket without holding the GIL), and this process meanwhile prepares the staging copy, gates and loads.
-        Dask sends the batches to its workers, each reading in a guarded child of its own. What is started here is
-        stopped by ``stack``: when the run ends early, files not yet begun are not read.
-        """
-        paths = [[str(p) for p in batch] for batch in batches]
-        if options.executor == "dask":
-            client = stack.enter_context(_dask_client(options))
-            return parsed_in_order(
-                paths,
-                lambda batch, stop: client.submit(read_batch, batch, limits, None, None, options.declared),
-                options,
-                limits,
-                stack,
-            )
-        children = extractor_pool_for(options, stack)
-        threads = stack.enter_context(ThreadPoolExecutor(parse_threads(options), thread_name_prefix="parse"))
-        return parsed_in_order(
-            paths,
-            lambda batch, stop: threads.submit(read_batch, batch, limits, children, stop, options.declared),
-            options,
-            limits,
-            stack,
-        )
+        return parse_batches(batches, options, limits, stack)
 
     def prepare(self, staging: Path, settings: Settings) -> None:
         prepare(staging, settings)
@@ -304,124 +169,6 @@ class Steps:
     def finish(self, settings: Settings, gate: Gate | None, *, write_report: bool) -> Finished:
         return finish(settings, gate, write_report=write_report)
 
-
-def _dask_client(options: RunOptions) -> Any:
-    """A Dask client (concurrent.futures-style) on the scheduler given, or on a temporary LocalCluster."""
-    from distributed import Client, LocalCluster  # optional extra `dask`
-
-    if options.dask_address:
-        return Client(options.dask_address)  # type: ignore[no-untyped-call]
-    cluster = LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=options.workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
-    )
-    return _ClusterClient(cluster, Client(cluster))  # type: ignore[no-untyped-call]
-
-
-class BatchFuture(Protocol):
-    """A submitted parse batch: a concurrent.futures Future, a Dask future or a Prefect task's future."""
-
-    def result(self) -> list[ParsedFile]: ...
-
-
-def parse_threads(options: RunOptions) -> int:
-    """Threads (so guarded children) parsing at once: one when serial, else ``workers``."""
-    return 1 if options.executor == "serial" else options.workers
-
-
-def extractor_pool_for(options: RunOptions, stack: ExitStack) -> ExtractorPool | None:
-    """The guarded children to parse in: the process-wide pool (kept for the next run of a long-lived process),
-    unless more children than it allows are asked for; then a pool of their own, closed with ``stack``."""
-    if options.executor == "dask" or parse_threads(options) <= MAX_WORKERS:
-        return None
-    pool = ExtractorPool(parse_threads(options))
-    stack.callback(pool.close)
-    return pool
-
-
-class ParsedInOrder:
-    """Parse batches taken in order, at most ``ahead`` submitted and not yet taken (parsed reports do not pile up
-    in memory); the first ones are submitted when it is made. ``close`` stops: batches not begun are cancelled,
-    and ``stop`` is set, which read_batch checks between files."""
-
-    def __init__(
-        self,
-        batches: list[list[str]],
-        submit: Callable[[list[str], threading.Event], BatchFuture],
-        *,
-        ahead: int,
-        limits: ExtractLimits,
-        declared: DeclaredMeta | None = None,
-    ) -> None:
-        self.stop = threading.Event()
-        self._submit, self._limits, self._declared = submit, limits, declared
-        self._queued = iter(batches)
-        self._pending: deque[tuple[list[str], BatchFuture]] = deque()
-        for batch in itertools.islice(self._queued, ahead):
-            self._pending.append((batch, submit(batch, self.stop)))
-
-    def __iter__(self) -> Iterator[list[ParsedFile]]:
-        return self
-
-    def __next__(self) -> list[ParsedFile]:
-        if not self._pending:
-            raise StopIteration
-        batch, future = self._pending.popleft()
-        done = _batch_result(batch, future, self._limits, self._declared)
-        following = next(self._queued, None)
-        if following is not None and not self.stop.is_set():
-            self._pending.append((following, self._submit(following, self.stop)))
-        return done
-
-    def close(self) -> None:
-        self.stop.set()
-        for _, future in self._pending:
-            cancel = getattr(future, "cancel", None)
-            if cancel is not None:
-                cancel()
-        self._pending.clear()
-
-
-def parsed_in_order(
-    batches: list[list[str]],
-    submit: Callable[[list[str], threading.Event], BatchFuture],
-    options: RunOptions,
-    limits: ExtractLimits,
-    stack: ExitStack,
-) -> ParsedInOrder:
-    """A ParsedInOrder for a run's parse step, a few batches ahead of the loading, closed with ``stack``."""
-    parsed = ParsedInOrder(
-        batches, submit, ahead=parse_threads(options) + 1, limits=limits, declared=options.declared
-    )
-    stack.callback(parsed.close)
-    return parsed
-
-
-class _ClusterClient:
-    """A Dask client on a temporary LocalCluster, both closed on exit."""
-
-    def __init__(self, cluster: Any, client: Any) -> None:
-        self.cluster, self.client = cluster, client
-
-    def __enter__(self) -> FuturesExecutor:
-        return self.client  # type: ignore[no-any-return]
-
-    def __exit__(self, *exc: object) -> None:
-        self.client.close()
-        self.cluster.close()
-
-
-def _batch_result(
-    batch: list[str], future: BatchFuture, limits: ExtractLimits, declared: DeclaredMeta | None = None
-) -> list[ParsedFile]:
-    """A batch's parsed files; if the batch failed as a whole (a worker process died), its files are read again
-    here one by one, so each gets its own outcome and message."""
-    try:
-        return list(future.result())
-    except Exception as exc:
-        log.warning("parse batch of %d file(s) failed (%s); reading them here one by one", len(batch), exc)
-        return [read_batch([path], limits, declared=declared)[0] for path in batch]
-
-
 # --- the run -----------------------------------------------------------------------------------------------------
 
 
@@ -441,6 +188,22 @@ class _Clock:
         return self.finished - self.started
 
 
+@dataclass
+class _Run:
+    """One run as its parts (run_pipeline, _read_and_publish, _load_batches) hand it on: what it was given, and
+    each file's outcome and the summary as they are found."""
+
+    files: list[Path]
+    settings: Settings
+    options: RunOptions
+    steps: Steps
+    run_id: str
+    summary: RunSummary
+    outcomes: dict[Path, FileOutcome]
+    timer: _StepTimer = field(default_factory=lambda: _StepTimer())
+    clock: _Clock = field(default_factory=lambda: _Clock())
+
+
 def run_pipeline(
     files: Sequence[Path],
     settings: Settings,
@@ -457,58 +220,59 @@ def run_pipeline(
     not obtained in time, a full disk or a read-only folder (OSError, duckdb.IOException).
     """
     options = options or RunOptions()
-    steps = steps or Steps()
     run_id = run_id or f"local-{uuid.uuid4()}"  # a run outside Prefect: its own id in ops.* all the same
     started = time.perf_counter()
-    timer = _StepTimer()
-    files = list(files)
+    summary = RunSummary(
+        run_id=run_id, warehouse=str(settings.warehouse), files=[], executor=options.executor, workers=options.workers
+    )
+    run = _Run(list(files), settings, options, steps or Steps(), run_id, summary, outcomes={})
     if not options.rebuild:  # before any work: a killed `etl rebuild` left no warehouse, only the moved-aside one
         refuse_interrupted_rebuild(settings.warehouse)
-    emit(RunEvent("start", total=len(files), detail=f"{options.executor} x{options.workers}"))
-    with timer("check"):
-        loaded = steps.check(settings.warehouse)
-    with timer("hash"):
-        hashed = steps.hash_files(files, loaded)
-    outcomes: dict[Path, FileOutcome] = {}
+    emit(RunEvent("start", total=len(run.files), detail=f"{options.executor} x{options.workers}"))
+    with run.timer("check"):
+        loaded = run.steps.check(settings.warehouse)
+    with run.timer("hash"):
+        hashed = run.steps.hash_files(run.files, loaded)
     for path, digest in hashed.loaded:
-        outcomes[path] = already_loaded(str(path), path.name, digest)
+        run.outcomes[path] = already_loaded(str(path), path.name, digest)
     for path, error in hashed.unreadable:
-        outcomes[path] = rejected(ParsedFile(path=str(path)), error)
-    summary = RunSummary(
-        run_id=run_id,
-        warehouse=str(settings.warehouse),
-        files=[],
-        executor=options.executor,
-        workers=options.workers,
-        skipped=len(hashed.loaded),
-    )
-    if not hashed.todo and not hashed.unreadable:
-        for outcome in outcomes.values():
-            _emit_outcome(outcome)
-        summary.files = [outcomes[path] for path in files]
-        with timer("counts"):
+        run.outcomes[path] = rejected(ParsedFile(path=str(path)), error)
+    summary.skipped = len(hashed.loaded)
+    if hashed.todo or hashed.unreadable:
+        _read_and_publish(run, [path for path, _ in hashed.todo], lock_held)
+    else:
+        for outcome in run.outcomes.values():
+            emit_outcome(outcome)
+        summary.files = [run.outcomes[path] for path in run.files]
+        with run.timer("counts"):
             _fill_counts(summary, settings.warehouse, staging=None)
-        summary.total_seconds = round(time.perf_counter() - started, 3)
-        summary.steps = dict(timer.seconds)
-        log.info("nothing new: %d file(s) already loaded; the warehouse was not written", len(files))
-        return summary
+        log.info("nothing new: %d file(s) already loaded; the warehouse was not written", len(run.files))
+    summary.total_seconds = round(time.perf_counter() - started, 3)
+    summary.steps = dict(run.timer.seconds)
+    if summary.published:
+        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.counts().items()))
+        log.info("run %s: %d file(s): %s; %.1f s", run_id, len(run.files), counts, summary.total_seconds)
+    return summary
 
+
+def _read_and_publish(run: _Run, todo: list[Path], lock_held: bool) -> None:
+    """Steps 3 to 7 for the files ``todo`` (none when every file left was unreadable): parse them in batches while
+    a staging copy is prepared, gate and load each batch, publish once, then Data Docs and the report."""
+    settings, timer, summary = run.settings, run.timer, run.summary
     limits = ExtractLimits.from_settings(settings)
-    todo = [path for path, _ in hashed.todo]
-    if len(todo) <= 1 and options.executor == "process":  # a pool's start-up for one file costs more than it saves
-        options = replace(options, executor="serial", workers=1)
-        summary.executor, summary.workers = options.executor, options.workers
-    size = options.batch_size_for(len(todo))
+    if len(todo) <= 1 and run.options.executor == "process":  # a pool's start-up for one file costs more than it saves
+        run.options = replace(run.options, executor="serial", workers=1)
+        summary.executor, summary.workers = run.options.executor, run.options.workers
+    size = run.options.batch_size_for(len(todo))
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
-    clock = _Clock()
-    gate: Gate | None = steps.start_gate(settings, options) if todo else None
+    gate: Gate | None = run.steps.start_gate(settings, run.options) if todo else None
     # One thread imports what the run needs later while this process mostly waits: GX for a gate in this process
     # (~3 s), then plotly and the report's modules (~1 s). One thread, not two: GX's circular imports can deadlock
     # (importlib's _DeadlockError) when another thread imports overlapping modules at the same time.
-    threading.Thread(target=_warm_up, args=(gate, options.write_report), name="warm-up", daemon=True).start()
+    threading.Thread(target=_warm_up, args=(gate, run.options.write_report), name="warm-up", daemon=True).start()
     try:
         with database_errors_named(settings.warehouse), ExitStack() as stack:
-            parsed_batches = steps.parse(batches, options, limits, stack)  # reading starts now
+            parsed_batches = run.steps.parse(batches, run.options, limits, stack)  # reading starts now
             with timer("stage"):
                 staging = stack.enter_context(
                     staged_warehouse(
@@ -516,55 +280,62 @@ def run_pipeline(
                         storage_version=settings.storage_version,
                         lock_timeout=settings.lock_timeout,
                         lock_held=lock_held,
-                        rebuilding=options.rebuild,
+                        rebuilding=run.options.rebuild,
                     )
                 )
             with timer("prepare"):
-                steps.prepare(staging, settings)
+                run.steps.prepare(staging, settings)
             with connect(staging) as conn:
-                early = [outcomes[path] for path in files if path in outcomes]
-                conn.execute("begin transaction")
-                record_outcomes(conn, run_id, early)
-                conn.execute("commit")
-                for outcome in early:
-                    _emit_outcome(outcome)
-                while True:
-                    with timer("parse (waiting for it)"):
-                        batch = next(parsed_batches, None)
-                    if batch is None:
-                        break
-                    clock.done()
-                    for item in batch:
-                        emit(RunEvent("parsed", item.name))
-                    assert gate is not None
-                    with timer("gate + load"):
-                        for outcome in steps.load(conn, batch, gate, run_id, options.accept_dropped):
-                            outcomes[Path(outcome.path or outcome.file)] = outcome
-                            _emit_outcome(outcome)
-                with timer("check published"):
-                    if gate is not None:
-                        summary.published_failures = steps.check_published(conn, gate, run_id)
-                summary.files = [outcomes[path] for path in files]
-                with timer("counts"):
-                    _fill_counts(summary, None, staging=conn)
+                _load_batches(run, conn, parsed_batches, gate)
             publishing = time.perf_counter()  # leaving the block seals the staging copy and renames it
         timer.seconds["publish"] = round(time.perf_counter() - publishing, 4)
         record_fingerprint(settings.warehouse)
         summary.published = True
-        summary.parse_seconds = round(clock.seconds(), 3)
+        summary.parse_seconds = round(run.clock.seconds(), 3)
         with timer("data docs + report"):
-            _finish(steps, settings, gate, options, summary)
+            _finish(run.steps, settings, gate, run.options, summary)
     finally:
         if gate is not None:
             waited = getattr(gate, "waited", 0.0)
             if waited:
                 timer.seconds["of which: waiting for the gate worker"] = round(waited, 3)
             gate.close()
-    summary.total_seconds = round(time.perf_counter() - started, 3)
-    summary.steps = dict(timer.seconds)
-    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.counts().items()))
-    log.info("run %s: %d file(s): %s; %.1f s", run_id, len(files), counts, summary.total_seconds)
-    return summary
+
+
+def _load_batches(
+    run: _Run, conn: duckdb.DuckDBPyConnection, parsed_batches: Iterator[list[ParsedFile]], gate: Gate | None
+) -> None:
+    """Steps 5 and 6 on the staging copy: the outcomes known before parsing recorded, each parsed batch gated and
+    loaded as it arrives, then the warehouse-wide checks and the counts."""
+    early = [run.outcomes[path] for path in run.files if path in run.outcomes]
+    conn.execute("begin transaction")
+    try:
+        record_outcomes(conn, run.run_id, early)
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    for outcome in early:
+        emit_outcome(outcome)
+    while True:
+        with run.timer("parse (waiting for it)"):
+            batch = next(parsed_batches, None)
+        if batch is None:
+            break
+        run.clock.done()
+        for item in batch:
+            emit(RunEvent("parsed", item.name))
+        assert gate is not None
+        with run.timer("gate + load"):
+            for outcome in run.steps.load(conn, batch, gate, run.run_id, run.options.accept_dropped):
+                run.outcomes[Path(outcome.path or outcome.file)] = outcome
+                emit_outcome(outcome)
+    with run.timer("check published"):
+        if gate is not None:
+            run.summary.published_failures = run.steps.check_published(conn, gate, run.run_id)
+    run.summary.files = [run.outcomes[path] for path in run.files]
+    with run.timer("counts"):
+        _fill_counts(run.summary, None, staging=conn)
 
 
 def _finish(steps: Steps, settings: Settings, gate: Gate | None, options: RunOptions, summary: RunSummary) -> None:

@@ -128,10 +128,10 @@ def test_parsing_in_a_process_pool_gives_the_same_warehouse(tmp_path: Path) -> N
 def test_reading_starts_while_the_warehouse_copy_is_prepared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The first file is being read before staging and preparing are over (they overlap), not after: the time a
     parse batch starts reading and the time prepare ends (prepare made slow on purpose) are recorded."""
-    import etl.pipeline.run as run_module
+    import etl.pipeline.parallel as parallel_module
 
     seen: dict[str, float] = {}
-    real_read_batch = run_module.read_batch
+    real_read_batch = parallel_module.read_batch
 
     def read_batch(*args, **kwargs):  # type: ignore[no-untyped-def]
         seen.setdefault("reading started", time.monotonic())
@@ -143,7 +143,7 @@ def test_reading_starts_while_the_warehouse_copy_is_prepared(tmp_path: Path, mon
             time.sleep(1.0)
             seen["prepare done"] = time.monotonic()
 
-    monkeypatch.setattr(run_module, "read_batch", read_batch)
+    monkeypatch.setattr(parallel_module, "read_batch", read_batch)
     summary = run_pipeline(
         [REAL_TEXT_DUMP], settings_for(tmp_path), RunOptions(write_report=False), steps=SlowPrepare()
     )
@@ -169,13 +169,13 @@ def test_a_run_that_fails_while_staging_does_not_wait_for_the_parsing(tmp_path: 
                     out.append(ParsedFile(path=path, error="not parsed in this test"))
                 return out
 
-            import etl.pipeline.run as run_module
+            import etl.pipeline.parallel as parallel_module
 
-            real, run_module.read_batch = run_module.read_batch, slow
+            real, parallel_module.read_batch = parallel_module.read_batch, slow
             try:
                 return super().parse(batches, options, limits, stack)
             finally:
-                run_module.read_batch = real
+                parallel_module.read_batch = real
 
         def prepare(self, staging: Path, settings: Settings) -> None:
             raise OSError(28, "No space left on device")
