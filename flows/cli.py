@@ -570,70 +570,24 @@ def backfill(
     _existing(paths)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # the progress bar says what the logs would
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # a Dask cluster logs every worker's start/stop
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from etl.pipeline import RunEvent, RunOptions, discover_files, listening, run_pipeline
+    from etl.flows.progress import BackfillProgress, print_backfill_summary
+    from etl.pipeline import RunOptions, discover_files, listening, run_pipeline
 
     settings = get_settings(warehouse=warehouse)
     options = RunOptions.resolve(settings, task_runner, workers, dask_address, batch_size=batch_size)  # type: ignore[arg-type]
-    styles = {"loaded": "green", "unchanged": "dim", "failed": "red"}
-    with Progress(
-        TextColumn("{task.description:<8}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[status]}"),
-        console=console,
-    ) as progress:
-        parse_bar = progress.add_task("parse", total=None, status="")
-        load_bar = progress.add_task("load", total=None, status="")
-        already = 0  # files whose bytes are loaded already: counted, not listed (a re-run lists only what changed)
-
-        def show(event: RunEvent) -> None:
-            nonlocal already
-            if event.kind == "start":
-                progress.update(parse_bar, total=event.total, status=event.detail)
-                progress.update(load_bar, total=event.total)
-            elif event.kind == "parsed":
-                progress.update(parse_bar, advance=1, status=event.file)
-            else:
-                not_read = event.detail.startswith("already loaded")
-                if not_read or (event.kind == "failed" and not event.detail):
-                    progress.update(parse_bar, advance=1)
-                style = styles.get(event.kind, "")
-                progress.update(load_bar, advance=1, status=f"[{style}]{event.kind}[/{style}] {event.file}")
-                if not_read:
-                    already += 1
-                else:
-                    progress.console.print(
-                        f"[{style}]{event.kind:<9}[/{style}] {event.file}  [dim]{event.detail}[/dim]"
-                    )
-
-        with listening(show):
-            summary = _run(
-                "backfill",
-                prefect,
-                lambda: run_pipeline(discover_files(paths), settings, options),
-                paths=[str(p) for p in paths],
-                warehouse=str(settings.warehouse),
-                executor=options.executor,
-                workers=options.workers,
-                dask_address=options.dask_address,
-                batch_size=batch_size,
-            )
-    for f in summary.failed:
-        err_console.print(f"[red]failed:[/red] {f.message}")
-    if already:
-        console.print(f"[dim]{already} file(s) already loaded (the same bytes): not read again[/dim]")
-    counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(summary.counts().items()))
-    console.print(
-        f"{len(summary.files)} file(s): {counts}; parsed with {summary.executor} ({summary.workers} worker(s)) in "
-        f"{summary.parse_seconds:.1f} s, whole backfill {summary.total_seconds:.1f} s."
-    )
-    console.print(
-        f"Warehouse [bold]{settings.warehouse.resolve()}[/bold]: {summary.reports_in_warehouse} report file(s) "
-        f"({summary.current_reports} current), {summary.task_rows_in_warehouse} task rows."
-    )
+    with BackfillProgress(console) as progress, listening(progress.show):
+        summary = _run(
+            "backfill",
+            prefect,
+            lambda: run_pipeline(discover_files(paths), settings, options),
+            paths=[str(p) for p in paths],
+            warehouse=str(settings.warehouse),
+            executor=options.executor,
+            workers=options.workers,
+            dask_address=options.dask_address,
+            batch_size=batch_size,
+        )
+    print_backfill_summary(summary, settings, progress.already, console, err_console)
     _exit_if_failed(summary)
 
 
