@@ -48,8 +48,9 @@ typecheck: install
 	MYPYPATH=scripts $(BIN)/mypy benchmarks/*.py
 	$(BIN)/mypy -p scripts
 
+# The 15 slowest tests are listed at the end (issue 24): where the suite's time goes, run after run.
 pytest: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 # Remake the sample PDFs from the real text dump (needs LibreOffice and CJK fonts: see README).
 samples: install
