@@ -152,6 +152,46 @@ def test_html_report_and_its_charts_show_cells_as_text(hostile_report: Path, pag
     assert f"中小办{LINK}" in office_chart  # the office's name as written, drawn as text on the chart's axis
 
 
+# Hovers every point of every chart in turn (Plotly.Fx.hover, as a pointer would) and collects what each hover box
+# holds: Plotly draws hover texts with its own small HTML, so a label can be a link there while the axis is text.
+# Plotly takes at most one hover per 50 ms (later ones are deferred): each hover waits 60 ms before it is read.
+HOVER_EVERY_POINT = """(async () => {
+  const found = {boxes: 0, elements: [], texts: []};
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    for (const [curve, trace] of gd.calcdata.entries()) {
+      const subplot = gd._fullData[curve].xaxis + gd._fullData[curve].yaxis;
+      // a heatmap's cells are hovered at their positions on its category axes, other traces' points by number
+      const points = trace[0].trace.type === 'heatmap'
+        ? trace[0].z.flatMap((row, i) => row.map((_, j) => ({xval: j, yval: i})))
+        : trace.map((_, i) => [{curveNumber: curve, pointNumber: i}]);
+      for (const point of points) {
+        await new Promise(done => setTimeout(done, 60));
+        Plotly.Fx.hover(gd, point, subplot);
+        await new Promise(done => setTimeout(done, 60));
+        const box = gd.querySelector('.hoverlayer');
+        if (!box || !box.textContent) continue;
+        found.boxes += 1;
+        found.elements.push(...[...box.querySelectorAll('a, img, [onerror]')].map(e => e.outerHTML.slice(0, 160)));
+        found.texts.push(box.textContent);
+      }
+      Plotly.Fx.unhover(gd);
+    }
+  }
+  return found;
+})()"""
+
+
+def test_html_report_hover_texts_show_cells_as_text(hostile_report: Path, page: Page) -> None:
+    page.open(hostile_report.as_uri())
+    hovered = page.evaluate(HOVER_EVERY_POINT)
+    assert hovered["boxes"] >= 20, hovered["boxes"]  # every chart's points, not a few
+    assert hovered["elements"] == [], f"elements of the input in hover boxes: {hovered['elements'][:3]}"
+    assert any(f"中小办{LINK}" in text for text in hovered["texts"])  # the office's hover box, as written
+    # A quarter in which an office had no task has no box: it said "完成率 0% 已完成/任务数 " (a rate never measured).
+    assert not [text for text in hovered["texts"] if text.endswith("已完成/任务数 ")]
+    assert page.evaluate("window.__xss === undefined")
+
+
 def test_run_summary_artifact_shows_names_and_messages_as_text(tmp_path: Path, page: Page) -> None:
     hostile = f"{FILE_NAME} [链接](https://example.org/x) **粗** `code`"
     summary = RunSummary(

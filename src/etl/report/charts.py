@@ -126,6 +126,7 @@ def office_completion_chart(rows: list[OfficeCompletion]) -> go.Figure:
             colorscale=[[0, "#c62828"], [0.5, "#f9a825"], [1, "#2e7d32"]],
             colorbar={"title": {"text": "完成率"}, "tickformat": ".0%"},
             hovertemplate="%{y} · %{x}<br>完成率 %{z:.0%}<br>已完成/任务数 %{text}<extra></extra>",
+            hoverongaps=False,  # a quarter without the office's tasks has no rate: its hover said 完成率 0%
             xgap=2,
             ygap=2,
         )
