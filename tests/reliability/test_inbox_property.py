@@ -99,10 +99,12 @@ def test_rebuild_gives_the_marts_the_polls_made(
     if not place.warehouse.exists():
         return  # nothing was ever loaded (only refused files)
     polled = marts(place.warehouse)
-    move_aside(place.warehouse)
     replay = RunOptions(write_report=False, gate_in_worker=False, rebuild=True,
                         accept_dropped=DroppedTasksAccepted(files=accepted_drops(place.archive)))  # fmt: skip
     with replay_files(place.archive) as files:
+        if not files:  # only refused arrivals: `etl rebuild` refuses an empty archive (exit 2) and moves nothing
+            return
+        move_aside(place.warehouse)
         summary = run_pipeline(files, setting, replay)
     assert not summary.failed, [f.message for f in summary.failed]
     assert marts(place.warehouse) == polled

@@ -20,7 +20,11 @@ import itertools
 import re
 
 _TAG = re.compile(r"<\s*(/?)\s*(p|br|div|span)\b[^>]*>", re.IGNORECASE)
-_WHITESPACE = re.compile(r"[ \t\u00a0\u3000\r\f\v]+")
+# Every space character (Unicode Zs): the ideographic space U+3000 and NBSP, but also the thin, narrow and other
+# typographic spaces a word processor puts between characters; each is a space, so that an office or unit name
+# written with one (中小\u2009办) is the same name as without it.
+SPACES = " \u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+_WHITESPACE = re.compile(f"[\t\r\f\v{SPACES}]+")
 # An item marker: one or two digits and a full stop, not the start of a decimal (5.2个百分点).
 _ITEM = re.compile(r"(?<![0-9.])(\d{1,2})[.．](?![0-9])")
 
@@ -101,7 +105,7 @@ def clean_cell(raw: str) -> str:
     all the text so far again for every piece (which made a cell of many short lines quadratic).
     """
     text = strip_markup(raw).translate(_CELL_LINE_BREAKS)
-    pieces = [p for p in (piece.strip(" \t\u00a0\u3000") for piece in text.split("\n")) if p]
+    pieces = [p for p in (piece.strip("\t" + SPACES) for piece in text.split("\n")) if p]
     if not pieces:
         return ""
     # Re-join the pieces: a piece that starts the next numbered item begins a new line, others are wraps.

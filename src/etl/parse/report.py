@@ -121,15 +121,17 @@ def _task_of(row: RawRow, layout: _Layout) -> _Task | None:
     title = clean_cell(row.cell("task_title"))
     if not title:
         raise _RowError("task_title", f"task {number} has no title (目标任务 is empty)")
+    # Format characters (U+200B, U+FEFF …) go before the names are split: one after a unit's name would otherwise
+    # hide where the name ends (市经济和信息化局\u200b【中小办】).
     try:
-        units, office = split_responsible(clean_cell(row.cell("responsible")).replace("\n", " "))
+        units, office = split_responsible(visible_name(clean_cell(row.cell("responsible"))).replace("\n", " "))
     except UnitsError as exc:
         raise _RowError("responsible", str(exc)) from exc
     try:
         phone = normalize_phone(row.cell("supervision"))
     except PhoneError as exc:
         raise _RowError("supervision", str(exc)) from exc
-    people = split_people(clean_cell(row.cell("people")))
+    people = split_people(visible_name(clean_cell(row.cell("people"))))
     return _Task(
         task_no=int(digits),
         title=title,

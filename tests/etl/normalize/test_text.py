@@ -1,4 +1,6 @@
-from etl.normalize.text import clean_cell, comparable, strip_markup
+import unicodedata
+
+from etl.normalize.text import SPACES, clean_cell, comparable, strip_markup
 
 
 def test_html_paragraphs_become_numbered_lines() -> None:
@@ -60,3 +62,14 @@ def test_a_wrap_after_a_hyphen_adds_no_space() -> None:
     """LibreOffice breaks a line after the hyphen of 1-8月份 (the changed-template fixture's PDF does)."""
     assert clean_cell("监测分析，1-\n8月份全市") == "监测分析，1-8月份全市"
     assert clean_cell("e-\nmail") == "e-mail"
+
+
+def test_every_space_character_is_a_space() -> None:
+    """Every Unicode Zs character (this Python's tables) is squeezed like a space: dropped beside CJK text, one
+    space between Latin words. Before, only the space, NBSP and U+3000 were: U+2009 in 中小\u2009办 stayed, a second
+    office name (issue 22, defect 8)."""
+    zs = {chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Zs"}
+    assert set(SPACES) == zs
+    for space in sorted(zs):
+        assert clean_cell(f"{space}中小{space}办{space}") == "中小办", f"U+{ord(space):04X}"
+        assert clean_cell(f"CPU{space}{space}GPU") == "CPU GPU", f"U+{ord(space):04X}"

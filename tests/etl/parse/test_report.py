@@ -10,7 +10,7 @@ from etl.errors import ReportError
 from etl.extract.text_dump import read_text_dump
 from etl.models import Report, TaskRow
 from etl.parse.report import parse_report
-from tests.conftest import write_dump
+from tests.conftest import REAL_TEXT_DUMP, write_dump
 
 
 def rows_of(report: Report, task_no: int) -> dict[str, TaskRow]:
@@ -162,3 +162,26 @@ def test_a_quarter_header_that_contradicts_the_title_is_rejected(tmp_path: Path,
     lines = [line.replace("第三季度", "第二季度") for line in real_dump_lines]
     with pytest.raises(ReportError, match="title says 三季度 .* period column header names a period ending in month 6"):
         parse_report(read_text_dump(write_dump(tmp_path, lines)))
+
+
+# Issue 22, defect 8, in the keys the marts group by (units, lead office): format characters (Cf) and spaces (Zs)
+# that a word processor or a copy from a web page leaves in a name. Before: U+2009 made a second office 中小\u2009办
+# and split 市经济和信\u2009息化局 into two units; a U+200B after a unit's name refused the row ("cannot tell where
+# the unit name … ends").
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u200e", "\u2060", "\u2066", "\ufeff", "\u00ad"]  # Cf
+SPACES = ["\u00a0", "\u2002", "\u2009", "\u200a", "\u202f", "\u205f", "\u3000"]  # Zs
+
+
+@pytest.mark.parametrize("character", INVISIBLE + SPACES, ids=lambda c: f"U+{ord(c):04X}")
+def test_format_and_space_characters_in_units_and_offices_make_no_new_keys(
+    tmp_path: Path, real_report: Report, character: str
+) -> None:
+    c = character
+    text = REAL_TEXT_DUMP.read_text(encoding="utf-8")
+    edited = text.replace("市经济和信息化局【中小办】", f"{c}市经济和信{c}息化局{c}【{c}中小{c}办{c}】{c}")
+    assert edited != text
+    path = tmp_path / "report.txt"
+    path.write_text(edited, encoding="utf-8")
+    report = parse_report(read_text_dump(path))
+    keys = [(row.task_no, row.plan_type, row.responsible_units, row.lead_office) for row in report.rows]
+    assert keys == [(row.task_no, row.plan_type, row.responsible_units, row.lead_office) for row in real_report.rows]

@@ -6,12 +6,13 @@ whose source pages the fixtures in tests/fixtures/real_tables name) or the burea
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 import pytest
 
 from etl.models import DeclaredMeta
-from etl.parse.title import FUTURE_GRACE, TitleError, find_title, key_text, report_meta
+from etl.parse.title import FUTURE_GRACE, TitleError, find_title, key_text, report_meta, visible_name
 from etl.periods import declared_period
 
 TODAY = date(2026, 12, 7)
@@ -182,6 +183,18 @@ def test_format_and_space_characters_do_not_make_a_second_issuer(invisible: str)
     meta = meta_of(f"市工信局{invisible} 2024 年政府工作报告任务 三季度完成情况")
     assert meta.issuer == "市工信局"
     assert meta_of(f"市工{invisible}信局 2024 年政府工作报告任务 三季度完成情况").issuer == "市工信局"
+
+
+def test_no_format_or_space_character_makes_a_second_issuer_or_name() -> None:
+    """Every Unicode Cf and Zs character (this Python's tables, 180 of them), inside and after the issuer; and every
+    Cf inside a unit's or a person's name."""
+    characters = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cf", "Zs")]
+    assert len(characters) > 150
+    for ch in characters:
+        assert meta_of(f"市工信局{ch} 2024 年政府工作报告任务 三季度完成情况").issuer == "市工信局", f"U+{ord(ch):04X}"
+        assert meta_of(f"市工{ch}信局 2024 年政府工作报告任务 三季度完成情况").issuer == "市工信局", f"U+{ord(ch):04X}"
+        if unicodedata.category(ch) == "Cf":
+            assert visible_name(f"{ch}中小{ch}办{ch}") == "中小办", f"U+{ord(ch):04X}"
 
 
 def test_full_width_forms_fold_in_keys() -> None:
