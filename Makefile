@@ -9,8 +9,9 @@ BIN := $(VENV)/bin
 # Chinese labels render); libgl1 and libglib2.0-0 for OpenCV, which the OCR engine (rapidocr-onnxruntime) needs;
 # poppler-utils (pdftoppm) and ghostscript (its tiffg4 fax device): two renderers of the report's PDFs besides
 # pypdfium2, so the scan tests' page images are not all made one way.
+# PostgreSQL: the lake backend's tests start a throw-away cluster of Debian's server (initdb, a Unix socket only).
 # system-deps installs only what is missing: with all present it does nothing.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libgl1 libglib2.0-0 poppler-utils ghostscript
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libgl1 libglib2.0-0 poppler-utils ghostscript postgresql
 
 .PHONY: install system-deps run test lint typecheck pytest samples clean
 
@@ -84,3 +85,4 @@ bench: install
 	$(BIN)/python benchmarks/ocr.py
 	$(BIN)/python benchmarks/ocr_speed.py
 	$(BIN)/python benchmarks/damage_checks.py
+	$(BIN)/python benchmarks/lake.py

@@ -48,11 +48,12 @@ STARTUP = """
 import json, sys, time
 from pathlib import Path
 from etl.pipeline.run import check
+from etl.load.backend import FileWarehouse
 import etl.load.warehouse as warehouse
 if __name__ == "__main__":
     path = Path(sys.argv[1])
     started = time.perf_counter()
-    hashes = check(path)
+    hashes = check(FileWarehouse(path, "v1.1.0", 600.0))
     quick = time.perf_counter() - started
     warehouse.fingerprint_path(path).rename(path.with_name("moved-aside.json"))
     started = time.perf_counter()

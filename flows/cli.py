@@ -25,7 +25,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-import etl.flows  # noqa: F401  (sets Prefect's environment defaults before prefect is imported)
+import etl.flows
 from etl.errors import ReportError
 from etl.models import DeclaredMeta
 from etl.settings import Settings, get_settings
@@ -42,8 +42,13 @@ console = Console()
 err_console = Console(stderr=True)
 
 WarehouseOption = Annotated[
-    Path | None,
-    typer.Option("--warehouse", "-w", help="DuckDB warehouse file [env ETL_WAREHOUSE; default data/warehouse.duckdb]"),
+    str | None,
+    typer.Option(
+        "--warehouse",
+        "-w",
+        help="DuckDB warehouse file, or a lake (ducklake:postgres:dbname=… host=…, with ETL_LAKE_DATA_PATH) "
+        "[env ETL_WAREHOUSE; default data/warehouse.duckdb]",
+    ),
 ]
 AcceptDropsOption = Annotated[
     bool,
@@ -103,6 +108,7 @@ def _run(flow_name: str, use_prefect: bool | None, library: Callable[[], RunSumm
     import duckdb
 
     from etl.flows.server import configured_api_url, temporary_server
+    from etl.load.lake import LakeError
     from etl.load.rebuild import InterruptedRebuildError
     from etl.load.warehouse import WarehouseCorruptError
 
@@ -118,6 +124,12 @@ def _run(flow_name: str, use_prefect: bool | None, library: Callable[[], RunSumm
             return _run_flow(flow_name, params)
     except (WarehouseCorruptError, InterruptedRebuildError) as exc:
         err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(3) from exc
+    except LakeError as exc:  # the lake's catalog unreachable, an extension missing …
+        err_console.print(
+            f"[red]error:[/red] {exc}\nReports committed before the error stay in the lake (each is a snapshot of "
+            "its own); the input files were left where they were: run again to load the rest."
+        )
         raise typer.Exit(3) from exc
     except (OSError, duckdb.IOException) as exc:  # disk full, read-only folder, writer lock not obtained …
         err_console.print(
@@ -189,7 +201,7 @@ def _print_messages(summary: RunSummary) -> None:
 
 def _print_warehouse(summary: RunSummary, settings: Settings) -> None:
     console.print(
-        f"Warehouse [bold]{settings.warehouse.resolve()}[/bold]: {summary.reports_in_warehouse} report file(s) "
+        f"Warehouse [bold]{summary.warehouse}[/bold]: {summary.reports_in_warehouse} report file(s) "
         f"({summary.current_reports} current), {summary.tasks_in_warehouse} tasks, "
         f"{summary.task_rows_in_warehouse} task rows, {summary.open_warnings} open data-quality warning(s)."
     )
@@ -236,7 +248,7 @@ def ingest(
             discover_files(targets), settings, RunOptions.resolve(settings, declared=declared, accept_dropped=accept)
         ),
         paths=[str(p) for p in targets],
-        warehouse=str(settings.warehouse),
+        warehouse=settings.warehouse_setting,
         issuer=issuer,
         period=period,
         accept_dropped_tasks=accept.as_list(),
@@ -244,7 +256,7 @@ def ingest(
     _print_summary(summary, settings)
     example = query("cli_example")
     console.print(f'Try: etl sql "{_one_line(example)}"')
-    _print_query(settings.warehouse, example)
+    _print_query(settings, example)
     _exit_if_failed(summary)
 
 
@@ -252,30 +264,47 @@ def ingest(
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run (read-only connection)")],
     warehouse: WarehouseOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="A lake only: read the snapshot with this id, or the latest at this date/time"),
+    ] = None,
 ) -> None:
-    """Run a query on the warehouse over a read-only connection and print the result as a table."""
+    """Run a query on the warehouse over a read-only connection and print the result as a table (a lake: at its
+    latest snapshot, or the one --as-of names; the snapshot read is printed first)."""
     import duckdb
 
+    from etl.flows.cli_lake import snapshot_option
+    from etl.load.lake import LakeError
     from etl.load.query import RefusedQuery
 
     settings = get_settings(warehouse=warehouse)
+    moment = snapshot_option(settings, as_of)
     try:
-        _print_query(settings.warehouse, query)
-    except (duckdb.Error, FileNotFoundError, RefusedQuery) as exc:
+        _print_query(settings, query, moment)
+    except (duckdb.Error, FileNotFoundError, RefusedQuery, LakeError) as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
 
 
-def _print_query(warehouse: Path, query: str) -> None:
+def _print_query(settings: Settings, query: str, as_of: Any = None) -> None:
     from etl.load.query import run_query  # read-only, no access to other files, settings locked
 
-    result = run_query(warehouse, query)
+    result = run_query(settings.warehouse, query, lake=_lake(settings), as_of=as_of)
     if result is None:
         return
+    if result.snapshot:
+        console.print(f"[dim]{result.snapshot}[/dim]")
     table = Table(*result.columns)
     for row in result.rows:
         table.add_row(*(_show(value) for value in row))
     console.print(table)
+
+
+def _lake(settings: Settings) -> Any:
+    """The lake the settings name (etl.load.lake.LakeSpec), or None for a warehouse file."""
+    from etl.load.lake import LakeSpec
+
+    return LakeSpec.parse(settings.lake_catalog, settings.lake_data_path) if settings.lake_catalog else None
 
 
 def _show(value: Any) -> str:
@@ -339,7 +368,7 @@ def indicators(
     from etl.queries import query
 
     settings = get_settings(warehouse=warehouse)
-    _print_query(settings.warehouse, query("cli_unmatched_metrics" if unmatched else "cli_indicators"))
+    _print_query(settings, query("cli_unmatched_metrics" if unmatched else "cli_indicators"))
 
 
 @app.command()
@@ -353,6 +382,11 @@ def init(
     from etl.load.upgrade import initialize_warehouse, upgrade_plan
 
     settings = get_settings(warehouse=warehouse)
+    if settings.lake_catalog:
+        from etl.flows.cli_lake import init_lake
+
+        init_lake(settings, dry_run=dry_run)
+        return
     try:
         if dry_run:
             for line in upgrade_plan(settings.warehouse, settings.sql_dir).describe():
@@ -409,7 +443,7 @@ def poll(
         inbox=str(settings.inbox_dir),
         archive=str(settings.archive_dir),
         quarantine=str(settings.quarantine_dir),
-        warehouse=str(settings.warehouse),
+        warehouse=settings.warehouse_setting,
         settle_seconds=settings.settle_seconds,
         accept_dropped_tasks=accept_dropped_tasks,
     )
@@ -433,6 +467,10 @@ def rebuild(
     from etl.pipeline import RunOptions, run_pipeline
 
     settings = get_settings(warehouse=warehouse, archive_dir=archive)
+    if settings.lake_catalog:
+        from etl.flows.cli_lake import refuse_rebuild
+
+        refuse_rebuild()
     archive = settings.archive_dir
     with replay_files(archive) as files:  # in arrival order, under the names they arrived with
         if not files:
@@ -450,7 +488,7 @@ def rebuild(
             prefect,
             lambda: run_pipeline(files, settings, options),
             paths=[str(p) for p in files],
-            warehouse=str(settings.warehouse),
+            warehouse=settings.warehouse_setting,
             rebuild=True,
             accept_dropped_tasks=accept.as_list(),
         )
@@ -464,21 +502,33 @@ def rebuild(
 @app.command()
 def export(
     out_dir: Annotated[Path, typer.Argument(help="Folder to write the files and manifest.json into")],
-    file_format: Annotated[str, typer.Option("--format", "-f", help="File format: parquet")] = "parquet",
+    file_format: Annotated[
+        str, typer.Option("--format", "-f", help="parquet (mart views), or duckdb (a lake as one warehouse file)")
+    ] = "parquet",
     warehouse: WarehouseOption = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="duckdb: the lake's snapshot id or date/time")] = None,
 ) -> None:
-    """Write every mart view as a file (Parquet) plus manifest.json, for tools that cannot open DuckDB."""
+    """Write every mart view as a file (Parquet) plus manifest.json, for tools that cannot open DuckDB; or, with
+    --format duckdb, a lake's snapshot as a new warehouse file OUT (for BI tools that need one file)."""
     import time
 
     from etl.export.parquet import MANIFEST, export_parquet
 
-    if file_format != "parquet":
-        err_console.print(f"[red]error:[/red] unknown format {file_format!r}: the formats are: parquet")
+    if file_format not in ("parquet", "duckdb"):
+        err_console.print(f"[red]error:[/red] unknown format {file_format!r}: the formats are: parquet, duckdb")
         raise typer.Exit(2)
     settings = get_settings(warehouse=warehouse)
+    if file_format == "duckdb":
+        from etl.flows.cli_lake import export_file
+
+        export_file(settings, out_dir, as_of)
+        return
     started = time.perf_counter()
     try:
-        manifest = export_parquet(settings.warehouse, out_dir)
+        from etl.load.backend import warehouse_backend
+
+        source = warehouse_backend(settings)
+        manifest = export_parquet(settings.warehouse if source.kind == "file" else source, out_dir)
     except FileNotFoundError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
@@ -504,7 +554,6 @@ def docs(
 ) -> None:
     """Write the data dictionary (Markdown and HTML) generated from the warehouse's own catalog."""
     from etl.docs.dictionary import schema_only_warehouse, write_dictionary
-    from etl.load.warehouse import connect
 
     settings = get_settings(warehouse=warehouse)
     target = out_dir or settings.docs_dir
@@ -513,7 +562,9 @@ def docs(
             with schema_only_warehouse(settings.sql_dir) as conn:
                 written = write_dictionary(conn, settings.sql_dir, target)
         else:
-            with connect(settings.warehouse, read_only=True) as conn:
+            from etl.load.backend import warehouse_backend
+
+            with warehouse_backend(settings).reading() as conn:
                 written = write_dictionary(conn, settings.sql_dir, target)
     except FileNotFoundError as exc:
         err_console.print(f"[red]error:[/red] {exc} (or use --schema-only)")
@@ -535,7 +586,11 @@ def report(
 
     settings = get_settings(warehouse=warehouse, report_file=out)
     try:
-        result = write_report(settings.warehouse, settings.report_file, sql_dir=settings.sql_dir)
+        from etl.load.backend import warehouse_backend
+
+        source = warehouse_backend(settings)
+        target = settings.warehouse if source.kind == "file" else source
+        result = write_report(target, settings.report_file, sql_dir=settings.sql_dir)
     except FileNotFoundError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
@@ -581,7 +636,7 @@ def backfill(
             prefect,
             lambda: run_pipeline(discover_files(paths), settings, options),
             paths=[str(p) for p in paths],
-            warehouse=str(settings.warehouse),
+            warehouse=settings.warehouse_setting,
             executor=options.executor,
             workers=options.workers,
             dask_address=options.dask_address,
@@ -589,6 +644,10 @@ def backfill(
         )
     print_backfill_summary(summary, settings, progress.already, console, err_console)
     _exit_if_failed(summary)
+
+
+# The lake's commands (etl migrate-to-lake, etl snapshots) are registered on `app` by their module.
+import etl.flows.cli_lake  # noqa: E402, F401
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -31,6 +31,7 @@ from prefect.tasks import exponential_backoff
 from etl.extract.guarded import ExtractLimits, ExtractorPool
 from etl.flows import ensure_prefect_home
 from etl.flows.runners import api_url_for_workers, task_runner_for
+from etl.load.backend import ReportWrites, Warehouse, WriteTarget
 from etl.load.versions import DroppedTasksAccepted
 from etl.models import DeclaredMeta
 from etl.pipeline import RunOptions, RunSummary, Steps, discover_files, run_pipeline
@@ -77,7 +78,7 @@ BACKOFF = exponential_backoff(backoff_factor=1)
     retry_condition_fn=_is_transient,
     cache_policy=NO_CACHE,
 )
-def check_task(warehouse: Path) -> set[str]:
+def check_task(warehouse: Warehouse) -> set[str]:
     return check_step(warehouse)
 
 
@@ -113,8 +114,8 @@ def parse_task(
     retry_condition_fn=_is_transient,
     cache_policy=NO_CACHE,
 )
-def prepare_task(staging: Path, settings: Settings) -> None:
-    prepare_step(staging, settings)
+def prepare_task(target: WriteTarget, settings: Settings) -> None:
+    prepare_step(target, settings)
 
 
 # No retries: the batch's reports are committed round by round, so a second attempt would find the first ones
@@ -126,8 +127,9 @@ def load_task(
     gate: Gate,
     run_id: str,
     accept: DroppedTasksAccepted | None = None,
+    writes: ReportWrites | None = None,
 ) -> list[FileOutcome]:
-    return load_step(conn, parsed, gate, run_id, accept)
+    return load_step(conn, parsed, gate, run_id, accept, writes=writes)
 
 
 @task(name="check-published", retries=0, cache_policy=NO_CACHE)
@@ -149,7 +151,7 @@ def finish_task(settings: Settings, gate: Gate | None, write_report: bool) -> Fi
 class PrefectSteps(Steps):
     """The library's steps, each as a Prefect task; parse batches on Prefect's task runner."""
 
-    def check(self, warehouse: Path) -> set[str]:
+    def check(self, warehouse: Warehouse) -> set[str]:
         return check_task(warehouse)
 
     def hash_files(self, files: list[Path], loaded: set[str]) -> Hashed:
@@ -179,8 +181,8 @@ class PrefectSteps(Steps):
 
         return parsed_in_order(paths, submit, options, limits, stack)
 
-    def prepare(self, staging: Path, settings: Settings) -> None:
-        prepare_task(staging, settings)
+    def prepare(self, target: WriteTarget, settings: Settings) -> None:
+        prepare_task(target, settings)
 
     def load(
         self,
@@ -189,8 +191,9 @@ class PrefectSteps(Steps):
         gate: Gate,
         run_id: str,
         accept: DroppedTasksAccepted | None = None,
+        writes: ReportWrites | None = None,
     ) -> list[FileOutcome]:
-        return load_task(conn, parsed, gate, run_id, accept)
+        return load_task(conn, parsed, gate, run_id, accept, writes)
 
     def check_published(self, conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str) -> list[str]:
         return check_published_task(conn, gate, run_id)
@@ -249,7 +252,7 @@ def summary_markdown(summary: RunSummary, kind: str) -> str:
     lines = [
         f"# {kind.capitalize()} run {md_text(summary.run_id)}",
         "",
-        f"- warehouse: {md_text(str(Path(summary.warehouse).resolve()))}",
+        f"- warehouse: {md_text(_shown_warehouse(summary.warehouse))}",
         f"- files: {len(summary.files)} ({_counts(summary)})",
         f"- already loaded, not read again: {summary.skipped}",
         f"- parsed with {summary.executor} ({summary.workers} worker(s)) in {summary.parse_seconds:.1f} s; "
@@ -267,6 +270,11 @@ def summary_markdown(summary: RunSummary, kind: str) -> str:
         lines += ["", "## Rejected files", ""]
         lines += [f"- **{md_text(f.file)}**: {md_text((f.message or '').replace(chr(10), '; '))}" for f in failed]
     return "\n".join(lines)
+
+
+def _shown_warehouse(warehouse: str) -> str:
+    """The warehouse file's absolute path, or the lake as described (etl.load.lake.LakeSpec.describe)."""
+    return warehouse if warehouse.startswith("ducklake:") else str(Path(warehouse).resolve())
 
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
@@ -292,7 +300,7 @@ def _run(
     accept_dropped_tasks: list[str] | None = None,
 ) -> State[Any]:
     """The one flow body: discover, run the library pipeline with Prefect steps, artifacts, final state."""
-    settings = get_settings(warehouse=Path(warehouse) if warehouse else None)
+    settings = get_settings(warehouse=warehouse)
     accept = DroppedTasksAccepted.of(accept_dropped_tasks)
     options = RunOptions.resolve(
         settings, executor, workers, dask_address, batch_size=batch_size, rebuild=rebuild, declared=declared,
@@ -350,7 +358,7 @@ def poll_inbox(
     ``accept_dropped_tasks``: a version that drops tasks of the current one is loaded (and the acceptance recorded
     in the archive for `etl rebuild`) instead of refused."""
     settings = get_settings(
-        warehouse=Path(warehouse) if warehouse else None,
+        warehouse=warehouse,
         inbox_dir=Path(inbox),
         archive_dir=Path(archive),
         quarantine_dir=Path(quarantine),

@@ -75,6 +75,6 @@ def print_backfill_summary(
         f"{summary.parse_seconds:.1f} s, whole backfill {summary.total_seconds:.1f} s."
     )
     console.print(
-        f"Warehouse [bold]{settings.warehouse.resolve()}[/bold]: {summary.reports_in_warehouse} report file(s) "
+        f"Warehouse [bold]{summary.warehouse}[/bold]: {summary.reports_in_warehouse} report file(s) "
         f"({summary.current_reports} current), {summary.task_rows_in_warehouse} task rows."
     )

@@ -170,3 +170,31 @@ def run_etl(args: list[str], api_url: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PREFECT_API_URL": api_url, "COLUMNS": "200"}
     etl = Path(sys.executable).parent / "etl"
     return subprocess.run([str(etl), *args], capture_output=True, text=True, env=env, timeout=300, check=False)
+
+
+# The lake backend: one throw-away PostgreSQL cluster per session (tests/postgres.py), a new database per lake.
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A running PostgreSQL cluster on a Unix socket under the session's temporary folder."""
+    from tests.postgres import PostgresCluster
+
+    cluster = PostgresCluster(tmp_path_factory.mktemp("pg")).start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def lake_env(postgres: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """A new, empty lake on the session's PostgreSQL (catalog in a new database, data under tmp_path), set as the
+    warehouse in the environment; the two settings are returned too (for subprocesses and get_settings)."""
+    setting = {
+        "ETL_WAREHOUSE": f"ducklake:postgres:{postgres.dsn(postgres.create_database())}",
+        "ETL_LAKE_DATA_PATH": str(tmp_path / "lake_data"),
+    }
+    for name, value in setting.items():
+        monkeypatch.setenv(name, value)
+    return setting

@@ -38,6 +38,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from filelock import FileLock
+
 from etl.declared import sidecar_path
 from etl.digest import sha256_file
 from etl.extract.formats import SUFFIXES
@@ -61,6 +63,13 @@ class FileState:
 def file_state(path: Path) -> FileState:
     stat = path.stat()
     return FileState(stat.st_size, stat.st_mtime_ns)
+
+
+def inbox_lock(inbox: Path, timeout: float) -> FileLock:
+    """Held by an inbox poll of a lake from listing the inbox to moving its files, so two polls never take one file
+    (a lake has no warehouse-wide writer lock that would keep them apart): ``<inbox>.poll.lock`` beside the inbox."""
+    inbox = inbox.resolve()
+    return FileLock(inbox.with_name(inbox.name + ".poll.lock"), timeout=timeout, thread_local=False)
 
 
 def is_partial(path: Path) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from etl.resources import bundled_path
@@ -25,7 +25,18 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="ETL_", env_file=None, extra="ignore")
 
-    warehouse: Path = Field(default=Path("data/warehouse.duckdb"), description="DuckDB warehouse file")
+    warehouse: Path = Field(
+        default=Path("data/warehouse.duckdb"),
+        description="DuckDB warehouse file, or a lake: ducklake:postgres:dbname=… host=… (ducklake:sqlite:…, "
+        "ducklake:duckdb:…) with lake_data_path",
+    )
+    # The warehouse setting as given, when it names a lake (etl.load.lake.LakeSpec): kept as a string, since a
+    # Path would fold the catalog's connection string (doubled or trailing slashes). Set from ``warehouse``.
+    lake_catalog: str | None = Field(default=None, description="ducklake:… of the warehouse setting (derived)")
+    lake_data_path: str | None = Field(
+        default=None,
+        description="Folder (or s3://…, via DuckDB's own settings) of a lake's Parquet files; needed to create one",
+    )
     samples_dir: Path = Field(default=Path("data/samples"), description="Bundled sample reports")
     sql_dir: Path = Field(
         default_factory=lambda: bundled_path("sql"), description="Migrations and views (default: the shipped sql/)"
@@ -75,6 +86,23 @@ class Settings(BaseSettings):
     )
     backfill_workers: int | None = Field(default=None, ge=1, description="Parse processes [default: CPU count]")
     dask_address: str | None = Field(default=None, description="A distributed scheduler, tcp://host:8786")
+
+    @property
+    def warehouse_setting(self) -> str:
+        """The warehouse setting as text: the lake as given, or the file's path (to pass on, e.g. to a flow)."""
+        return self.lake_catalog or str(self.warehouse)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lake_catalog(cls, data: object) -> object:
+        """A warehouse setting that starts with ``ducklake:`` names a lake: keep its text as given."""
+        if isinstance(data, dict):
+            value = data.get("warehouse")
+            if isinstance(value, str) and value.startswith("ducklake:"):
+                data = {**data, "lake_catalog": value}
+            elif value is not None:
+                data = {**data, "lake_catalog": None}
+        return data
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -29,6 +29,7 @@ QUICK: dict[str, tuple[list[str], str]] = {
     "ocr_speed.py": (["--quick", "--output", "{out}/ocr_speed.md"], "ocr_speed.md"),
     "ocr_scans.py": (["--quick", "--output", "{out}/fidelity_scans.md"], "fidelity_scans.md"),
     "damage_checks.py": (["--repeat", "1"], "damage_checks.md"),
+    "lake.py": (["--quick"], "lake.md"),
 }
 
 

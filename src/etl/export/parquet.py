@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from etl.digest import sha256_file
+from etl.load.backend import Readable
 from etl.load.introspect import Relation, mart_views
 from etl.load.warehouse import connect
 
@@ -52,14 +53,16 @@ class ExportManifest:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
 
 
-def export_parquet(warehouse: Path, out_dir: Path) -> ExportManifest:
-    """Write every mart view of the warehouse to ``out_dir`` as ``<view>.parquet`` and the manifest."""
+def export_parquet(warehouse: Path | Readable, out_dir: Path) -> ExportManifest:
+    """Write every mart view of the warehouse (a file, or a lake's latest snapshot: etl.load.backend) to
+    ``out_dir`` as ``<view>.parquet`` and the manifest."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with connect(warehouse, read_only=True) as conn:
+    reading = connect(warehouse, read_only=True) if isinstance(warehouse, Path) else warehouse.reading()
+    with reading as conn:
         views = [export_view(conn, view, out_dir) for view in mart_views(conn)]
     manifest = ExportManifest(
         format="parquet",
-        warehouse=str(warehouse.resolve()),
+        warehouse=str(warehouse.resolve()) if isinstance(warehouse, Path) else warehouse.describe(),
         exported_at=datetime.now(UTC).isoformat(timespec="seconds"),
         duckdb_version=duckdb.__version__,
         views=views,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -169,17 +169,28 @@ def plan_for_file(warehouse: Path, sql_dir: Path) -> MigrationPlan:
         return plan(conn, sql_dir)
 
 
-def migrate(conn: duckdb.DuckDBPyConnection, sql_dir: Path) -> MigrationPlan:
-    """Apply the pending migrations in order, inside the caller's transaction; return the plan carried out."""
+def file_sql(path: Path) -> str:
+    """A SQL file's text, as the file warehouse runs it."""
+    return path.read_text(encoding="utf-8")
+
+
+def migrate(
+    conn: duckdb.DuckDBPyConnection, sql_dir: Path, *, sql_of: Callable[[Path], str] = file_sql
+) -> MigrationPlan:
+    """Apply the pending migrations in order, inside the caller's transaction; return the plan carried out.
+
+    ``sql_of``: the SQL a file is run as (a lake runs a variant: etl.load.lake_schema); the ledger records the
+    migration file's own SHA-256 either way.
+    """
     for path in bootstrap_files(sql_dir):
-        _run(conn, path.name, path.read_text(encoding="utf-8"))
+        _run(conn, path.name, sql_of(path))
     upgrade = plan(conn, sql_dir)
     applied_by = package_version()
     for migration in upgrade.pending:
         adopting = upgrade.legacy and migration.version == BASELINE_VERSION
         if adopting:
             _check_adopted_tables(conn, migration)
-        _run(conn, migration.name, migration.sql)
+        _run(conn, migration.name, sql_of(migration.path))
         conn.execute(
             "insert into ops.schema_migration (version, name, checksum_sha256, applied_at, applied_by, how) "
             "values (?, ?, ?, ?, ?, ?)",

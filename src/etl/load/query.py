@@ -29,6 +29,8 @@ from typing import Any
 
 import duckdb
 
+from etl.load.lake import AsOf, LakeSpec, current_snapshot, stored_data_path
+from etl.load.lake import connect as lake_connect
 from etl.load.rebuild import missing_warehouse_message
 
 # DuckDB settings of every analyst query connection (see the module docstring).
@@ -83,11 +85,25 @@ class RefusedQuery(ValueError):
 class QueryResult:
     columns: list[str]
     rows: list[tuple[Any, ...]]
+    snapshot: str | None = None  # a lake: the snapshot read (id and time)
 
 
 @contextmanager
-def query_connection(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the warehouse that cannot reach other files or change its own settings."""
+def query_connection(
+    warehouse: Path, *, lake: LakeSpec | None = None, as_of: AsOf | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the warehouse that cannot reach other files or change its own settings.
+
+    A lake is attached read-only (at ``as_of``, else its latest snapshot) first, then the same settings are set
+    and locked: its catalog and Parquet files stay readable, nothing else is."""
+    if lake is not None:
+        with lake_connect(lake, read_only=True, as_of=as_of, config={"python_enable_replacements": False}) as conn:
+            # its Parquet files stay readable (a folder; object storage is reached through DuckDB's own settings)
+            conn.execute("set allowed_directories = ?", [[stored_data_path(conn)]])
+            for name in ("enable_external_access", "lock_configuration"):  # locking last
+                conn.execute(f"set {name} = {str(QUERY_CONFIG[name]).lower()}")
+            yield conn
+        return
     if not warehouse.exists():
         raise FileNotFoundError(missing_warehouse_message(warehouse))
     conn = duckdb.connect(str(warehouse), read_only=True, config=QUERY_CONFIG)
@@ -97,14 +113,17 @@ def query_connection(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         conn.close()
 
 
-def run_query(warehouse: Path, sql: str) -> QueryResult | None:
+def run_query(
+    warehouse: Path, sql: str, *, lake: LakeSpec | None = None, as_of: AsOf | None = None
+) -> QueryResult | None:
     """Run ``sql`` (one or more statements) on a :func:`query_connection`; the last statement's result, if any."""
-    with query_connection(warehouse) as conn:
+    with query_connection(warehouse, lake=lake, as_of=as_of) as conn:
         check_query(conn, sql)
+        snapshot = current_snapshot(conn).describe() if lake is not None else None
         relation = conn.sql(sql)
         if relation is None:
             return None
-        return QueryResult(list(relation.columns), relation.fetchall())
+        return QueryResult(list(relation.columns), relation.fetchall(), snapshot)
 
 
 def check_query(conn: duckdb.DuckDBPyConnection, sql: str) -> None:

@@ -39,9 +39,13 @@ def finish(settings: Settings, gate: Gate | None, *, write_report: bool) -> Fini
     report = ""
     if write_report:
         try:
+            from etl.load.backend import warehouse_backend
             from etl.report import write_report as render_report  # plotly: only when a report is written
 
-            written = render_report(settings.warehouse, settings.report_file, sql_dir=settings.sql_dir)
+            source = warehouse_backend(settings)  # a lake is read at its latest snapshot
+            written = render_report(
+                settings.warehouse if source.kind == "file" else source, settings.report_file, sql_dir=settings.sql_dir
+            )
             report = str(written.path.resolve())
         except Exception as exc:
             log.debug("writing the HTML report failed after the publish", exc_info=True)

@@ -20,6 +20,9 @@
 5. The batch's validation records and ``ops.ingest_file`` rows are written in one transaction.
 
 Nothing here is published: the caller loads a staging copy and publishes once per run (``etl.load.publish``).
+A lake (``writes``, etl.load.backend.ReportWrites) instead loads each report in a transaction of its own, under
+the lock of its issuer and year, reading its history and whether it is loaded already under that lock; the
+transaction is a snapshot readers see at once, and a conflict DuckLake reports is retried.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 
+from etl.load.backend import ReportWrites
 from etl.load.validation import record_validations
 from etl.load.versions import DroppedTasksAccepted, dropped_refusal, replaced_versions, version_warning, warning_note
 from etl.load.warehouse import LoadResult, load_reports, loaded_among, record_outcomes
@@ -87,6 +91,8 @@ def load_batch(
     gate: Validator,
     run_id: str,
     accept: DroppedTasksAccepted | None = None,
+    *,
+    writes: ReportWrites | None = None,
 ) -> list[FileOutcome]:
     """Gate and load a batch (see the module docstring); one outcome per file, in the batch's order."""
     outcomes: dict[int, FileOutcome] = {}
@@ -116,18 +122,25 @@ def load_batch(
                 state.rejected = f"{state.parsed.name}: quality gate failed\n{state.checks.summary()}"
             validated[state.index] = state
             members.append(state)
-        loaded |= _load_group(conn, members, run_id, accept or DroppedTasksAccepted())
+        if writes is None:
+            loaded |= _load_group(conn, members, run_id, accept or DroppedTasksAccepted())
+        else:
+            loaded |= _load_each(conn, members, run_id, accept or DroppedTasksAccepted(), writes)
     validated = dict(sorted(validated.items()))
     outcomes.update(_judged(gate, validated))
     ordered = [outcomes[index] for index in range(len(parsed))]
-    conn.execute("begin transaction")
-    try:
-        record_validations(conn, run_id, [(s.report, s.checks) for s in validated.values()])
-        record_outcomes(conn, run_id, ordered)
-        conn.execute("commit")
-    except BaseException:
-        conn.execute("rollback")
-        raise
+
+    def record() -> None:
+        conn.execute("begin transaction")
+        try:
+            record_validations(conn, run_id, [(s.report, s.checks) for s in validated.values()])
+            record_outcomes(conn, run_id, ordered)
+            conn.execute("commit")
+        except BaseException:
+            conn.execute("rollback")
+            raise
+
+    record() if writes is None else writes.transaction(record, "run records")  # a lake: retried on a conflict
     return ordered
 
 
@@ -188,14 +201,7 @@ def _load_group(
     started = time.perf_counter()
     for state, history in zip(group, history_frames_many(conn, [s.report for s in group]), strict=True):
         state.history = history
-    for state, current in zip(group, replaced_versions(conn, [s.report for s in group]), strict=True):
-        if current is None or state.rejected is not None:
-            continue
-        dropped = current.dropped(state.report)
-        if dropped and state.report.raw.source_sha256 not in accept:
-            state.rejected = dropped_refusal(state.report, current, dropped)
-        else:
-            state.version = version_warning(state.report, current, dropped)
+    _compare_versions(conn, group, accept)
     passed = [state for state in group if state.rejected is None]
     results: list[LoadResult | None]
     try:
@@ -217,6 +223,61 @@ def _load_group(
     for state in group:
         state.seconds += share
     return {state.report.raw.source_sha256 for state in passed if state.result and state.result.outcome == "loaded"}
+
+
+def _compare_versions(conn: duckdb.DuckDBPyConnection, group: list[_Pending], accept: DroppedTasksAccepted) -> None:
+    """Compare each report of the group with the current version it would replace: one dropping tasks is refused
+    unless accepted, one replacing it gets the warning naming what changed."""
+    for state, current in zip(group, replaced_versions(conn, [s.report for s in group]), strict=True):
+        if current is None or state.rejected is not None:
+            continue
+        dropped = current.dropped(state.report)
+        if dropped and state.report.raw.source_sha256 not in accept:
+            state.rejected = dropped_refusal(state.report, current, dropped)
+        else:
+            state.version = version_warning(state.report, current, dropped)
+
+
+def _load_each(
+    conn: duckdb.DuckDBPyConnection,
+    group: list[_Pending],
+    run_id: str,
+    accept: DroppedTasksAccepted,
+    writes: ReportWrites,
+) -> set[str]:
+    """The lake's load of a group: each report under its issuer and year's lock, its history read, its version
+    compared with the current one and its rows loaded (one transaction, retried on a conflict) there; the SHA-256
+    of the files loaded."""
+    done: set[str] = set()
+    for state in group:
+        started = time.perf_counter()
+        meta = state.report.meta
+        with writes.locked(meta.issuer, meta.year):
+            state.history = history_frames_many(conn, [state.report])[0]
+            _compare_versions(conn, [state], accept)
+            if state.rejected is None:
+                at = max(state.loaded_at, _latest_load(conn, meta.issuer, meta.year) + timedelta(microseconds=1))
+                try:
+                    state.result = writes.transaction(
+                        lambda: load_reports(conn, [state.report], run_id=run_id, loaded_at=[at])[0],  # noqa: B023
+                        state.parsed.name,
+                    )
+                except REPORT_LOAD_ERRORS as exc:
+                    log.error("%s: could not be loaded: %s", state.parsed.name, exc)
+                    state.rejected = f"{state.parsed.name}: not loaded, the warehouse refused its rows: {exc}"
+        state.seconds += time.perf_counter() - started
+        if state.result is not None and state.result.outcome == "loaded":
+            done.add(state.report.raw.source_sha256)
+    return done
+
+
+def _latest_load(conn: duckdb.DuckDBPyConnection, issuer: str, year: int) -> datetime:
+    """When the latest report of ``issuer`` and ``year`` was loaded (under their lock: by any writer)."""
+    row = conn.execute(
+        "select max(loaded_at) from core.report where issuer = ? and year = ?", [issuer, year]
+    ).fetchone()
+    latest = row[0] if row and row[0] is not None else datetime.min.replace(tzinfo=UTC)
+    return latest if latest.tzinfo else latest.replace(tzinfo=UTC)
 
 
 def rejected(item: ParsedFile, message: str, report: Report | None = None) -> FileOutcome:

@@ -33,7 +33,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -41,20 +41,12 @@ import duckdb
 
 from etl.digest import sha256_file
 from etl.extract.guarded import ExtractLimits
-from etl.load.publish import database_errors_named, staged_warehouse, writer_lock
+from etl.load.backend import ReportWrites, Warehouse, WriteTarget, warehouse_backend
+from etl.load.publish import database_errors_named
 from etl.load.rebuild import refuse_interrupted_rebuild
-from etl.load.schema import apply_schema
-from etl.load.seeds import seed_indicator_catalog
 from etl.load.validation import record_validations
 from etl.load.versions import DroppedTasksAccepted
-from etl.load.warehouse import (
-    check_warehouse,
-    connect,
-    loaded_hashes,
-    record_fingerprint,
-    record_outcomes,
-    warehouse_counts,
-)
+from etl.load.warehouse import record_outcomes, warehouse_counts
 from etl.metrics.catalog import load_catalog
 from etl.pipeline.discover import inbox_files
 from etl.pipeline.events import RunEvent, emit, emit_outcome
@@ -63,6 +55,7 @@ from etl.pipeline.gate import Gate, GateWorker, InProcessGate
 from etl.pipeline.load import already_loaded, load_batch, rejected
 from etl.pipeline.options import RunOptions
 from etl.pipeline.parallel import parse_batches
+from etl.pipeline.parallel_load import parallel_loads
 from etl.pipeline.results import FileOutcome, ParsedFile, RunSummary
 from etl.settings import Settings
 
@@ -81,10 +74,9 @@ class Hashed:
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # (path, error)
 
 
-def check(warehouse: Path) -> set[str]:
+def check(warehouse: Warehouse) -> set[str]:
     """Step 1: a damaged published warehouse stops the run; the SHA-256 of the files it holds."""
-    check_warehouse(warehouse)
-    return loaded_hashes(warehouse)
+    return warehouse.check()
 
 
 def hash_files(files: Sequence[Path], loaded: set[str]) -> Hashed:
@@ -103,12 +95,10 @@ def hash_files(files: Sequence[Path], loaded: set[str]) -> Hashed:
     return hashed
 
 
-def prepare(staging: Path, settings: Settings) -> None:
-    """Step 5a: the staging copy's schema and the indicator catalog seed."""
-    catalog = load_catalog(settings.indicators_file)
-    with connect(staging) as conn:
-        apply_schema(conn, settings.sql_dir)
-        seed_indicator_catalog(conn, catalog)
+def prepare(target: WriteTarget, settings: Settings) -> None:
+    """Step 5a: the schema (migrations, views) and the indicator catalog seed of the staging copy, or of the lake
+    when they changed."""
+    target.prepare(settings.sql_dir, load_catalog(settings.indicators_file))
 
 
 def check_published(conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str) -> list[str]:
@@ -131,7 +121,7 @@ def check_published(conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str) ->
 class Steps:
     """The steps of a run, as plain calls. ``flows/`` subclasses it to run each step as a Prefect task."""
 
-    def check(self, warehouse: Path) -> set[str]:
+    def check(self, warehouse: Warehouse) -> set[str]:
         return check(warehouse)
 
     def hash_files(self, files: list[Path], loaded: set[str]) -> Hashed:
@@ -150,8 +140,8 @@ class Steps:
     ) -> Iterator[list[ParsedFile]]:
         return parse_batches(batches, options, limits, stack)
 
-    def prepare(self, staging: Path, settings: Settings) -> None:
-        prepare(staging, settings)
+    def prepare(self, target: WriteTarget, settings: Settings) -> None:
+        prepare(target, settings)
 
     def load(
         self,
@@ -160,8 +150,9 @@ class Steps:
         gate: Gate,
         run_id: str,
         accept: DroppedTasksAccepted | None = None,
+        writes: ReportWrites | None = None,
     ) -> list[FileOutcome]:
-        return load_batch(conn, parsed, gate, run_id, accept)
+        return load_batch(conn, parsed, gate, run_id, accept, writes=writes)
 
     def check_published(self, conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str) -> list[str]:
         return check_published(conn, gate, run_id)
@@ -200,6 +191,7 @@ class _Run:
     run_id: str
     summary: RunSummary
     outcomes: dict[Path, FileOutcome]
+    warehouse: Warehouse
     timer: _StepTimer = field(default_factory=lambda: _StepTimer())
     clock: _Clock = field(default_factory=lambda: _Clock())
 
@@ -212,25 +204,28 @@ def run_pipeline(
     run_id: str | None = None,
     steps: Steps | None = None,
     lock_held: bool = False,
+    warehouse: Warehouse | None = None,
 ) -> RunSummary:
     """Ingest ``files`` (already discovered: etl.pipeline.discover) into ``settings.warehouse``; see the module doc.
 
     Bad files never raise: each becomes a ``failed`` outcome naming it. What raises is what stops the whole run
     with nothing published and the inputs untouched: a damaged warehouse (WarehouseCorruptError), the writer lock
-    not obtained in time, a full disk or a read-only folder (OSError, duckdb.IOException).
+    not obtained in time, a full disk or a read-only folder (OSError, duckdb.IOException). ``warehouse``: the
+    backend (default: the one the settings name, etl.load.backend).
     """
+    warehouse = warehouse or warehouse_backend(settings)
     options = options or RunOptions()
     run_id = run_id or f"local-{uuid.uuid4()}"  # a run outside Prefect: its own id in ops.* all the same
     started = time.perf_counter()
     summary = RunSummary(
-        run_id=run_id, warehouse=str(settings.warehouse), files=[], executor=options.executor, workers=options.workers
+        run_id=run_id, warehouse=warehouse.describe(), files=[], executor=options.executor, workers=options.workers
     )
-    run = _Run(list(files), settings, options, steps or Steps(), run_id, summary, outcomes={})
-    if not options.rebuild:  # before any work: a killed `etl rebuild` left no warehouse, only the moved-aside one
+    run = _Run(list(files), settings, options, steps or Steps(), run_id, summary, outcomes={}, warehouse=warehouse)
+    if not options.rebuild and warehouse.kind == "file":  # a killed `etl rebuild` left only the moved-aside file
         refuse_interrupted_rebuild(settings.warehouse)
     emit(RunEvent("start", total=len(run.files), detail=f"{options.executor} x{options.workers}"))
     with run.timer("check"):
-        loaded = run.steps.check(settings.warehouse)
+        loaded = run.steps.check(warehouse)
     with run.timer("hash"):
         hashed = run.steps.hash_files(run.files, loaded)
     for path, digest in hashed.loaded:
@@ -245,7 +240,7 @@ def run_pipeline(
             emit_outcome(outcome)
         summary.files = [run.outcomes[path] for path in run.files]
         with run.timer("counts"):
-            _fill_counts(summary, settings.warehouse, staging=None)
+            _fill_counts(summary, warehouse, staging=None)
         log.info("nothing new: %d file(s) already loaded; the warehouse was not written", len(run.files))
     summary.total_seconds = round(time.perf_counter() - started, 3)
     summary.steps = dict(run.timer.seconds)
@@ -271,25 +266,19 @@ def _read_and_publish(run: _Run, todo: list[Path], lock_held: bool) -> None:
     # (importlib's _DeadlockError) when another thread imports overlapping modules at the same time.
     threading.Thread(target=_warm_up, args=(gate, run.options.write_report), name="warm-up", daemon=True).start()
     try:
-        with database_errors_named(settings.warehouse), ExitStack() as stack:
+        # A lake's errors are its catalog's or its files' own (etl.load.lake): "rebuild the file" is no advice there.
+        named = database_errors_named(settings.warehouse) if run.warehouse.kind == "file" else nullcontext()
+        with named, ExitStack() as stack:
             parsed_batches = run.steps.parse(batches, run.options, limits, stack)  # reading starts now
-            with timer("stage"):
-                staging = stack.enter_context(
-                    staged_warehouse(
-                        settings.warehouse,
-                        storage_version=settings.storage_version,
-                        lock_timeout=settings.lock_timeout,
-                        lock_held=lock_held,
-                        rebuilding=run.options.rebuild,
-                    )
-                )
+            with timer("stage"):  # the file: a staging copy under the writer lock; the lake: nothing to stage
+                target = stack.enter_context(run.warehouse.writing(lock_held=lock_held, rebuilding=run.options.rebuild))
             with timer("prepare"):
-                run.steps.prepare(staging, settings)
-            with connect(staging) as conn:
-                _load_batches(run, conn, parsed_batches, gate)
+                run.steps.prepare(target, settings)
+            with target.connect() as conn:
+                _load_batches(run, conn, parsed_batches, gate, target, stack)
             publishing = time.perf_counter()  # leaving the block seals the staging copy and renames it
         timer.seconds["publish"] = round(time.perf_counter() - publishing, 4)
-        record_fingerprint(settings.warehouse)
+        run.warehouse.published()
         summary.published = True
         summary.parse_seconds = round(run.clock.seconds(), 3)
         with timer("data docs + report"):
@@ -303,10 +292,16 @@ def _read_and_publish(run: _Run, todo: list[Path], lock_held: bool) -> None:
 
 
 def _load_batches(
-    run: _Run, conn: duckdb.DuckDBPyConnection, parsed_batches: Iterator[list[ParsedFile]], gate: Gate | None
+    run: _Run,
+    conn: duckdb.DuckDBPyConnection,
+    parsed_batches: Iterator[list[ParsedFile]],
+    gate: Gate | None,
+    target: WriteTarget,
+    stack: ExitStack,
 ) -> None:
-    """Steps 5 and 6 on the staging copy: the outcomes known before parsing recorded, each parsed batch gated and
-    loaded as it arrives, then the warehouse-wide checks and the counts."""
+    """Steps 5 and 6 on the staging copy (or the lake): the outcomes known before parsing recorded, each parsed
+    batch gated and loaded as it arrives (a lake with several workers: by as many threads, a connection each,
+    etl.pipeline.parallel_load), then the warehouse-wide checks and the counts."""
     early = [run.outcomes[path] for path in run.files if path in run.outcomes]
     conn.execute("begin transaction")
     try:
@@ -317,6 +312,8 @@ def _load_batches(
         raise
     for outcome in early:
         emit_outcome(outcome)
+    accept = run.options.accept_dropped
+    loads = parallel_loads(target, run.steps.load, gate, run.run_id, run.options.workers, stack, accept)
     while True:
         with run.timer("parse (waiting for it)"):
             batch = next(parsed_batches, None)
@@ -327,15 +324,26 @@ def _load_batches(
             emit(RunEvent("parsed", item.name))
         assert gate is not None
         with run.timer("gate + load"):
-            for outcome in run.steps.load(conn, batch, gate, run.run_id, run.options.accept_dropped):
-                run.outcomes[Path(outcome.path or outcome.file)] = outcome
-                emit_outcome(outcome)
+            if loads is None:
+                _took(run, [run.steps.load(conn, batch, gate, run.run_id, accept, target.per_report)])
+            else:
+                _took(run, loads.submit(batch))
+    with run.timer("gate + load"):
+        _took(run, loads.drain() if loads is not None else [])
     with run.timer("check published"):
         if gate is not None:
             run.summary.published_failures = run.steps.check_published(conn, gate, run.run_id)
     run.summary.files = [run.outcomes[path] for path in run.files]
     with run.timer("counts"):
         _fill_counts(run.summary, None, staging=conn)
+
+
+def _took(run: _Run, batches: list[list[FileOutcome]]) -> None:
+    """Note and announce the outcomes of loaded batches."""
+    for batch in batches:
+        for outcome in batch:
+            run.outcomes[Path(outcome.path or outcome.file)] = outcome
+            emit_outcome(outcome)
 
 
 def _finish(steps: Steps, settings: Settings, gate: Gate | None, options: RunOptions, summary: RunSummary) -> None:
@@ -376,12 +384,14 @@ class _StepTimer:
             self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - started, 4)
 
 
-def _fill_counts(summary: RunSummary, published: Path | None, *, staging: duckdb.DuckDBPyConnection | None) -> None:
-    """The warehouse's headline counts: from the staging connection, or read-only from the published file."""
+def _fill_counts(
+    summary: RunSummary, published: Warehouse | None, *, staging: duckdb.DuckDBPyConnection | None
+) -> None:
+    """The warehouse's headline counts: from the run's connection, or read-only from the published warehouse."""
     if staging is not None:
         counts = warehouse_counts(staging)
     elif published is not None and published.exists():
-        with connect(published, read_only=True) as conn:
+        with published.reading() as conn:
             counts = warehouse_counts(conn)
     else:
         return
@@ -405,12 +415,19 @@ def poll_inbox(
     The writer lock is held from listing the inbox to moving the files, so two polls at once (a schedule
     overlapping a manual run) take turns: the second finds only what the first left.
     """
-    from etl.inbox import Processed, file_away, quarantine_file, refused_links
+    from etl.inbox import Processed, file_away, inbox_lock, quarantine_file, refused_links
 
     settings.inbox_dir.mkdir(parents=True, exist_ok=True)
-    with writer_lock(settings.warehouse, settings.lock_timeout):
+    warehouse = warehouse_backend(settings)
+    # the file: its writer lock, as every writer; a lake: the inbox's own lock (no warehouse-wide lock to take)
+    held = "file" if warehouse.kind == "file" else "inbox"
+    lock = warehouse.run_lock(settings.lock_timeout) if held == "file" else None
+    with lock or inbox_lock(settings.inbox_dir, settings.lock_timeout):
         files = inbox_files(settings.inbox_dir, settle_seconds=settings.settle_seconds)
-        summary = run_pipeline(files, settings, options, run_id=run_id, steps=steps, lock_held=True)
+        summary = run_pipeline(
+            files, settings, options, run_id=run_id, steps=steps, lock_held=held == "file",
+            warehouse=warehouse,
+        )  # fmt: skip
         done = [Processed(p, o.outcome, o.message, o.accepted_drops) for p, o in zip(files, summary.files, strict=True)]
         moved, problems = file_away(done, settings.archive_dir, settings.quarantine_dir)
         summary.after_publish_errors.extend(problems)

@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from etl.load.backend import Readable
 from etl.load.warehouse import connect
 from etl.report import charts
 from etl.report.data import (
@@ -79,14 +80,17 @@ class ReportResult:
     charts: int
 
 
-def write_report(warehouse: Path, out: Path, *, sql_dir: Path = DEFAULT_SQL_DIR) -> ReportResult:
+def write_report(warehouse: Path | Readable, out: Path, *, sql_dir: Path = DEFAULT_SQL_DIR) -> ReportResult:
     """Render the report of the warehouse (read-only connection) to ``out``; written whole, then renamed.
 
+    ``warehouse``: the file, or a backend that gives a read-only connection (a lake: etl.load.backend).
     ``sql_dir`` holds the report's queries (``sql/report/*.sql``); by default the project's ``sql/``.
     """
-    with connect(warehouse, read_only=True) as conn:
+    reading = connect(warehouse, read_only=True) if isinstance(warehouse, Path) else warehouse.reading()
+    with reading as conn:
         data = read_report_data(conn, sql_dir)
-    page, chart_count = render(data, source=warehouse.name)
+    source = warehouse.name if isinstance(warehouse, Path) else warehouse.describe()
+    page, chart_count = render(data, source=source)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     try:
