@@ -346,22 +346,24 @@ def ingest_report(path: str, warehouse: str | None = None) -> State[Any]:
 
 @flow(name="poll-inbox", log_prints=True)
 def poll_inbox(
-    inbox: str = "data/inbox",
-    archive: str = "data/archive",
-    quarantine: str = "data/quarantine",
+    inbox: str | None = None,
+    archive: str | None = None,
+    quarantine: str | None = None,
     warehouse: str | None = None,
-    settle_seconds: float = 10.0,
+    settle_seconds: float | None = None,
     accept_dropped_tasks: bool = False,
 ) -> State[Any]:
     """Ingest the inbox's settled files once each, then archive them (or quarantine the rejected ones).
 
+    A folder, the warehouse or ``settle_seconds`` not given is the setting's (ETL_INBOX_DIR, ETL_ARCHIVE_DIR,
+    ETL_QUARANTINE_DIR, ETL_WAREHOUSE, ETL_SETTLE_SECONDS): the defaults live in etl.settings only.
     ``accept_dropped_tasks``: a version that drops tasks of the current one is loaded (and the acceptance recorded
     in the archive for `etl rebuild`) instead of refused."""
     settings = get_settings(
         warehouse=warehouse,
-        inbox_dir=Path(inbox),
-        archive_dir=Path(archive),
-        quarantine_dir=Path(quarantine),
+        inbox_dir=Path(inbox) if inbox else None,
+        archive_dir=Path(archive) if archive else None,
+        quarantine_dir=Path(quarantine) if quarantine else None,
         settle_seconds=settle_seconds,
     )
     accept = DroppedTasksAccepted(everything=accept_dropped_tasks)

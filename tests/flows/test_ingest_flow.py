@@ -144,6 +144,27 @@ def test_poll_inbox_archives_good_files_quarantines_bad_ones_and_leaves_unsettle
     assert list(inbox.iterdir()) == []
 
 
+def test_poll_inbox_without_folders_takes_them_from_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The flow's folders default to None, meaning the setting: before, they defaulted to data/inbox and friends,
+    which overrode ETL_INBOX_DIR (issue 24)."""
+    from etl.flows.ingest import poll_inbox
+
+    for name in ("inbox", "archive", "quarantine"):
+        monkeypatch.setenv(f"ETL_{name.upper()}_DIR", str(tmp_path / name))
+    monkeypatch.setenv("ETL_WAREHOUSE", str(tmp_path / "w.duckdb"))
+    monkeypatch.setenv("ETL_SETTLE_SECONDS", "0")
+    monkeypatch.setenv("ETL_REPORT_FILE", str(tmp_path / "report.html"))
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "q3.txt").write_bytes(REAL_TEXT_DUMP.read_bytes())
+    summary = poll_inbox()
+    assert [(f.file, f.outcome) for f in summary.files] == [("q3.txt", "loaded")]
+    assert list((tmp_path / "inbox").iterdir()) == []
+    [record] = archived_records(tmp_path / "archive")
+    assert record.first.name == "q3.txt" and summary.warehouse == str(tmp_path / "w.duckdb")
+
+
 def test_the_run_artifact_links_the_report_and_data_docs_by_absolute_file_urls(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -26,6 +26,7 @@ import duckdb
 import pytest
 
 from etl.digest import sha256_file
+from etl.inbox import archived_records
 from etl.settings import PROJECT_ROOT
 from tests.conftest import REAL_TEXT_DUMP
 
@@ -133,13 +134,7 @@ def test_the_inbox_deployment_runs_on_a_worker_and_loads_the_warehouse(stack: St
     assert deployment["work_pool_name"] == "etl-process"
     assert deployment["pull_steps"] == [{"etl.flows.deploy_steps.set_project_directory": {}}]
     assert deployment["entrypoint"] == "etl.flows.ingest:poll_inbox"
-    assert deployment["parameters"] == {
-        "inbox": "data/inbox",
-        "archive": "data/archive",
-        "quarantine": "data/quarantine",
-        "warehouse": "data/warehouse.duckdb",
-        "settle_seconds": 10,
-    }
+    assert deployment["parameters"] == {"settle_seconds": 10}  # folders and warehouse: the settings' (data/…)
     schedules = deployment["schedules"]
     assert isinstance(schedules, list) and len(schedules) == 1
     assert schedules[0]["schedule"] == {"cron": "*/5 * * * *", "timezone": "Asia/Shanghai", "day_or": True}
@@ -163,8 +158,10 @@ def test_the_inbox_deployment_runs_on_a_worker_and_loads_the_warehouse(stack: St
     assert "Completed" in run.stdout
 
     assert list(inbox.iterdir()) == []
-    archived = project / "data" / "archive" / digest[:2] / f"{digest}_{REAL_TEXT_DUMP.name}"
-    assert archived.read_bytes() == REAL_TEXT_DUMP.read_bytes()
+    # archived by hash with its record (etl.inbox), in the project's data/archive: the settings' folder
+    [record] = archived_records(project / "data" / "archive")
+    assert record.first.name == REAL_TEXT_DUMP.name and record.path.read_bytes() == REAL_TEXT_DUMP.read_bytes()
+    assert record.path.name.startswith(digest)
     with duckdb.connect(str(project / "data" / "warehouse.duckdb"), read_only=True) as conn:
         assert conn.execute("select count(distinct task_no), count(*) from mart.task_progress").fetchone() == (17, 34)
         assert conn.execute("select issuer, year, quarter from core.report").fetchall() == [("市工信局", 2024, 3)]
