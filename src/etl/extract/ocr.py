@@ -12,6 +12,8 @@ Each page:
 3. is recognised (etl.extract.ocr_engine): each text line becomes grid.Char characters spread over its box, with
    the line's confidence, so that grid.read_page_table assigns text to cells, checks the header and reads the
    body exactly as for a PDF, and assemble.join_pages joins rows split across pages — no second copy of that logic.
+   A later page's repeated header that the recogniser misread by a character is taken as the first page's
+   (repeated_headers: one character per cell at most, a note names the page).
    A page the recogniser cannot read with confidence (heavy blur, too coarse a scan) is an error naming it;
 4. status marks (√ ✓) are decided by the ink in their cells measured against the page and the column's other
    marks (etl.extract.ocr_marks); a cell that cannot be decided is an error naming page, row and column.
@@ -272,6 +274,7 @@ def _tables(
         notes.extend(context.notes)
     if problems:
         raise ReportError(file_name, problems)
+    tables = repeated_headers(tables, notes)
     notes.append(
         f"read by OCR (RapidOCR PP-OCRv4): {len(pages)} page(s), {sum(map(len, recognised))} text lines; pages "
         "deskewed by " + ", ".join(f"{p.skew:+.2f}°" for p in pages)
@@ -282,6 +285,56 @@ def _tables(
             f"other marks: {summary(cells)}; marks read as {DECIDED_MARK} (√ and ✓ are not told apart)"
         )
     return tables, notes
+
+
+def repeated_headers(tables: list[PageTable], notes: list[str]) -> list[PageTable]:
+    """Each later page's repeated header that OCR misread taken as the first page's (a note names the page).
+
+    A scan's pages repeat the header of the first; the recogniser reads a header cell now and then with one
+    character wrong (日标任务 for 目标任务, a speck before 未完成 read as ，), and a header that is not the first
+    page's refuses the file. A later header is the first page's misread when it has the same lines and columns,
+    each differing cell is at most one character replaced, added or dropped away from the first page's, and fewer
+    than half of the filled cells differ; anything else is left for build_report to check as it is."""
+    if not tables or not tables[0].header_lines:
+        return tables
+    first = tables[0]
+    out = [first]
+    for table in tables[1:]:
+        if table.header_lines and table.header_lines != first.header_lines and misread_header(first, table):
+            read = " / ".join(", ".join(cell.replace("\n", "") for cell in line) for line in table.header_lines)
+            notes.append(
+                f"page {table.page}: its repeated header, read by OCR as [{read}], differs from page "
+                f"{first.page}'s by one character in a cell at most: read as page {first.page}'s header"
+            )
+            table = replace(table, header_lines=first.header_lines, header=first.header)
+        out.append(table)
+    return out
+
+
+def misread_header(first: PageTable, table: PageTable) -> bool:
+    """Whether ``table``'s header is ``first``'s with single characters misread (see repeated_headers)."""
+    if table.width != first.width or len(table.header_lines) != len(first.header_lines):
+        return False
+    pairs = [
+        ("".join(a.split()), "".join(b.split()))
+        for line_a, line_b in zip(first.header_lines, table.header_lines, strict=True)
+        for a, b in zip(line_a, line_b, strict=False)
+    ]
+    if any(len(line) != len(other) for line, other in zip(first.header_lines, table.header_lines, strict=True)):
+        return False
+    filled = sum(1 for a, _b in pairs if a)
+    differing = [(a, b) for a, b in pairs if a != b]
+    return 2 * len(differing) < filled and all(one_edit_apart(a, b) for a, b in differing)
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one character replaced, added or dropped (or not at all)."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _paired(table: PageTable) -> PageTable:
