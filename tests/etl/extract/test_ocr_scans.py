@@ -2,8 +2,9 @@
 
 A subset of the scan matrix (scripts/scan_matrix.py; the whole matrix is benchmarks/ocr_scans.py, results in
 benchmarks/results/fidelity_scans.md), made at run time into tmp from the committed PDFs: the issue's clean 150
-dpi grey scan (pdftoppm, image-only PDF), Ghostscript's fax-style 1-bit multi-page TIFF at 300 dpi, and a 200 dpi
-colour office scan (skew, noise, JPEG q55, a red seal) as a JPEG. Each must come out with every status right,
+dpi grey scan (pdftoppm, image-only PDF, and one page of it as a PNG), Ghostscript's fax-style 1-bit multi-page TIFF
+at 300 dpi, and a 200 dpi colour office scan (skew, noise, JPEG q55, a red seal) as a JPEG and, two pages of it, as
+a multi-page colour TIFF. Each must come out with every status right,
 ≥ 99 % of characters and ≥ 90 % of text cells as printed (the born-digital PDF's rows on the same pages). An
 undecidable mark and illegible pages are refused naming where.
 """
@@ -15,6 +16,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -28,18 +30,28 @@ from etl.load.warehouse import connect
 from tests.conftest import PROJECT_ROOT
 from tests.ocr_fidelity import scan_expected, scan_matrix, score_pages, status_header_lines
 
-CASES = {
-    "pdftoppm_150_grey": {"pages": (1, 2)},
-    "gs_tiffg4_300": {"pages": (1, 2)},
-    "pdfium_200_colour_office": {"pages": (1,), "container": "jpeg"},
+# Each case: a matrix combination, the pages read and the file it comes in (issue 21, item 4: image files are read
+# as image-only PDFs are: PNG, JPEG, a multi-page TIFF of grey or colour pages, a 1-bit CCITT G4 TIFF). A part of
+# the report starts at a page whose first row starts a task (tests.ocr_fidelity.score_pages compares whole rows).
+CASES: dict[str, tuple[str, dict[str, Any]]] = {
+    "pdftoppm_150_grey": ("pdftoppm_150_grey", {"pages": (1, 2)}),
+    "gs_tiffg4_300": ("gs_tiffg4_300", {"pages": (1, 2)}),
+    "pdfium_200_colour_office": ("pdfium_200_colour_office", {"pages": (1,), "container": "jpeg"}),
+    "png_150_grey": ("pdftoppm_150_grey", {"pages": (4,), "container": "png"}),
+    "tiff_lzw_200_colour_two_pages": ("pdfium_200_colour_office", {"pages": (9, 10), "container": "tiff"}),
 }
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_a_scan_from_another_renderer_reads_as_printed(name: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_scan_from_another_renderer_reads_as_printed(case: str, tmp_path: Path) -> None:
     matrix = scan_matrix()
-    scan = replace(matrix.BY_NAME[name], **CASES[name])
+    name, changes = CASES[case]
+    scan = replace(matrix.BY_NAME[name], name=case, **changes)
     path = matrix.write(scan, tmp_path)
+    assert path.suffix == {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg", "tiff": ".tif"}[scan.container]
+    if scan.container == "tiff":
+        with Image.open(path) as tiff:
+            assert getattr(tiff, "n_frames", 1) == len(scan.pages)
     raw = read_source(path)
     assert raw.source_format == "scan" and raw.page_count == len(scan.pages)
     expected = scan_expected(read_source(PROJECT_ROOT / scan.source), scan.marks)
