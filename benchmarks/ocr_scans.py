@@ -35,6 +35,7 @@ from etl.errors import ReportError  # noqa: E402
 from etl.extract.guarded import ExtractLimits, read_source_guarded_with_stats, shutdown  # noqa: E402
 from etl.extract.source import read_source  # noqa: E402
 from etl.extract.text_dump import read_text_dump  # noqa: E402
+from etl.settings import get_settings  # noqa: E402
 from tests.ocr_fidelity import ScanScore, scan_expected, score_pages, score_scan  # noqa: E402
 
 DUMP = ROOT / "data" / "samples" / "2024Q3_市工信局_政府工作报告任务完成情况.txt"
@@ -42,7 +43,7 @@ RESULTS = ROOT / "benchmarks" / "results" / "fidelity_scans.md"
 MIN_CHARACTERS, MIN_CELLS = 0.99, 0.90
 # The matrix measures fidelity, not speed (benchmarks/ocr.py does, side by side): on the shared machine a 300 dpi
 # scan can outlast the default 300 s extraction limit, so the limit is raised here; the memory limit stays.
-LIMITS = replace(ExtractLimits.from_settings(), max_extract_seconds=3600.0)
+LIMITS = replace(ExtractLimits.from_settings(get_settings()), max_extract_seconds=3600.0)
 
 
 @dataclass

@@ -42,6 +42,14 @@ _engine_lock = threading.Lock()
 _engine_instance: Any = None
 
 
+# Line crops the recogniser reads per model run. One: each line at its own width. In a batch every line is padded
+# to the widest of its batch (and to at least 320 px): the 65 line crops of the real report's page 2 at 150 dpi,
+# recognised four times each way in one process on one intra-op thread, took 2.7-3.2 s of CPU in batches of 12
+# and 1.75 s one by one, every line read the same (issue 21's speed item; the whole command's ratio to the
+# born-digital PDF is benchmarks/results/ocr_speed.md).
+REC_BATCH = 1
+
+
 def engine() -> Any:
     """The process's RapidOCR (the wheel's models, loaded once; ONNX Runtime sessions are safe to run from
     several threads), one intra-op thread per run: the parallelism is by page."""
@@ -50,7 +58,7 @@ def engine() -> Any:
         if _engine_instance is None:
             from rapidocr_onnxruntime import RapidOCR
 
-            _engine_instance = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_batch_num=12)
+            _engine_instance = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, rec_batch_num=REC_BATCH)
         return _engine_instance
 
 
