@@ -23,10 +23,11 @@ def _settled_copy(source: Path, folder: Path, age: float) -> Path:
 
 
 def test_a_damaged_warehouse_stops_the_run_and_rebuild_replays_the_archive(
-    tmp_path: Path, prefect_api_url: str
+    tmp_path: Path, prefect_api_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from etl.flows.ingest import poll_inbox
 
+    monkeypatch.setenv("ETL_REPORT_FILE", str(tmp_path / "report.html"))  # not the project's data/report.html
     inbox, archive, quarantine = tmp_path / "inbox", tmp_path / "archive", tmp_path / "quarantine"
     inbox.mkdir()
     for age, source in enumerate(reversed([REAL_TEXT_DUMP, *SYNTHETIC]), start=100):

@@ -138,7 +138,9 @@ def test_data_docs_index_shows_file_names_as_text(data_docs: Path, page: Page) -
 def hostile_report(hostile_inputs: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The HTML report of a warehouse holding the marked-up report and the synthetic history (charts need it)."""
     folder = tmp_path_factory.mktemp("report")
-    settings = get_settings(warehouse=folder / "w.duckdb", data_docs_dir=None, report_file=folder / "r.html")
+    # Data Docs in the fixture's folder: a module fixture runs before the per-test setting that moves them out of
+    # the project's data/ (data_docs_dir=None would mean "the default", not "none").
+    settings = get_settings(warehouse=folder / "w.duckdb", data_docs_dir=folder / "docs", report_file=folder / "r.html")
     files = discover_files([hostile_inputs[0], *SYNTHETIC])
     run_pipeline(files, settings, RunOptions(write_report=False))
     return write_report(settings.warehouse, folder / "r.html", sql_dir=SQL_DIR).path
