@@ -7,7 +7,8 @@ ocr_scans.py); a test and benchmark tool, not part of the library (issue 24):
 - *character accuracy* over the text cells (every column but the two status columns, canonical text with
   whitespace removed, task columns forward-filled as in tests.fidelity): 1 − edit operations / expected
   characters, the edit operations of difflib's opcodes (a replacement of n by m characters counts max(n, m));
-- *cells exact*: the share of text cells equal to the dump's, whitespace-insensitive;
+- *cells exact*: the share of text cells equal to the dump's, whitespace-insensitive (the columns the layout
+  prints: a field the report has no column for is not a cell);
 - the differing cells, each with its expected and read text, for the closing note's list of remaining errors.
 """
 
@@ -72,10 +73,13 @@ def score_scan(expected: RawReport, actual: RawReport, rows: Sequence[int] | Non
     score = ScanScore(rows_expected=len(expected.rows), rows_read=len(actual.rows))
     want, got = canonical_cells(expected.rows), canonical_cells(actual.rows)
     indexes = list(rows) if rows is not None else list(range(max(len(want), len(got))))
-    for index in indexes:
-        left = want[index] if index < len(want) else ("",) * len(COLUMN_NAMES)
-        right = got[index] if index < len(got) else ("",) * len(COLUMN_NAMES)
-        for column in TEXT_COLUMNS:
+    blank = ("",) * len(COLUMN_NAMES)
+    pairs = [(want[i] if i < len(want) else blank, got[i] if i < len(got) else blank) for i in indexes]
+    # Only the columns the layout prints (or the scan was read into): a field the report has no column for is
+    # empty on both sides, and counting it would add a sure match per row (3 of the 10 text fields here).
+    printed = [c for c in TEXT_COLUMNS if any(left[c].strip() or right[c].strip() for left, right in pairs)]
+    for index, (left, right) in zip(indexes, pairs, strict=True):
+        for column in printed:
             a, b = comparable(left[column]), comparable(right[column])
             score.text_cells += 1
             score.characters += len(a)
