@@ -1,7 +1,8 @@
-"""Prefect flows over the library pipeline (etl.pipeline): one task per step, retries declared on the tasks.
+"""Prefect flows over the library pipeline (etl.pipeline): one task per step, retries declared by step name.
 
-The order of the steps lives in ``etl.pipeline.run.run_pipeline``; :class:`PrefectSteps` only runs each step as a
-Prefect task, and the parse batches on Prefect's task runner (threads driving guarded children, or Dask). Every flow
+The order of the steps lives in ``etl.pipeline.run.run_pipeline``, each step defined once in the library; a flow
+hands the library one hook, :func:`as_prefect_task`, that runs each step as a Prefect task, and the parse batches on
+Prefect's task runner (threads driving guarded children, or Dask): :func:`prefect_steps`. Every flow
 has the same body (:func:`_run`): ``ingest-reports``, ``ingest-report`` (one file), ``backfill`` (flows/backfill.py)
 and ``poll-inbox`` (the inbox poll around it).
 
@@ -13,15 +14,16 @@ is the run's). Called as a plain function, such a flow raises RejectedFiles.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar, cast
 
 import duckdb
-from prefect import State, flow, task
+from prefect import State, Task, flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
@@ -31,25 +33,18 @@ from prefect.tasks import exponential_backoff
 from etl.extract.guarded import ExtractLimits, ExtractorPool
 from etl.flows import ensure_prefect_home
 from etl.flows.runners import api_url_for_workers, task_runner_for
-from etl.load.backend import ReportWrites, Warehouse, WriteTarget
 from etl.load.versions import DroppedTasksAccepted
 from etl.models import DeclaredMeta
 from etl.pipeline import RunOptions, RunSummary, Steps, discover_files, run_pipeline
 from etl.pipeline import poll_inbox as poll_inbox_once
-from etl.pipeline.finish import Finished
-from etl.pipeline.finish import finish as finish_step
-from etl.pipeline.gate import Gate
-from etl.pipeline.load import load_batch as load_step
 from etl.pipeline.parallel import extractor_pool_for, parsed_in_order
 from etl.pipeline.processes import exit_with_parent
 from etl.pipeline.read import read_batch
-from etl.pipeline.results import FileOutcome, ParsedFile
-from etl.pipeline.run import Hashed
-from etl.pipeline.run import check as check_step
-from etl.pipeline.run import check_published as check_published_step
-from etl.pipeline.run import hash_files as hash_step
-from etl.pipeline.run import prepare as prepare_step
-from etl.settings import Executor, Settings, get_settings
+from etl.pipeline.results import ParsedFile
+from etl.settings import Executor, get_settings
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # The flows run on Prefect: its state folder must exist before a temporary server starts in it.
 ensure_prefect_home()
@@ -71,32 +66,35 @@ def _is_transient(task: Any, task_run: Any, state: Any) -> bool:
 BACKOFF = exponential_backoff(backoff_factor=1)
 
 
-@task(
-    name="check-warehouse",
-    retries=3,
-    retry_delay_seconds=BACKOFF,
-    retry_condition_fn=_is_transient,
-    cache_policy=NO_CACHE,
-)
-def check_task(warehouse: Warehouse) -> set[str]:
-    return check_step(warehouse)
+# Each step's task options, by the name the library gives the step (etl.pipeline.run.Steps). Transient failures are
+# retried with backoff (1, 2, 4 s); inputs include connections and the gate, so no task's inputs are hashed for
+# caching (NO_CACHE).
+RETRIED: dict[str, Any] = {"retries": 3, "retry_delay_seconds": BACKOFF, "retry_condition_fn": _is_transient}
+STEP_TASKS: dict[str, dict[str, Any]] = {
+    "check-warehouse": RETRIED,
+    "hash-files": RETRIED,
+    "read-and-parse": RETRIED,
+    "prepare-warehouse": RETRIED,
+    # No retries: the batch's reports are committed round by round, so a second attempt would find the first ones
+    # loaded and call them unchanged. A failure here fails the run with nothing published; the next run does it again.
+    "gate-and-load": {"retries": 0},
+    "check-published": {"retries": 0},
+    "data-docs-and-report": RETRIED,
+}
 
 
-@task(
-    name="hash-files", retries=3, retry_delay_seconds=BACKOFF, retry_condition_fn=_is_transient, cache_policy=NO_CACHE
-)
-def hash_task(files: list[Path], loaded: set[str]) -> Hashed:
-    return hash_step(files, loaded)
+@functools.cache
+def step_task(name: str, step: Callable[P, R]) -> Task[P, R]:
+    """The Prefect task of a library step, named as the library names it, with that step's retries (made once)."""
+    return Task(step, name=name, cache_policy=NO_CACHE, **STEP_TASKS[name])
 
 
-@task(
-    name="read-and-parse",
-    retries=3,
-    retry_delay_seconds=BACKOFF,
-    retry_condition_fn=_is_transient,
-    cache_policy=NO_CACHE,
-)
-def parse_task(
+def as_prefect_task(name: str, step: Callable[P, R]) -> Callable[P, R]:
+    """The hook the library's steps run through in a flow (etl.pipeline.run.StepWrap): each step its Prefect task."""
+    return cast("Callable[P, R]", step_task(name, step))
+
+
+def _read_and_parse(
     paths: list[str],
     limits: ExtractLimits,
     pool: ExtractorPool | None = None,
@@ -107,99 +105,35 @@ def parse_task(
     return read_batch(paths, limits, pool, stop, declared)
 
 
-@task(
-    name="prepare-warehouse",
-    retries=3,
-    retry_delay_seconds=BACKOFF,
-    retry_condition_fn=_is_transient,
-    cache_policy=NO_CACHE,
-)
-def prepare_task(target: WriteTarget, settings: Settings) -> None:
-    prepare_step(target, settings)
+def parse_on_task_runner(
+    batches: list[list[Path]], options: RunOptions, limits: ExtractLimits, stack: ExitStack
+) -> Iterator[list[ParsedFile]]:
+    """The library's parse step with each batch a Prefect task on the task runner (entered on ``stack``, in this
+    thread and context: the settings it changes are reset where they were set)."""
+    paths = [[str(p) for p in batch] for batch in batches]
+    runner = task_runner_for(options)
+    stack.enter_context(api_url_for_workers())
+    stack.enter_context(runner)
+    children = extractor_pool_for(options, stack)
+    local = options.executor != "dask"  # a Dask worker reads in its own children; an Event does not pickle
+    parse_task = step_task("read-and-parse", _read_and_parse)
+
+    def submit(batch: list[str], stop: threading.Event) -> Any:
+        parameters = {
+            "paths": batch,
+            "limits": limits,
+            "pool": children,
+            "stop": stop if local else None,
+            "declared": options.declared,
+        }
+        return runner.submit(parse_task, parameters)
+
+    return parsed_in_order(paths, submit, options, limits, stack)
 
 
-# No retries: the batch's reports are committed round by round, so a second attempt would find the first ones
-# loaded and call them unchanged. A failure here fails the run with nothing published; the next run does it again.
-@task(name="gate-and-load", retries=0, cache_policy=NO_CACHE)
-def load_task(
-    conn: duckdb.DuckDBPyConnection,
-    parsed: list[ParsedFile],
-    gate: Gate,
-    run_id: str,
-    accept: DroppedTasksAccepted | None = None,
-    writes: ReportWrites | None = None,
-) -> list[FileOutcome]:
-    return load_step(conn, parsed, gate, run_id, accept, writes=writes)
-
-
-@task(name="check-published", retries=0, cache_policy=NO_CACHE)
-def check_published_task(conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str) -> list[str]:
-    return check_published_step(conn, gate, run_id)
-
-
-@task(
-    name="data-docs-and-report",
-    retries=3,
-    retry_delay_seconds=BACKOFF,
-    retry_condition_fn=_is_transient,
-    cache_policy=NO_CACHE,
-)
-def finish_task(settings: Settings, gate: Gate | None, write_report: bool) -> Finished:
-    return finish_step(settings, gate, write_report=write_report)
-
-
-class PrefectSteps(Steps):
-    """The library's steps, each as a Prefect task; parse batches on Prefect's task runner."""
-
-    def check(self, warehouse: Warehouse) -> set[str]:
-        return check_task(warehouse)
-
-    def hash_files(self, files: list[Path], loaded: set[str]) -> Hashed:
-        return hash_task(files, loaded)
-
-    def parse(
-        self, batches: list[list[Path]], options: RunOptions, limits: ExtractLimits, stack: ExitStack
-    ) -> Iterator[list[ParsedFile]]:
-        """The library's parse step with each batch a Prefect task on the task runner (entered on ``stack``, in
-        this thread and context: the settings it changes are reset where they were set)."""
-        paths = [[str(p) for p in batch] for batch in batches]
-        runner = task_runner_for(options)
-        stack.enter_context(api_url_for_workers())
-        stack.enter_context(runner)
-        children = extractor_pool_for(options, stack)
-        local = options.executor != "dask"  # a Dask worker reads in its own children; an Event does not pickle
-
-        def submit(batch: list[str], stop: threading.Event) -> Any:
-            parameters = {
-                "paths": batch,
-                "limits": limits,
-                "pool": children,
-                "stop": stop if local else None,
-                "declared": options.declared,
-            }
-            return runner.submit(parse_task, parameters)
-
-        return parsed_in_order(paths, submit, options, limits, stack)
-
-    def prepare(self, target: WriteTarget, settings: Settings) -> None:
-        prepare_task(target, settings)
-
-    def load(
-        self,
-        conn: duckdb.DuckDBPyConnection,
-        parsed: list[ParsedFile],
-        gate: Gate,
-        run_id: str,
-        accept: DroppedTasksAccepted | None = None,
-        writes: ReportWrites | None = None,
-    ) -> list[FileOutcome]:
-        return load_task(conn, parsed, gate, run_id, accept, writes)
-
-    def check_published(self, conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str) -> list[str]:
-        return check_published_task(conn, gate, run_id)
-
-    def finish(self, settings: Settings, gate: Gate | None, *, write_report: bool) -> Finished:
-        return finish_task(settings, gate, write_report)
+def prefect_steps() -> Steps:
+    """The library's steps as a flow runs them: each a Prefect task, parse batches on Prefect's task runner."""
+    return Steps(wrap=as_prefect_task, parse=parse_on_task_runner)
 
 
 class RejectedFiles(Exception):
@@ -307,7 +241,7 @@ def _run(
         accept_dropped=accept,
     )
     files = discover_files([Path(p) for p in paths])
-    summary = run_pipeline(files, settings, options, run_id=str(flow_run.get_id() or "") or None, steps=PrefectSteps())
+    summary = run_pipeline(files, settings, options, run_id=str(flow_run.get_id() or "") or None, steps=prefect_steps())
     publish_run_artifacts(summary, kind=kind)
     return final_state(summary)
 
@@ -368,6 +302,6 @@ def poll_inbox(
     )
     accept = DroppedTasksAccepted(everything=accept_dropped_tasks)
     options = RunOptions.resolve(settings, "serial", accept_dropped=accept)
-    summary, _ = poll_inbox_once(settings, options, run_id=str(flow_run.get_id() or "") or None, steps=PrefectSteps())
+    summary, _ = poll_inbox_once(settings, options, run_id=str(flow_run.get_id() or "") or None, steps=prefect_steps())
     publish_run_artifacts(summary, kind="poll")
     return final_state(summary)

@@ -186,3 +186,43 @@ def test_the_run_artifact_links_the_report_and_data_docs_by_absolute_file_urls(
     report = (tmp_path / "out" / "report.html").resolve()
     assert f"(<{report.as_uri()}>)" in markdown and report.as_uri().startswith("file:///")
     assert "Data Docs: [" in markdown and "(<file:///" in markdown.split("Data Docs: [", 1)[1]
+
+
+def test_each_step_of_a_flow_run_is_a_prefect_task_named_as_the_library_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The library names each step once (etl.pipeline.run.Steps); a flow hands it one hook that makes each step a
+    task (issue 24: the steps were written four times, Prefect plugging in by subclassing). The task runs of a real
+    flow run are the steps, by those names."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    monkeypatch.setenv("ETL_REPORT_FILE", str(tmp_path / "report.html"))
+    state = ingest_report(str(REAL_TEXT_DUMP), str(tmp_path / "w.duckdb"), return_state=True)
+    assert state.is_completed()
+    with get_client(sync_client=True) as client:
+        task_runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+        )
+    assert {run.name.rsplit("-", 1)[0] for run in task_runs} == {
+        "check-warehouse",
+        "hash-files",
+        "read-and-parse",
+        "prepare-warehouse",
+        "gate-and-load",
+        "check-published",
+        "data-docs-and-report",
+    }
+
+
+def test_the_hook_makes_each_step_one_task_with_its_retries() -> None:
+    from prefect import Task
+
+    from etl.flows.ingest import step_task
+    from etl.pipeline.load import load_batch
+    from etl.pipeline.run import check
+
+    checked = step_task("check-warehouse", check)
+    assert isinstance(checked, Task) and checked.name == "check-warehouse" and checked.retries == 3
+    assert step_task("check-warehouse", check) is checked  # one Task object per step, not one per call
+    assert step_task("gate-and-load", load_batch).retries == 0  # a batch is committed round by round: no retry

@@ -32,10 +32,11 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import ParamSpec, Protocol, TypeVar
 
 import duckdb
 
@@ -118,14 +119,44 @@ def check_published(conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str) ->
     return [failure.describe() for failure in outcome.failures]
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class StepWrap(Protocol):
+    """The one hook an orchestrator supplies: ``wrap(name, step)`` gives what runs in the step's place, called
+    with the step's arguments (flows/: a Prefect task named ``name``, with that step's retries)."""
+
+    def __call__(self, name: str, step: Callable[P, R]) -> Callable[P, R]: ...
+
+
+class ParseBatches(Protocol):
+    """How parse batches are submitted and taken back in order (etl.pipeline.parallel.parse_batches here; flows/:
+    each batch a Prefect task on Prefect's task runner)."""
+
+    def __call__(
+        self, batches: list[list[Path]], options: RunOptions, limits: ExtractLimits, stack: ExitStack
+    ) -> Iterator[list[ParsedFile]]: ...
+
+
+def as_called(name: str, step: Callable[P, R]) -> Callable[P, R]:
+    """The in-process hook: each step is the plain call it is."""
+    return step
+
+
 class Steps:
-    """The steps of a run, as plain calls. ``flows/`` subclasses it to run each step as a Prefect task."""
+    """The steps of a run, each defined once above (or in its module: load_batch, finish, parse_batches) and named
+    here once. ``wrap`` runs every step through one hook (:func:`as_called` in-process; flows/ makes each a Prefect
+    task); ``parse`` is how batches are parsed. Tests subclass it to slow or break a step."""
+
+    def __init__(self, wrap: StepWrap = as_called, parse: ParseBatches = parse_batches) -> None:
+        self.wrap, self._parse = wrap, parse
 
     def check(self, warehouse: Warehouse) -> set[str]:
-        return check(warehouse)
+        return self.wrap("check-warehouse", check)(warehouse)
 
     def hash_files(self, files: list[Path], loaded: set[str]) -> Hashed:
-        return hash_files(files, loaded)
+        return self.wrap("hash-files", hash_files)(files, loaded)
 
     def start_gate(self, settings: Settings, options: RunOptions) -> Gate:
         in_worker = options.gate_in_worker
@@ -138,10 +169,10 @@ class Steps:
     def parse(
         self, batches: list[list[Path]], options: RunOptions, limits: ExtractLimits, stack: ExitStack
     ) -> Iterator[list[ParsedFile]]:
-        return parse_batches(batches, options, limits, stack)
+        return self._parse(batches, options, limits, stack)
 
     def prepare(self, target: WriteTarget, settings: Settings) -> None:
-        prepare(target, settings)
+        self.wrap("prepare-warehouse", prepare)(target, settings)
 
     def load(
         self,
@@ -152,13 +183,14 @@ class Steps:
         accept: DroppedTasksAccepted | None = None,
         writes: ReportWrites | None = None,
     ) -> list[FileOutcome]:
-        return load_batch(conn, parsed, gate, run_id, accept, writes=writes)
+        return self.wrap("gate-and-load", load_batch)(conn, parsed, gate, run_id, accept, writes=writes)
 
     def check_published(self, conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str) -> list[str]:
-        return check_published(conn, gate, run_id)
+        return self.wrap("check-published", check_published)(conn, gate, run_id)
 
     def finish(self, settings: Settings, gate: Gate | None, *, write_report: bool) -> Finished:
-        return finish(settings, gate, write_report=write_report)
+        return self.wrap("data-docs-and-report", finish)(settings, gate, write_report=write_report)
+
 
 # --- the run -----------------------------------------------------------------------------------------------------
 
