@@ -243,6 +243,7 @@ def query_at_scale(work: Path, size: int, runs: int) -> list[str]:
 
 
 LAKES: Lakes
+SECTIONS = ("equality", "concurrency", "throughput", "scale")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -256,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="throughput rounds (each 1, 2 and 4 writers)")
     parser.add_argument("--query-runs", type=int, default=5, help="timed queries on each warehouse")
     parser.add_argument("--quick", action="store_true", help="tiny sizes (CI)")
+    parser.add_argument(
+        "--sections", default=",".join(SECTIONS), help=f"which parts, in this order (default: {','.join(SECTIONS)})"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.generated, args.writers, args.per_writer, args.total, args.scale = 4, 2, 5, 4, 20
@@ -265,16 +269,29 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="etl-lake-bench-") as folder:
         work = Path(folder)
         cluster = PostgresCluster(work / "pg").start()
+        title = "Lake backend (DuckLake on PostgreSQL) against the file warehouse"
+        lines: list[str] = []
         try:
             LAKES = Lakes(cluster, work / "lakes")
-            lines = ["", "## Same answers", "", *equality(LAKES, work, args.generated)]
-            lines += ["", "## Several writers", "", *concurrency(LAKES, work, args.writers, args.per_writer)]
-            lines += ["", f"## Load throughput ({args.total} reports)", *throughput(LAKES, work, args.total, args.runs)]
-            lines += ["", "## A mart query at scale", "", *query_at_scale(work, args.scale, args.query_runs)]
+            parts = {
+                "equality": lambda: ["", "## Same answers", "", *equality(LAKES, work, args.generated)],
+                "concurrency": lambda: [
+                    "", "## Several writers", "", *concurrency(LAKES, work, args.writers, args.per_writer)
+                ],
+                "throughput": lambda: [
+                    "", f"## Load throughput ({args.total} reports)", *throughput(LAKES, work, args.total, args.runs)
+                ],
+                "scale": lambda: [
+                    "", "## A mart query at scale", "", *query_at_scale(work, args.scale, args.query_runs)
+                ],
+            }  # fmt: skip
+            for name in args.sections.split(","):
+                started = time.perf_counter()
+                lines += [*parts[name](), "", f"({name}: {time.perf_counter() - started:.0f} s wall clock)"]
+                # written after each part: a long run stopped later keeps what it measured
+                path = write_result_file("lake.md", [*header(title, [command_line()], started_load), *lines])
         finally:
             cluster.stop()
-    title = "Lake backend (DuckLake on PostgreSQL) against the file warehouse"
-    path = write_result_file("lake.md", [*header(title, [command_line()], started_load), *lines])
     print(path.read_text(encoding="utf-8"))
     return 0
 
