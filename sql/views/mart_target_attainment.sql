@@ -76,6 +76,10 @@ actuals as (
         case when value_normalized is not null then row(value_normalized, -metric_no) end as largest_first
     from observations
     where kind = 'actual'
+    -- a sentence repeated on both plan rows (进度安排, 施工图) gives the same figure twice: it is one figure
+    qualify row_number() over (
+        partition by issuer, year, period_end_month, task_no, figure_text, clause order by metric_no
+    ) = 1
 ),
 
 -- The indicators whose figures can make a target's actual: its own, or its parts for a combined indicator.

@@ -11,6 +11,8 @@ Everything else that looks like a number is deliberately not a metric, and says 
 - ``name``: figures inside a quoted name (“五个一百”, 《…》, “年产300万只…项目”): part of a name, not a measure;
 - ``code``: a number that is part of a term such as 5G;
 - ``duration``: 3个月;
+- ``size``: an amount that says how large each counted thing is, not how much was done (20个20亿元工业项目: twenty
+  projects of 2 billion yuan each; 10亿元以上项目);
 - ``no_unit``: a bare number with no unit (phone numbers included);
 - ``idiom``: Chinese numerals used as words (一批, 进一步, 一期, 百亿级, 千名干部) — they are never followed by a
   unit of measure, so the grammar does not read them as numbers; they are reported for completeness.
@@ -31,7 +33,9 @@ from etl.metrics.measure import MEASURE_UNITS, UNIT_BY_WRITTEN
 
 Comparator = Literal["=", ">=", "<=", "~"]
 Direction = Literal["increase", "decrease"]
-Reason = Literal["list_item", "year", "date", "period", "ordinal", "name", "code", "duration", "no_unit", "idiom"]
+Reason = Literal[
+    "list_item", "year", "date", "period", "ordinal", "name", "code", "duration", "size", "no_unit", "idiom"
+]
 
 _CN_DIGITS = "一二两三四五六七八九十"
 _CN_NUMERAL = f"[{_CN_DIGITS}][{_CN_DIGITS}百千万零〇]*"
@@ -44,6 +48,10 @@ _PERIOD = re.compile(
     r"\d{1,2}\s*-\s*\d{1,2}\s*月份?|\d{1,2}月份|前[一二三四]季度|第?[一二三四1-4]季度|今年以来|年初以来|上半年|下半年|全年"
     r"|截至目前|截止目前|截至\d{1,2}月底?"
 )
+# An amount that sizes the things counted: right after a count (20个20亿元工业项目), or a size class (10亿元以上项目).
+_COUNT_BEFORE = re.compile(r"\d+(?:\.\d+)?\s*[个家户项]$")
+_SIZE_CLASS_AFTER = re.compile(r"(?:以上|以下)?的?[\u4e00-\u9fff]{0,4}?项目")
+_AMOUNT_UNITS = ("元", "万元", "亿元", "万亿元")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _CLAUSE_END = re.compile(r"[。；;！!？?\n，,：:（）()]")
 _PHRASE_END = re.compile(r"[。；;！!？?\n，,：:、]")
@@ -166,7 +174,7 @@ def _line_figures(line: str, start: int, offset: int) -> list[Figure]:
         reason = _reason_not_metric(line, token, pos, end, names, periods)
         if reason is not None:
             unit_match = _UNIT_AFTER.match(line, end)
-            if reason == "name" and unit_match:  # 300万只 inside a name: its 万 is not another figure
+            if reason in ("name", "size") and unit_match:  # 300万只 in a name, 20亿元 a size: 万, 亿 are no figure
                 consumed = unit_match.end()
             result.append(Figure(token, offset + pos, None, reason))
             continue
@@ -211,6 +219,11 @@ def _reason_not_metric(
         return "no_unit" if token[0].isdigit() else "idiom"
     if unit.group("unit") == "个" and line.startswith(("月", "工作日", "小时"), unit.end()):
         return "duration"
+    after_unit = unit.end("unit")
+    if unit.group("unit") in _AMOUNT_UNITS and (
+        _COUNT_BEFORE.search(line, 0, pos) or _SIZE_CLASS_AFTER.match(line, after_unit)
+    ):
+        return "size"
     return None
 
 
@@ -225,6 +238,10 @@ def _metric(line: str, token: str, pos: int, unit_match: re.Match[str]) -> Metri
     value = _number_value(token)
     clause_start, clause_end = _bounds(line, pos, _CLAUSE_END)
     sentence_start, _ = _bounds(line, pos, _SENTENCE_END)
+    if line[clause_start:pos].lstrip().startswith("其中") and clause_start > sentence_start:
+        # 其中 (of which): a part of what the clause before counts, so that clause belongs to it (…测评达2003家，
+        # 其中达到二级及以上企业1549家: 1549 of the firms assessed)
+        clause_start, _ = _bounds(line, clause_start - 1, _CLAUSE_END)
     prefix = line[clause_start:pos]
     return Metric(
         value=value,

@@ -72,8 +72,7 @@ def test_the_real_quarter_assessed_target_by_target(sample_warehouse: Path) -> N
         (9, "200家以上", "not_comparable"),
         (11, "10个以上", "not_comparable"),
         (12, "2个", "achieved"),
-        (18, "20个", "no_actual_reported"),
-        (18, "20亿元", "not_comparable"),
+        (18, "20个", "no_actual_reported"),  # 20个20亿元工业项目: the 20亿元 is each project's size, no target
         (23, "260户以上", "not_comparable"),
         (25, "95%", "achieved"),
         (29, "50个以上", "no_actual_reported"),
@@ -183,6 +182,16 @@ def test_diagnoses_and_assessments_are_not_digital_transformations(sample_wareho
     assert "诊断" in row["considered_figures"] and "测评" in row["considered_figures"]
 
 
+def test_a_figure_repeated_on_both_rows_is_considered_once_and_a_part_keeps_its_whole(sample_warehouse: Path) -> None:
+    """开展500家企业数字化诊断工作 stands on both rows of task 9: one figure (issue 23, listed twice before); 其中…1549家
+    is part of the firms assessed (测评), not one quarter's figure."""
+    considered = target(sample_warehouse, 9, 1)["considered_figures"].split("; ")
+    assert [c for c in considered if c.startswith("500家")] == [
+        "500家 企业数字化诊断工作 (诊断: counts firms diagnosed, not the target's quantity)"
+    ]
+    assert "1549家 达到数字化转型二级及以上企业 (测评: counts firms assessed, not the target's quantity)" in considered
+
+
 def test_a_stock_to_date_is_not_this_years_new_quantity(tmp_path: Path, real_dump_lines: list[str]) -> None:
     # Only the 累计建成 4个 sentence left: the 2个 入选 clause removed, the cumulative 4 must not count as "achieved".
     old = "桐城市绿色包装、望江县童装等 2 个产业集群入选省级中小企业特色产业集群。"
@@ -192,10 +201,12 @@ def test_a_stock_to_date_is_not_this_years_new_quantity(tmp_path: Path, real_dum
     assert "4个 (累计: a stock to date" in row["considered_figures"]
 
 
-def test_a_target_no_indicator_takes_is_not_comparable(sample_warehouse: Path) -> None:
-    row = target(sample_warehouse, 18, 2)  # 20亿元: the size of each project, no catalog indicator
+def test_a_target_no_indicator_takes_is_not_comparable(tmp_path: Path, real_dump_lines: list[str]) -> None:
+    old = "推动安庆软件园建设数字产业集聚区"  # task 10, given a target no catalog indicator takes
+    warehouse = edited_warehouse(tmp_path, real_dump_lines, (25, old, old + "，引进软件企业30家"))
+    row = target(warehouse, 10, 1)
     assert row["assessment"] == "not_comparable"
-    assert row["assessment_reason"].startswith("no catalog indicator takes the target figure 20亿元")
+    assert row["assessment_reason"].startswith("no catalog indicator takes the target figure 30家")
 
 
 def test_no_actual_reported_when_the_text_has_no_such_figure(sample_warehouse: Path) -> None:

@@ -117,3 +117,36 @@ def test_a_figure_with_a_multiplier_unit_is_one_figure() -> None:
 def test_malformed_chinese_numerals_are_words_not_numbers() -> None:
     assert extract_metrics("二十十个") == []
     assert [f.reason for f in figures("十百家")] == ["idiom"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "推进衡川电池隔膜、国轩二期、集泰新材料等20个20亿元工业项目竣工投产",  # the real report's task 18
+        "新签约10亿元以上项目5个",
+        "开工建设3个5000万元以上的工业项目",
+    ],
+)
+def test_an_amount_that_sizes_the_things_counted_is_no_figure(text: str) -> None:
+    """20个20亿元工业项目 is twenty projects of 2 billion yuan each: the 20亿元 is no target (issue 23)."""
+    found = figures(text)
+    sizes = [f for f in found if f.reason == "size"]
+    assert len(sizes) == 1 and all(m.unit not in ("亿元", "万元") for m in extract_metrics(text))
+
+
+@pytest.mark.parametrize("text", ["项目投资3亿元，利用异丁烯资源", "协议投资总额1316.79亿元。", "清偿账款5000万元"])
+def test_an_amount_of_money_done_is_still_a_figure(text: str) -> None:
+    assert [f.reason for f in figures(text) if f.reason == "size"] == []
+    assert len(extract_metrics(text)) == 1
+
+
+def test_a_part_introduced_by_qizhong_belongs_to_the_clause_it_is_part_of() -> None:
+    """1549 of the 2003 firms assessed (测评) reached level 2: its clause is the assessment's, so the marts do not
+    take it for one quarter's figure of something else (issue 23)."""
+    text = "三季度，企业开展数字化转型测评达2003家，其中达到数字化转型二级及以上企业1549家。"
+    part = extract_metrics(text)[1]
+    assert part.value == 1549
+    assert part.clause == "企业开展数字化转型测评达2003家，其中达到数字化转型二级及以上企业1549家"
+    assert part.subject == "达到数字化转型二级及以上企业"
+    alone = extract_metrics("三季度，达到数字化转型二级及以上企业1549家。")[0]
+    assert alone.clause == "达到数字化转型二级及以上企业1549家"  # without 其中 the clause is its own
