@@ -55,7 +55,8 @@ pytest: install
 
 # Remake the sample PDFs from the real text dump (needs LibreOffice and CJK fonts: see README).
 samples: install
-	$(BIN)/python scripts/make_sample_pdfs.py
+	PYTHONPATH=src:. $(BIN)/python scripts/make_sample_pdfs.py data/samples/2024Q3_市工信局_政府工作报告任务完成情况.txt \
+		data/samples/typeset/2024Q3_市工信局_政府工作报告任务完成情况.pdf
 
 clean:
 	rm -rf $(VENV) data/warehouse.duckdb data/warehouse.duckdb.wal data/.prefect

@@ -39,7 +39,7 @@ from etl.extract.source import read_source  # noqa: E402
 from etl.parse.report import parse_report  # noqa: E402
 
 FILES = [
-    ROOT / "data" / "samples" / "2024Q3_市工信局_政府工作报告任务完成情况.pdf",
+    ROOT / "data" / "samples" / "typeset" / "2024Q3_市工信局_政府工作报告任务完成情况.pdf",
     ROOT / "tests" / "fixtures" / "reliability" / "2025Q3_市工信局_synthetic_long.pdf",
 ]
 TEXT_DUMP = ROOT / "data" / "samples" / "2024Q3_市工信局_政府工作报告任务完成情况.txt"

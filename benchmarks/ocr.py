@@ -44,7 +44,7 @@ from tests.fidelity import apply_mark_set  # noqa: E402
 from tests.ocr_fidelity import rows_on_pages, score_scan  # noqa: E402
 
 SCAN = ROOT / "tests" / "fixtures" / "scans" / "sample_scan.pdf"
-SAMPLE_PDF = ROOT / "data" / "samples" / "2024Q3_市工信局_政府工作报告任务完成情况.pdf"
+SAMPLE_PDF = ROOT / "data" / "samples" / "typeset" / "2024Q3_市工信局_政府工作报告任务完成情况.pdf"
 RESULTS = ROOT / "benchmarks" / "results" / "ocr.md"
 ENGINE_PAGES = (1, 2)  # consecutive pages from the first: a document with its title, rows joined across
 

@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import BIN, ROOT, clean_env, command_line, header, load_average, median, run, write_result
 
-REAL_PDF = ROOT / "data" / "samples" / "2024Q3_市工信局_政府工作报告任务完成情况.pdf"
+REAL_PDF = ROOT / "data" / "samples" / "typeset" / "2024Q3_市工信局_政府工作报告任务完成情况.pdf"
 DRIVER = """
 import json, sys, time
 started = time.perf_counter()

@@ -32,6 +32,7 @@ from etl.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from etl.pipeline import RunSummary
+    from etl.report.data import PeriodKey
 
 app = typer.Typer(
     help="ETL of government task-completion tables (政府工作报告任务 / 重点工作 进展情况) into DuckDB.",
@@ -101,6 +102,20 @@ def _declared(issuer: str | None, period: str | None) -> DeclaredMeta | None:
         except PeriodError as exc:
             raise typer.BadParameter(str(exc), param_hint="--period") from exc
     return DeclaredMeta(issuer=issuer, period=period)
+
+
+def _period_key(spec: str | None) -> PeriodKey | None:
+    """The period a --period option names (2024Q3 → 2024 ending in month 9); exit 2 on a malformed one."""
+    from etl.periods import PeriodError, declared_period
+    from etl.report.data import PeriodKey
+
+    if spec is None:
+        return None
+    try:
+        year, period = declared_period(spec)
+    except PeriodError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--period") from exc
+    return PeriodKey(year, period.end_month)
 
 
 def _run(flow_name: str, use_prefect: bool | None, library: Callable[[], RunSummary], **params: Any) -> RunSummary:
@@ -580,9 +595,14 @@ def report(
         typer.Option("--out", "-o", help="HTML file to write [env ETL_REPORT_FILE; default data/report.html]"),
     ] = None,
     warehouse: WarehouseOption = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="The period the page leads with: 2024Q3, 2024H1, 2024M11, 2024Y [latest]"),
+    ] = None,
 ) -> None:
     """Render a static, self-contained HTML report of the warehouse (charts; opens offline) and print its path."""
     from etl.report import write_report
+    from etl.report.data import UnknownPeriodError
 
     settings = get_settings(warehouse=warehouse, report_file=out)
     try:
@@ -590,9 +610,9 @@ def report(
 
         source = warehouse_backend(settings)
         target = settings.warehouse if source.kind == "file" else source
-        result = write_report(target, settings.report_file, sql_dir=settings.sql_dir)
-    except FileNotFoundError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
+        result = write_report(target, settings.report_file, sql_dir=settings.sql_dir, period=_period_key(period))
+    except (FileNotFoundError, UnknownPeriodError) as exc:
+        err_console.print(f"[red]error:[/red] {exc}", markup=False)
         raise typer.Exit(1) from exc
     console.print(f"Report ({result.charts} charts, {result.bytes / 1e6:.1f} MB): {result.path.resolve()}")
 

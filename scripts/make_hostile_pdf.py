@@ -49,7 +49,7 @@ import pikepdf
 import pypdfium2 as pdfium
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_PDF = ROOT / "data" / "samples" / "2024Q3_市工信局_政府工作报告任务完成情况.pdf"
+SAMPLE_PDF = ROOT / "data" / "samples" / "typeset" / "2024Q3_市工信局_政府工作报告任务完成情况.pdf"
 DAMAGED_DIR = ROOT / "tests" / "fixtures" / "hostile" / "damaged"
 DAMAGE_BYTES = 200
 FOOTER_BAND = 0.08  # share of the page height at the bottom holding only the footer (the table ends above it)

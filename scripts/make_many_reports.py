@@ -163,7 +163,7 @@ def make_reports(out: Path, count: int, fmt: str = "txt", jobs: int = 1) -> list
     return written
 
 
-SAMPLE_PDF = ROOT / "data" / "samples" / "2024Q3_市工信局_政府工作报告任务完成情况.pdf"
+SAMPLE_PDF = ROOT / "data" / "samples" / "typeset" / "2024Q3_市工信局_政府工作报告任务完成情况.pdf"
 DERIVED_YEARS = tuple(range(2000, 2026))
 _SHOW = re.compile(rb"(/F\d+) ([\d.]+) Tf<([0-9A-Fa-f]+)>Tj")
 

@@ -16,13 +16,14 @@ Word document is laid out, then lets LibreOffice print it to PDF:
 
 The result is a re-typesetting of the real content, not the bureau's original PDF; the document properties
 (and so the PDF's metadata) say so. Neither the ETL nor the tests run this script; the tests read the PDF it
-wrote and that is committed in data/samples/.
+wrote and that is committed in data/samples/typeset/ (a folder after the text dump in path order: `etl ingest` of
+data/samples loads the dump as delivered first, and reports this re-typeset copy as unchanged).
 
 Usage (needs LibreOffice's ``soffice`` on PATH)::
 
     PYTHONPATH=src:. .venv/bin/python scripts/make_sample_pdfs.py \\
         data/samples/2024Q3_市工信局_政府工作报告任务完成情况.txt \\
-        data/samples/2024Q3_市工信局_政府工作报告任务完成情况.pdf
+        data/samples/typeset/2024Q3_市工信局_政府工作报告任务完成情况.pdf
 """
 
 from __future__ import annotations

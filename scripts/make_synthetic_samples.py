@@ -13,15 +13,17 @@ Two kinds of change:
    is moved from the real Q3 value by the indicator's measure, so that every indicator has a plausible path through
    the year and a year-over-year change:
 
-   - cumulative quantities (year to date) scale with the year's progress: × CUMULATIVE[quarter] (Q1 0.30, Q2 0.62,
-     Q4 1.28; the previous year's Q3 0.82); stocks to date (累计, 已培育, 截止目前) grow slowly: × STOCK[quarter];
+   - cumulative quantities (year to date) scale with the year's progress: × CUMULATIVE[quarter] (Q1 0.30, Q2 0.62;
+     the previous year's Q3 0.82); stocks to date (累计, 已培育, 截止目前) grow slowly: × STOCK[quarter];
    - levels (% without 增长/下降: 通达率, 开工率) move by LEVEL[quarter] percentage points, kept within 0–100;
    - rates (增长/下降 %, pp above the province) scale by RATE[quarter].
    Values keep the real figure's decimals; counts stay at least 1.
-3. **Period words** of 落实情况 follow the quarter (前三季度 → 一季度 / 上半年 / 全年, 三季度 → 一季度 …, 1-8月份 →
+3. **Period words** of 落实情况 follow the quarter (前三季度 → 一季度 / 上半年, 三季度 → 一季度 …, 1-8月份 →
    1-2月份 …), and the previous year's copy says 2023 where the real says 2024 (every year − 1).
 
-The corrected re-issue (（修订）) is of a synthetic quarter (2024 Q2), never of the real one.
+The corrected re-issue (（修订）) is of a synthetic quarter (2024 Q2), never of the real one. No synthetic quarter comes
+after the real one: in the bundled samples the real 2024 Q3 is the latest period (a synthetic 2024 Q4 led the report
+and the docs' examples with made-up figures until issue 23).
 
     .venv/bin/python scripts/make_synthetic_samples.py
 """
@@ -45,16 +47,15 @@ TITLE_LINE = 3
 COLUMNS = ("序号", "目标任务", "责任分工", "监督方式", "季度类别", "第N季度", "已完成", "未完成", "落实情况")
 DONE, NOT_DONE, PROGRESS, TITLE, UNITS, PLAN = 6, 7, 8, 1, 2, 5
 
-# Keys: 1, 2, 4 = that quarter of 2024; "prev" = Q3 of the previous year (relative to the real 2024 Q3).
-CUMULATIVE: dict[int | str, float] = {1: 0.30, 2: 0.62, 4: 1.28, "prev": 0.82}
-STOCK: dict[int | str, float] = {1: 0.94, 2: 0.97, 4: 1.03, "prev": 0.88}
-LEVEL: dict[int | str, float] = {1: -7.0, 2: -3.0, 4: 1.5, "prev": -9.0}
-RATE: dict[int | str, float] = {1: 0.45, 2: 0.72, 4: 0.92, "prev": 0.58}
+# Keys: 1, 2 = that quarter of 2024; "prev" = Q3 of the previous year (relative to the real 2024 Q3).
+CUMULATIVE: dict[int | str, float] = {1: 0.30, 2: 0.62, "prev": 0.82}
+STOCK: dict[int | str, float] = {1: 0.94, 2: 0.97, "prev": 0.88}
+LEVEL: dict[int | str, float] = {1: -7.0, 2: -3.0, "prev": -9.0}
+RATE: dict[int | str, float] = {1: 0.45, 2: 0.72, "prev": 0.58}
 STOCK_WORDS = re.compile(r"累计|已培育|总数|截至|截止")
 PERIODS: dict[int | str, tuple[tuple[str, str], ...]] = {
     1: (("前三季度", "一季度"), ("三季度", "一季度"), ("1-8月份", "1-2月份")),
     2: (("前三季度", "上半年"), ("三季度", "二季度"), ("1-8月份", "1-5月份")),
-    4: (("前三季度", "全年"), ("三季度", "四季度"), ("1-8月份", "1-11月份")),
     "prev": (),
 }
 
@@ -136,19 +137,6 @@ REISSUE = Synthetic(
     ),
 )
 
-Q4 = Synthetic(
-    "2024Q4_市工信局_synthetic.txt",
-    "市工信局 2024 年政府工作报告任务 四季度完成情况",
-    "第四季度",
-    "2024 Q4: year end; task 22 completed, task 19 still in progress, figures by rule (cumulative × 1.28, levels "
-    "+1.5 pp, rates × 0.92).",
-    4,
-    (
-        Edit(41, DONE, "持续推进", "✓", "task 22 completed"),
-        Edit(42, DONE, "持续推进", "✓", "task 22 completed"),
-    ),
-)
-
 PREVIOUS_YEAR = Synthetic(
     "2023Q3_市工信局_synthetic.txt",
     "市工信局 2023 年政府工作报告任务 三季度完成情况",
@@ -185,7 +173,7 @@ PREVIOUS_YEAR = Synthetic(
     shift_years=-1,
 )
 
-ALL = (Q1, Q2, REISSUE, Q4, PREVIOUS_YEAR)
+ALL = (Q1, Q2, REISSUE, PREVIOUS_YEAR)
 
 
 def indicator_of(metric: Metric, catalog: tuple[Indicator, ...]) -> Indicator | None:

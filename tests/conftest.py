@@ -27,7 +27,7 @@ from etl.settings import PROJECT_ROOT
 
 SAMPLES = PROJECT_ROOT / "data" / "samples"
 REAL_TEXT_DUMP = SAMPLES / "2024Q3_市工信局_政府工作报告任务完成情况.txt"
-REAL_PDF = SAMPLES / "2024Q3_市工信局_政府工作报告任务完成情况.pdf"
+REAL_PDF = SAMPLES / "typeset" / "2024Q3_市工信局_政府工作报告任务完成情况.pdf"
 SQL_DIR = PROJECT_ROOT / "sql"
 INDICATORS = PROJECT_ROOT / "data" / "indicators.yaml"
 SYNTHETIC = sorted(SAMPLES.glob("*synthetic*.txt"))

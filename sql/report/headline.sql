@@ -1,7 +1,7 @@
--- The header's counts. Tasks are counted in the year of the latest quarter only: a task is identified by
--- issuer × year × task_no, so two years' lists would count the same work twice (a director expects 17, not 34).
--- And per issuer of the latest quarter (the issuers the page's title names): another issuer's list is not theirs.
--- Parameters: $year, $quarter (the latest quarter, latest_quarter.sql).
+-- The header's counts for the period the page leads with. Tasks are counted in that period's year only: a task is
+-- identified by issuer × year × task_no, so two years' lists would count the same work twice (17, not 34).
+-- And per issuer of that period (the issuers the page's title names): another issuer's list is not theirs.
+-- Parameters: $year, $period_end_month (the period the page leads with).
 -- Grain: one row.
 with report_versions as (
     select * from mart.report_versions
@@ -15,22 +15,24 @@ files as (
     select
         count(*) as reports,
         count(*) filter (where is_current) as current_reports,
+        count(*) filter (where revision_label is not null) as revisions,
         max(loaded_at) filter (where is_current) as last_loaded_at
     from report_versions
 ),
 
-quarters as (
+periods as (
     select
-        min(year * 10 + quarter) as first_year_quarter,
-        max(year * 10 + quarter) as last_year_quarter
+        arg_min(year * 100 + period_end_month, year * 100 + period_end_month) as first_key,
+        arg_min(coalesce(period_label, ''), year * 100 + period_end_month) as first_label,
+        arg_max(year * 100 + period_end_month, year * 100 + period_end_month) as last_key,
+        arg_max(coalesce(period_label, ''), year * 100 + period_end_month) as last_label
     from task_progress
-    where quarter is not null
 ),
 
-issuers_this_quarter as (
+issuers_this_period as (
     select distinct issuer
     from task_progress
-    where year = $year and quarter = $quarter
+    where year = $year and period_end_month = $period_end_month
 ),
 
 tasks_this_year as (
@@ -38,7 +40,7 @@ tasks_this_year as (
         issuer,
         count(distinct task_no) as tasks
     from task_progress
-    where year = $year and issuer in (select issuer from issuers_this_quarter)
+    where year = $year and issuer in (select issuer from issuers_this_period)
     group by issuer
 ),
 
@@ -52,11 +54,14 @@ per_issuer as (
 select
     f.reports,
     f.current_reports,
+    f.revisions,
     f.last_loaded_at,
-    q.first_year_quarter,
-    q.last_year_quarter,
+    p.first_key,
+    p.first_label,
+    p.last_key,
+    p.last_label,
     i.tasks_by_issuer,
     i.issuers
 from files as f
-cross join quarters as q
+cross join periods as p
 cross join per_issuer as i;

@@ -1,6 +1,6 @@
--- Completion of all offices together, per issuer and quarter, and whether that quarter's report is synthetic
--- demo data (the page says so: a director must not take a synthetic quarter for a real one).
--- Grain: one row per issuer × year × quarter.
+-- Completion of all offices together, per issuer and period, and whether that period's report is synthetic demo data
+-- (the page says so wherever it shows the period: a director must not take a synthetic period for a real one).
+-- Grain: one row per issuer × year × period_end_month.
 with completion as (
     select * from mart.quarterly_completion
 )
@@ -8,12 +8,12 @@ with completion as (
 select
     issuer,
     year,
-    quarter,
+    period_end_month,
+    period_kind,
+    period_label,
     tasks,
     tasks_completed,
     completion_rate,
     is_synthetic
 from completion
--- by quarter, and where the table has a status (a completion rate)
-where quarter is not null and completion_rate is not null
-order by issuer, year, quarter;
+order by issuer, year, period_end_month;

@@ -1,5 +1,5 @@
--- Tasks whose status differs from the previous quarter reported that year, newest first.
--- Grain: one row per issuer × year × quarter × task_no that changed status.
+-- Tasks whose status differs from the previous period reported that year, newest first.
+-- Grain: one row per issuer × year × period_end_month × task_no that changed status.
 with task_history as (
     select * from mart.task_history
 )
@@ -7,13 +7,16 @@ with task_history as (
 select
     issuer,
     year,
-    quarter,
+    period_end_month,
+    period_kind,
+    period_label,
     task_no,
     task_title,
     lead_office,
-    prev_quarter,
+    prev_period_end_month,
+    prev_period_label,
     prev_status,
     status
 from task_history
-where status_changed and quarter is not null and prev_quarter is not null
-order by year desc, quarter desc, issuer, task_no;
+where status_changed
+order by year desc, period_end_month desc, issuer, task_no;

@@ -1,15 +1,16 @@
--- Tasks by status in each quarter.
--- Grain: one row per year × quarter × status.
+-- Tasks by status in each period (status NULL: the table has no status column).
+-- Grain: one row per year × period_end_month × status.
 with task_history as (
     select * from mart.task_history
 )
 
 select
     year,
-    quarter,
+    period_end_month,
+    any_value(period_kind) as period_kind,
+    any_value(period_label) as period_label,
     status,
     count(*) as tasks
 from task_history
-where quarter is not null and status is not null
-group by year, quarter, status
-order by year, quarter, status;
+group by year, period_end_month, status
+order by year, period_end_month, status;

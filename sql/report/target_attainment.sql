@@ -1,6 +1,6 @@
 -- Every target figure of every current report, measured or not, with its assessment and the reason for it
 -- (mart.target_attainment never leaves assessment NULL, so nothing drops out of the page).
--- Grain: one row per issuer × year × quarter × task_no × target_no.
+-- Grain: one row per issuer × year × period_end_month × task_no × target_no.
 with target_attainment as (
     select * from mart.target_attainment
 )
@@ -8,7 +8,9 @@ with target_attainment as (
 select
     issuer,
     year,
-    quarter,
+    period_end_month,
+    period_kind,
+    period_label,
     task_no,
     target_no,
     task_title,
@@ -27,5 +29,4 @@ select
     assessment,
     assessment_reason
 from target_attainment
-where quarter is not null
-order by issuer, year, quarter, task_no, target_no;
+order by issuer, year, period_end_month, task_no, target_no;

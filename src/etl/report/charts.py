@@ -19,20 +19,21 @@ from plotly.subplots import make_subplots
 
 from etl.report.data import (
     ASSESSMENT_LABELS,
+    NO_STATUS,
     STATUS_LABELS,
     Completion,
     OfficeCompletion,
+    PeriodKey,
     StatusCount,
     Target,
     YearOverYear,
-    quarter_label,
 )
 
 # A CJK font first: Debian's fonts-noto-cjk (installed by `make system-deps`), then common desktop fonts.
 FONT_FAMILY = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 # A4 landscape is 297 mm; less the page margins (page.py's @page) that leaves about 1040 CSS pixels.
 CHART_WIDTH = 1000
-STATUS_COLORS = {
+STATUS_COLORS: dict[str | None, str] = {
     "completed": "#2e7d32",
     "ahead_of_schedule": "#1b5e20",
     "on_schedule": "#66bb6a",
@@ -40,6 +41,7 @@ STATUS_COLORS = {
     "not_started": "#8d6e63",
     "behind_schedule": "#ef6c00",
     "not_completed": "#c62828",
+    None: "#bdbdbd",  # a table without status column
 }
 ASSESSMENT_COLORS = {
     "achieved": "#1b5e20",
@@ -73,21 +75,28 @@ def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     return fig
 
 
-def _quarters(rows: Iterable[tuple[int, int]]) -> list[str]:
-    return [quarter_label(y, q) for y, q in sorted(set(rows))]
+def _periods(rows: Iterable[tuple[PeriodKey, str]]) -> list[str]:
+    """The periods' names in time order (a name carries （合成） where the period's report is synthetic)."""
+    return [name for _, name in sorted(set(rows))]
 
 
 def overall_completion_chart(rows: list[Completion]) -> go.Figure:
-    """Completion rate of all offices, quarter by quarter (one bar group per issuer), labelled done/tasks."""
+    """Completion rate of all offices, period by period (one bar group per issuer), labelled done/tasks; a table
+    without status column has no rate (its bar is absent, its label says so)."""
     fig = go.Figure()
     for index, issuer in enumerate(sorted({r.issuer for r in rows})):
-        mine = [r for r in rows if r.issuer == issuer]
+        mine = sorted((r for r in rows if r.issuer == issuer), key=lambda r: r.period)
         fig.add_trace(
             go.Bar(
                 name=plain(issuer),
-                x=[quarter_label(r.year, r.quarter) for r in mine],
-                y=[r.completion_rate for r in mine],
-                text=[f"{r.completion_rate:.0%}（{r.tasks_completed}/{r.tasks}）" for r in mine],
+                x=[plain(r.name) for r in mine],
+                y=[r.completion_rate or 0.0 for r in mine],
+                text=[
+                    f"{r.completion_rate:.0%}（{r.tasks_completed}/{r.tasks}）"
+                    if r.completion_rate is not None
+                    else f"{NO_STATUS}（{r.tasks}项）"
+                    for r in mine
+                ],
                 textposition="outside",
                 cliponaxis=False,
                 marker_color=PALETTE[index % len(PALETTE)],
@@ -95,8 +104,13 @@ def overall_completion_chart(rows: list[Completion]) -> go.Figure:
             )
         )
     fig.update_yaxes(title_text="完成率", tickformat=".0%", range=[0, 1.15])
-    fig.update_xaxes(title_text="季度", type="category")
-    return _layout(fig, "各季度任务完成率（全部科室，已完成/任务数）")
+    fig.update_xaxes(
+        title_text="报告期",
+        type="category",
+        categoryorder="array",
+        categoryarray=_periods((r.period, plain(r.name)) for r in rows),
+    )
+    return _layout(fig, "各报告期任务完成率（全部科室，已完成/任务数）")
 
 
 def office_completion_chart(rows: list[OfficeCompletion]) -> go.Figure:
@@ -106,9 +120,9 @@ def office_completion_chart(rows: list[OfficeCompletion]) -> go.Figure:
     def office(r: OfficeCompletion) -> str:
         return plain(f"{r.issuer} · {r.office}" if several else r.office)
 
-    quarters = _quarters((r.year, r.quarter) for r in rows)
+    quarters = _periods((r.period, plain(r.name)) for r in rows)
     offices = sorted({office(r) for r in rows})
-    cell = {(office(r), quarter_label(r.year, r.quarter)): r for r in rows}
+    cell = {(office(r), plain(r.name)): r for r in rows}
     z = [[cell[(o, q)].completion_rate if (o, q) in cell else None for q in quarters] for o in offices]
     text = [
         [f"{cell[(o, q)].tasks_completed}/{cell[(o, q)].tasks}" if (o, q) in cell else "" for q in quarters]
@@ -132,19 +146,20 @@ def office_completion_chart(rows: list[OfficeCompletion]) -> go.Figure:
         )
     )
     fig.update_yaxes(title_text="牵头科室", autorange="reversed", type="category")
-    fig.update_xaxes(title_text="季度", type="category")
+    fig.update_xaxes(title_text="报告期", type="category")
     return _layout(fig, "各牵头科室任务完成情况（已完成/任务数）", height=140 + 36 * len(offices))
 
 
 def status_chart(rows: list[StatusCount]) -> go.Figure:
-    """Tasks by status in each quarter (stacked), each segment labelled with its count."""
-    quarters = _quarters((r.year, r.quarter) for r in rows)
+    """Tasks by status in each period (stacked), each segment labelled with its count."""
+    quarters = _periods((r.period, plain(r.name)) for r in rows)
     fig = go.Figure()
     present = {r.status for r in rows}
-    for status, label in STATUS_LABELS.items():
+    labels: dict[str | None, str] = {str(k): v for k, v in STATUS_LABELS.items()} | {None: NO_STATUS}
+    for status, label in labels.items():
         if status not in present and status not in ("completed", "not_completed", "in_progress"):
-            continue  # the graded statuses only where a table uses them
-        counts = {quarter_label(r.year, r.quarter): r.tasks for r in rows if r.status == status}
+            continue  # the graded statuses, and tables without status, only where there are some
+        counts = {plain(r.name): r.tasks for r in rows if r.status == status}
         values = [counts.get(q, 0) for q in quarters]
         fig.add_trace(
             go.Bar(
@@ -161,23 +176,25 @@ def status_chart(rows: list[StatusCount]) -> go.Figure:
         )
     fig.update_layout(barmode="stack", uniformtext={"minsize": 10, "mode": "show"})
     fig.update_yaxes(title_text="任务数")
-    fig.update_xaxes(title_text="季度", type="category")
-    return _layout(fig, "各季度任务状态（项）")
+    fig.update_xaxes(title_text="报告期", type="category")
+    return _layout(fig, "各报告期任务状态（项）")
 
 
 def _yoy_label(r: YearOverYear) -> str:
     suffix = {"%": "%", "pp": "个百分点"}.get(r.unit, r.unit)
-    return f"{r.change_text}（{r.prev_year_value:g}{suffix} → {r.value:g}{suffix}）"
+    prev_mark = "（合成）" if "上年同期" in r.synthetic else ""
+    mark = "（合成）" if "本期" in r.synthetic else ""
+    return f"{r.change_text}（{r.prev_year_value:g}{suffix}{prev_mark} → {r.value:g}{suffix}{mark}）"
 
 
 def year_over_year_chart(rows: list[YearOverYear]) -> go.Figure:
-    """Year-over-year change of each indicator in the latest quarter that has a previous-year value.
+    """Year-over-year change of each indicator in the latest period that has a previous-year value.
 
     Rates (% indicators) change by percentage points and quantities by a relative change: two scales that must not
     share an axis, so they get a panel each.
     """
-    latest = max((r.year, r.quarter) for r in rows)
-    mine = [r for r in rows if (r.year, r.quarter) == latest and r.yoy_change is not None]
+    latest = max(r.period for r in rows)
+    mine = [r for r in rows if r.period == latest and r.yoy_change is not None]
     panels = [
         (kind, title, [r for r in mine if r.change_kind == kind])
         for kind, title in (
@@ -221,7 +238,8 @@ def year_over_year_chart(rows: list[YearOverYear]) -> go.Figure:
             col=1,
         )
         fig.update_yaxes(autorange="reversed", type="category", automargin=True, row=row, col=1)
-    title = f"指标同比变化（{quarter_label(*latest)} 对比上年同期）"
+    name = next(r.name_of_period for r in rows if r.period == latest)
+    title = plain(f"指标同比变化（{name} 对比上年同期）")
     return _layout(fig, title, height=160 + 30 * len(mine) + 60 * len(panels))
 
 
@@ -240,10 +258,10 @@ def target_categories(rows: list[Target]) -> list[str]:
     ]
 
 
-def target_chart(rows: list[Target]) -> go.Figure:
-    """Every target of one quarter: actual / target as a bar labelled with its figures and assessment, against the
+def target_chart(rows: list[Target], name: str) -> go.Figure:
+    """Every target of one period: actual / target as a bar labelled with its figures and assessment, against the
     elapsed share of the year (序时进度). Unmeasured targets keep their row, labelled with why."""
-    year, quarter = rows[0].year, rows[0].quarter
+    period = rows[0].period
     categories = target_categories(rows)
     fig = go.Figure()
     for assessment, label in ASSESSMENT_LABELS.items():
@@ -264,7 +282,7 @@ def target_chart(rows: list[Target]) -> go.Figure:
             )
         )
     # 序时进度 applies to cumulative targets; levels and rates are judged against the target itself (100 %).
-    elapsed = quarter / 4
+    elapsed = period.end_month / 12
     lines = ["点线 = 目标 100%"]
     if any(t.measure == "cumulative" for t in rows) and elapsed < 1:
         fig.add_vline(x=elapsed, line={"color": "#555", "dash": "dash"})
@@ -276,4 +294,4 @@ def target_chart(rows: list[Target]) -> go.Figure:
         type="category", categoryorder="array", categoryarray=categories, autorange="reversed", automargin=True
     )
     fig.update_layout(barmode="overlay", bargap=0.35)
-    return _layout(fig, f"{quarter_label(year, quarter)} 各项目标完成情况（每项目标一行）", height=170 + 30 * len(rows))
+    return _layout(fig, plain(f"{name} 各项目标完成情况（每项目标一行）"), height=170 + 30 * len(rows))

@@ -22,7 +22,7 @@ from etl.models import COLUMN_NAMES, RawReport, Report, TaskRow
 from etl.parse.report import parse_report
 
 SAMPLES = Path(__file__).resolve().parents[3] / "data" / "samples"
-SAMPLE_PDF = SAMPLES / "2024Q3_市工信局_政府工作报告任务完成情况.pdf"
+SAMPLE_PDF = SAMPLES / "typeset" / "2024Q3_市工信局_政府工作报告任务完成情况.pdf"
 SAMPLE_TXT = SAMPLES / "2024Q3_市工信局_政府工作报告任务完成情况.txt"
 # Lineage fields differ by format (a PDF row's page and row number, a dump's page and line).
 LINEAGE_FIELDS = {"source_pages", "source_line"}

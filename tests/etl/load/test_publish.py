@@ -31,7 +31,7 @@ COUNTS = (
     "(select count(*) from mart.task_progress)"
 )
 BEFORE = (1, 1, 34)  # the real 2024 Q3 report only
-AFTER = (6, 5, 170)  # plus its PDF (same content: unchanged) and the five synthetic files
+AFTER = (5, 4, 136)  # plus its PDF (same content: unchanged) and the four synthetic files
 
 # A BI tool's two ways of reading: `hold` keeps one read-only connection for the whole run (a pooled engine);
 # `poll` opens a new read-only connection for every query (NullPool, the duckdb CLI, a notebook re-run).

@@ -78,7 +78,6 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> list[ParsedFile]:
         REAL_PDF,
         markup,
         REAL_TEXT_DUMP,
-        SAMPLES / "2024Q4_市工信局_synthetic.txt",
         SAMPLES / "2024Q2_市工信局_synthetic_修订.txt",
         # last in the file order, another year: loaded in the first round, beside the Q1 report, and refused
         SAMPLES / "2023Q3_市工信局_synthetic.txt",  # replaced by its broken copy below
@@ -119,7 +118,6 @@ def test_a_batch_in_bulk_equals_one_report_at_a_time(tmp_path: Path, batch: list
         (REAL_PDF.name, "loaded", [], 0),
         ("2024Q3_markup.txt", "failed", ["quality gate failed"], 0),
         (REAL_TEXT_DUMP.name, "unchanged", [], 0),  # "same content as <the PDF>": asserted below
-        ("2024Q4_市工信局_synthetic.txt", "loaded", [], 0),
         ("2024Q2_市工信局_synthetic_修订.txt", "loaded", [], 1),  # the same title change, against Q1
         (BROKEN, "failed", ["not loaded, the warehouse refused its rows"], 0),
     ]

@@ -56,7 +56,7 @@ def latest_targets(sample_warehouse: Path) -> list[tuple[int, str, str]]:
     with duckdb.connect(str(sample_warehouse), read_only=True) as conn:
         rows = conn.execute(
             "select task_no, coalesce(indicator_name, target_text), actual_text, target_text, attainment, assessment "
-            "from mart.target_attainment where year = 2024 and quarter = 4 order by task_no, target_no"
+            "from mart.target_attainment where year = 2024 and quarter = 3 order by task_no, target_no"
         ).fetchall()
     return [
         (
@@ -78,14 +78,18 @@ def yoy_labels(sample_warehouse: Path) -> list[str]:
             "select unit, value, prev_year_value, yoy_change from mart.indicator_yoy "
             "where prev_year_value is not null and year = 2024 and quarter = 3"  # the real report, against 2023 Q3
         ).fetchall()
+        (synthetic,) = conn.execute(
+            "select is_synthetic from mart.quarterly_completion where year = 2023 and quarter = 3"
+        ).fetchone() or (None,)
+    assert synthetic is True  # the samples' previous year is synthetic: its figures carry （合成）
     labels = []
     for unit, value, prev, change in rows:
         if unit in ("%", "pp"):
             suffix = "%" if unit == "%" else "个百分点"
-            labels.append(f"{value - prev:+.1f} 个百分点（{prev:g}{suffix} → {value:g}{suffix}）")
+            labels.append(f"{value - prev:+.1f} 个百分点（{prev:g}{suffix}（合成） → {value:g}{suffix}）")
         elif prev:
             assert abs(change - (value - prev) / prev * 100) < 0.01  # relative, in percent (rounded by the mart)
-            labels.append(f"{change:+.1f}%（{prev:g}{unit} → {value:g}{unit}）")
+            labels.append(f"{change:+.1f}%（{prev:g}{unit}（合成） → {value:g}{unit}）")
     return labels
 
 
@@ -112,7 +116,7 @@ def test_the_report_loads_without_console_errors_and_every_chart_renders(
     assert page.evaluate("typeof Plotly") == "object"
     assert {url.split(":")[0] for url in page.requested_urls()} <= {"file", "data"}  # no network
     # Data reached the charts: bars and heatmap cells are drawn in the SVG.
-    assert page.evaluate("document.querySelectorAll('#chart-status .bars .point').length") == 3 * 5
+    assert page.evaluate("document.querySelectorAll('#chart-status .bars .point').length") == 3 * 4
     assert page.evaluate("document.querySelectorAll('#chart-targets .bars .point').length") >= 12
 
     shot = Image.open(page.screenshot(tmp_path / "report.png"))
@@ -146,17 +150,22 @@ def test_every_point_carries_its_label_on_the_chart_not_only_on_hover(
         "71%（12/17）",
         "82%（14/17）",
         "88%（15/17）",
-        "94%（16/17）",
+    ]
+    assert texts(page, "#chart-completion-overall .xtick text") == [
+        "2023年三季度（合成）",
+        "2024年一季度（合成）",
+        "2024年二季度（合成）",
+        "2024年三季度",
     ]
     cells = [t for t in texts(page, "#chart-completion-office .heatmap-label text") if t]
-    assert len(cells) == 8 * 5 and "3/4" in cells
-    # Status segments: each non-empty segment shows its count; the counts add up to 17 tasks a quarter.
+    assert len(cells) == 8 * 4 and "2/4" in cells
+    # Status segments: each non-empty segment shows its count; the counts add up to 17 tasks a period.
     segments = [int(t) for t in texts(page, "#chart-status .bartext") if t]
-    assert sum(segments) == 17 * 5 and len(segments) == 11
+    assert sum(segments) == 17 * 4 and len(segments) == 9
     # Year over year: each bar says its change and the two values; rates in points.
     yoy = texts(page, "#chart-yoy .bartext")
     assert sorted(yoy) == sorted(yoy_labels) and len(yoy) >= 10
-    assert "+13.1 个百分点（18.2% → 31.3%）" in yoy
+    assert "+13.1 个百分点（18.2%（合成） → 31.3%）" in yoy  # the previous year is synthetic, and says so
 
 
 def test_chinese_labels_are_drawn_with_a_cjk_font(page: Page, report: Path) -> None:
@@ -165,7 +174,7 @@ def test_chinese_labels_are_drawn_with_a_cjk_font(page: Page, report: Path) -> N
         "new Promise(done => { (function poll() { if (document.querySelector('#chart-status .gtitle')) done(1);"
         " else setTimeout(poll, 50); })(); })"
     )
-    assert page.evaluate("document.querySelector('#chart-status .gtitle').textContent") == "各季度任务状态（项）"
+    assert page.evaluate("document.querySelector('#chart-status .gtitle').textContent") == "各报告期任务状态（项）"
     for selector in ("h1", "#open-tasks td", "#chart-status .gtitle", "#chart-completion-office .ytick text"):
         fonts = page.fonts_for(selector)
         assert fonts and all("CJK" in name for name in fonts), (selector, fonts)
@@ -188,6 +197,32 @@ def test_a_screenshot_per_section(page: Page, report: Path, tmp_path: Path) -> N
         assert image.width == int(width + 24) and image.height >= 200, section
         not_white, _ = ink(image)
         assert not_white > 0.01, (section, not_white)
+
+
+LINES_OF_CELLS = (
+    "(selector => Array.from(document.querySelectorAll(selector)).map(cell => {"
+    " const range = document.createRange(); range.selectNodeContents(cell);"
+    " const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));"
+    " return [cell.textContent, tops.size]; }))"
+)
+
+
+@pytest.mark.parametrize("width", [1280, int(PRINTABLE_WIDTH_PX)], ids=["screen", "print"])
+def test_office_and_status_columns_do_not_wrap_one_character_per_line(page: Page, report: Path, width: int) -> None:
+    """Issue 23: beside a long 落实情况, the 牵头科室 and 状态 columns of the open tasks were squeezed to one character
+    a line. Each such cell (and header) must hold its words on one line, on screen and at the printed width."""
+    page.call(
+        "Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False}
+    )
+    try:
+        page.open(report.as_uri())
+        for table in ("open-tasks", "latest-changes"):
+            for column in (3, 4):
+                cells = page.evaluate(f"{LINES_OF_CELLS}('#{table} tr > :nth-child({column})')")
+                assert len(cells) >= 2, (table, column)
+                assert all(lines == 1 for _, lines in cells), (table, column, cells)
+    finally:
+        page.call("Emulation.clearDeviceMetricsOverride")
 
 
 def test_the_page_fits_the_printed_page_width(page: Page, report: Path) -> None:
@@ -244,13 +279,13 @@ def test_printing_to_pdf_gives_readable_a4_landscape_pages(
         document.close()
     text = re.sub(r"\s+", "", "".join(pages))  # table cells wrap: compare without line breaks
     first = re.sub(r"\s+", "", pages[0])
-    assert "市工信局政府工作报告任务完成情况·2024年Q4" in first and "北京时间" in first
-    assert "尚未完成的任务（1项）" in first
+    assert "市工信局政府工作报告任务完成情况·2024年三季度" in first and "北京时间" in first
+    assert "尚未完成的任务（2项）" in first
     assert "落实支持民营经济发展政策" in first and "中小办" in first
     for task_no, name, label in latest_targets:  # every target, in the chart and in the table
         assert f"任务{task_no}{name}" in text, name
         assert re.sub(r"\s+", "", label) in text, label  # chart labels are text in the PDF, not pixels
-    for label in ("点线=目标100%", "94%（16/17）", "+13.1个百分点（18.2%→31.3%）"):
+    for label in ("点线=目标100%", "88%（15/17）", "+13.1个百分点（18.2%（合成）→31.3%）"):
         assert label in text, label
     assert "落后序时进度的目标" in text and "比率类指标：增减（百分点）" in text
     # Each section starts on a page of its own.

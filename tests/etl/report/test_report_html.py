@@ -1,5 +1,6 @@
-"""The report file as a director reads it: the latest quarter first, this year's task count, Beijing time, every
-target with its assessment, points for rates; self-contained (no network), in Chinese."""
+"""The report file as a director reads it: the latest period first (the real 2024 Q3 among the samples), this
+year's task count, Beijing time, every target with its assessment, points for rates, synthetic periods marked where
+shown; self-contained (no network), in Chinese."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 
 from etl import vocabulary
 from etl.report import write_report
-from etl.report.data import ASSESSMENT_LABELS, ReportData, Target, read_report_data
+from etl.report.data import ASSESSMENT_LABELS, PeriodKey, ReportData, Target, read_report_data
 from etl.report.page import beijing_time, render
 from tests.conftest import REAL_TEXT_DUMP, SQL_DIR, build_warehouse
 from tests.etl.report.markup import cards, tables
@@ -56,13 +57,13 @@ def test_the_page_needs_no_network(page: str) -> None:
     assert '<html lang="zh-CN">' in page and '<meta charset="utf-8">' in page
 
 
-def test_the_page_leads_with_the_latest_quarter(page: str) -> None:
+def test_the_page_leads_with_the_latest_period_the_real_one(page: str) -> None:
     markup = re.sub(r"<script[^>]*>.*?</script>", "", page, flags=re.DOTALL)
-    assert "<h1>市工信局 政府工作报告任务完成情况 · 2024年Q4</h1>" in markup
+    assert "<h1>市工信局 政府工作报告任务完成情况 · 2024年三季度</h1>" in markup  # issue 23: was a synthetic Q4
     order = [markup.index(f'<section id="{name}">') for name in ("latest", "targets", "completion", "status", "yoy")]
     assert order == sorted(order)
     latest = markup[order[0] : order[1]]
-    for heading in ("尚未完成的任务", "落后序时进度的目标", "本季度状态发生变化的任务"):
+    for heading in ("尚未完成的任务", "落后序时进度的目标", "本期状态发生变化的任务"):
         assert heading in latest, heading
 
 
@@ -70,14 +71,14 @@ def test_the_task_card_counts_this_years_tasks_not_every_years(page: str, mart: 
     every_year = mart.execute("select count(*) from (select distinct year, task_no from mart.task_progress)").fetchone()
     assert every_year == (34,)  # 2023's and 2024's lists: the card used to show this
     assert cards(page)["card-tasks"] == ("2024年任务", "17")
-    assert cards(page)["card-completed"] == ("2024年Q4 已完成", "16/17")
+    assert cards(page)["card-completed"] == ("2024年三季度 已完成", "15/17")
 
 
 def test_open_tasks_of_the_latest_quarter_are_listed_by_name_with_office_and_what_was_done(
     page: str, mart: duckdb.DuckDBPyConnection
 ) -> None:
     expected = mart.execute(
-        "select task_no, task_title from mart.task_history where year = 2024 and quarter = 4 "
+        "select task_no, task_title from mart.task_history where year = 2024 and quarter = 3 "
         "and status <> 'completed' order by task_no"
     ).fetchall()
     assert expected, "the sample's latest quarter has an open task"
@@ -98,11 +99,11 @@ def test_every_target_of_the_latest_quarter_has_a_row_with_its_assessment_and_re
 ) -> None:
     expected = mart.execute(
         "select task_no, target_no, assessment, assessment_reason from mart.target_attainment "
-        "where year = 2024 and quarter = 4 order by task_no, target_no"
+        "where year = 2024 and quarter = 3 order by task_no, target_no"
     ).fetchall()
     header, *rows = tables(page)["all-targets"]
     assert header == ["序号", "指标", "目标", "实际", "完成比例", "比较基准", "评估", "原因（mart.target_attainment）"]
-    assert [int(r[0]) for r in rows] == [n for n, *_ in expected] and len(rows) >= 12
+    assert [int(r[0]) for r in rows] == [n for n, *_ in expected] and len(rows) == 13
     assert [r[6] for r in rows] == [ASSESSMENT_LABELS[a] for _, _, a, _ in expected]
     assert all(r[7] for r in rows), "every row says why"
     unmeasured = [r for r in rows if r[3] == "—"]
@@ -120,19 +121,43 @@ def test_the_benchmark_is_the_elapsed_share_for_cumulative_targets_and_the_targe
     by_name = {r[1]: r for r in rows}
     assert by_name["行政村5G通达率"][5] == "目标值本身（比率/水平）"
     assert by_name["技术改造投资增长"][5] == "目标值本身（比率/水平）"
-    assert by_name["实施重点技术改造项目"][5] == "序时进度 100%，应达 100个"
+    assert by_name["实施重点技术改造项目"][5] == "序时进度 75%，应达 75个"
 
 
-def test_synthetic_quarters_are_labelled_and_the_real_one_is_not(page: str, mart: duckdb.DuckDBPyConnection) -> None:
+def test_synthetic_periods_are_labelled_and_the_real_one_is_not(page: str, mart: duckdb.DuckDBPyConnection) -> None:
     synthetic = [
-        f"{y}年Q{q}"
-        for y, q in mart.execute(
-            "select year, quarter from mart.quarterly_completion where is_synthetic order by all"
+        f"{y}年{label}"
+        for y, label in mart.execute(
+            "select year, period_label from mart.quarterly_completion where is_synthetic "
+            "order by year, period_end_month"
         ).fetchall()
     ]
-    assert "2024年Q4" in synthetic and "2024年Q3" not in synthetic  # the real report is 2024 Q3
+    assert synthetic == ["2023年三季度", "2024年一季度", "2024年二季度"]  # the real report is 2024 Q3, the latest
     notice = re.search(r'<p class="meta synthetic" id="synthetic">注意：(.*?) 的报告是合成的演示数据', page)
     assert notice is not None and notice.group(1).split("、") == synthetic
+
+
+def test_a_synthetic_figure_says_so_where_it_is_shown(page: str) -> None:
+    """Issue 23: the year-over-year section rested on the synthetic 2023 without saying so; every figure of a
+    synthetic report is marked （合成） in its cell, and so is a synthetic period wherever it is named."""
+    _, *rows = tables(page)["yoy-table"]
+    assert rows and all(r[3].endswith("（合成）") and not r[4].endswith("（合成）") for r in rows)  # 2023 vs real 2024
+    assert "标（合成）的数值来自合成的演示数据" in page
+    _, *changes = tables(page)["latest-changes"]
+    assert [c[3] for c in changes] == ["正在推进（二季度（合成））"]
+    markup = re.sub(r"<script[^>]*>.*?</script>", "", page, flags=re.DOTALL)
+    assert "覆盖 2023年三季度（合成） – 2024年三季度" in markup
+
+
+def test_the_page_says_a_revision_replaced_an_original_only_when_one_did(page: str, tmp_path: Path) -> None:
+    """Issue 23: "修订版取代原版" was printed although no file was a revision."""
+    markup = re.sub(r"<script[^>]*>.*?</script>", "", page, flags=re.DOTALL)
+    assert "报告文件 5 份（现行 4 份；其中修订版 1 份，取代原版）" in markup  # the synthetic Q2 and its （修订）
+    warehouse = tmp_path / "real.duckdb"
+    build_warehouse(warehouse, [REAL_TEXT_DUMP])
+    alone = write_report(warehouse, tmp_path / "real.html").path.read_text(encoding="utf-8")
+    assert "修订" not in re.sub(r"<script[^>]*>.*?</script>", "", alone, flags=re.DOTALL)
+    assert "报告文件 1 份（现行 1 份）" in alone
 
 
 def test_every_assessment_of_the_vocabulary_has_a_label() -> None:
@@ -141,7 +166,7 @@ def test_every_assessment_of_the_vocabulary_has_a_label() -> None:
 
 def test_the_behind_card_counts_the_latest_quarter_only(page: str, mart: duckdb.DuckDBPyConnection) -> None:
     latest, every = mart.execute(
-        "select count(*) filter (where year = 2024 and quarter = 4), count(*) from mart.target_attainment "
+        "select count(*) filter (where year = 2024 and quarter = 3), count(*) from mart.target_attainment "
         "where assessment = 'behind'"
     ).fetchone() or (None, None)
     assert every and every > latest, "the samples have targets behind in earlier quarters"
@@ -152,8 +177,7 @@ def _target(quarter: int, assessment: str, task_no: int = 23) -> Target:
     measured = assessment in ("on_track", "behind", "achieved")
     return Target(
         issuer="市工信局",
-        year=2024,
-        quarter=quarter,
+        period=PeriodKey(2024, 3 * quarter),
         task_no=task_no,
         target_no=1,
         task_title="持续壮大市场主体规模，新增规上工业企业260户以上",
@@ -175,27 +199,27 @@ def _target(quarter: int, assessment: str, task_no: int = 23) -> Target:
 
 
 def test_a_target_behind_in_an_earlier_quarter_does_not_show_as_behind_now(data: ReportData) -> None:
-    """The defect: the card showed a stale 2024 Q1 item while the latest quarter was Q4."""
-    stale = replace(data, targets=[_target(1, "behind"), _target(4, "no_actual_reported")])
+    """The defect: the card showed a stale 2024 Q1 item while the latest period was later."""
+    stale = replace(data, targets=[_target(1, "behind"), _target(3, "no_actual_reported")])
     page, _ = render(stale, source="w.duckdb")
     assert cards(page)["card-behind"][1] == "0"
     assert "behind-targets" not in tables(page)
-    assert "本季度共 1 项目标：未报告实际值 1 项" in page
+    assert "本期共 1 项目标：未报告实际值 1 项" in page
 
-    current = replace(data, targets=[_target(1, "on_track"), _target(4, "behind"), _target(4, "on_track", 1)])
+    current = replace(data, targets=[_target(1, "on_track"), _target(3, "behind"), _target(3, "on_track", 1)])
     page, _ = render(current, source="w.duckdb")
     assert cards(page)["card-behind"][1] == "1"
     _, *rows = tables(page)["behind-targets"]
-    assert [(r[0], r[3], r[6]) for r in rows] == [("23", "80户", "落后序时进度")]
+    assert [(r[0], r[3], r[6]) for r in rows] == [("23", "60户", "落后序时进度")]
 
 
-def test_status_changes_of_the_latest_quarter(page: str, mart: duckdb.DuckDBPyConnection) -> None:
+def test_status_changes_of_the_latest_period(page: str, mart: duckdb.DuckDBPyConnection) -> None:
     expected = mart.execute(
-        "select task_no, task_title from mart.task_history where status_changed and year = 2024 and quarter = 4"
+        "select task_no, task_title from mart.task_history where status_changed and year = 2024 and quarter = 3"
     ).fetchall()
     _, *rows = tables(page)["latest-changes"]
-    assert [(int(r[0]), r[1]) for r in rows] == expected == [(22, "健全拖欠中小企业账款常态化预防和清理机制")]
-    assert rows[0][2:] == ["中小办", "正在推进（Q3）", "已完成"]
+    assert [(int(r[0]), r[1]) for r in rows] == expected == [(4, "加快推进安庆石化轻烃资源综合利用及高端材料项目")]
+    assert rows[0][2:] == ["产业科", "正在推进（二季度（合成））", "已完成"]
     assert cards(page)["card-changes"][1] == "1"
 
 
@@ -205,13 +229,13 @@ def test_rate_indicators_change_by_percentage_points_and_quantities_by_percent(
     _, *rows = tables(page)["yoy-table"]
     shown = {(r[0], r[1]): r for r in rows}
     figures = mart.execute(
-        "select year, quarter, indicator_name, unit, change_kind, value, prev_year_value, yoy_change "
+        "select year, period_label, indicator_name, unit, change_kind, value, prev_year_value, yoy_change "
         "from mart.indicator_yoy where prev_year_value is not null"
     ).fetchall()
     assert len(rows) == len(figures) >= 10
     rates = 0
-    for year, quarter, name, unit, kind, value, prev, change in figures:
-        text = shown[(f"{year}年Q{quarter}", name)][5]
+    for year, label, name, unit, kind, value, prev, change in figures:
+        text = shown[(f"{year}年{label}", name)][5]
         if unit in ("%", "pp"):
             rates += 1
             assert kind == "percentage_points" and text == f"{value - prev:+.1f} 个百分点", (name, text)
@@ -219,8 +243,8 @@ def test_rate_indicators_change_by_percentage_points_and_quantities_by_percent(
             assert abs(change - (value - prev) / prev * 100) < 0.01, name  # percent, rounded by the mart
             assert kind == "relative" and text == f"{change:+.1f}%", (name, text)
     assert rates >= 2
-    tech = shown[("2024年Q3", "技术改造投资增长")]
-    assert tech[3:] == ["18.2", "31.3", "+13.1 个百分点"]  # not +71.98 %: a percent of a percentage
+    tech = shown[("2024年三季度", "技术改造投资增长")]
+    assert tech[3:] == ["18.2（合成）", "31.3", "+13.1 个百分点"]  # not +71.98 %: a percent of a percentage
 
 
 def test_times_are_beijing_time_whatever_the_machine_zone(data: ReportData, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -244,10 +268,10 @@ def test_times_are_beijing_time_whatever_the_machine_zone(data: ReportData, monk
 
 def test_the_charts_and_tables_carry_chinese_labels(page: str) -> None:
     for label in (
-        "各季度任务完成率",
+        "各报告期任务完成率",
         "各牵头科室任务完成情况",
         "牵头科室",
-        "各季度任务状态",
+        "各报告期任务状态",
         "指标同比变化",
         "比率类指标：增减（百分点）",
         "序时进度",
@@ -257,14 +281,13 @@ def test_the_charts_and_tables_carry_chinese_labels(page: str) -> None:
         assert label in page, label
 
 
-def test_status_changes_over_all_quarters_newest_first(data: ReportData) -> None:
-    assert [(c.year, c.quarter, c.task_no) for c in data.status_changes] == [
-        (2024, 4, 22),
-        (2024, 3, 4),
-        (2024, 2, 12),
-        (2024, 2, 23),
+def test_status_changes_over_all_periods_newest_first(data: ReportData) -> None:
+    assert [(c.period.year, c.period.end_month, c.task_no) for c in data.status_changes] == [
+        (2024, 9, 4),
+        (2024, 6, 12),
+        (2024, 6, 23),
     ]
-    assert data.headline.first == "2023年Q3" and data.headline.last == "2024年Q4"
+    assert data.headline.first == "2023年三季度（合成）" and data.headline.last == "2024年三季度"
 
 
 def test_the_real_report_alone_judges_cumulative_targets_against_three_quarters(tmp_path: Path) -> None:
@@ -273,7 +296,7 @@ def test_the_real_report_alone_judges_cumulative_targets_against_three_quarters(
     warehouse = tmp_path / "real.duckdb"
     build_warehouse(warehouse, [REAL_TEXT_DUMP])
     page = write_report(warehouse, tmp_path / "real.html").path.read_text(encoding="utf-8")
-    assert "政府工作报告任务完成情况 · 2024年Q3</h1>" in page
+    assert "政府工作报告任务完成情况 · 2024年三季度</h1>" in page
     assert 'id="synthetic"' not in page
     assert "虚线 = 序时进度 75%（累计类目标）" in page  # the chart's axis says which line is which
     _, *rows = tables(page)["all-targets"]

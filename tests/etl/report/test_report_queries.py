@@ -55,7 +55,7 @@ def test_each_file_is_one_commented_query_with_import_ctes_first(name: str) -> N
 @pytest.mark.parametrize("name", query_names())
 def test_each_query_runs_on_the_samples(name: str, sample_warehouse: Path) -> None:
     with duckdb.connect(str(sample_warehouse), read_only=True) as conn:
-        rows = run_query(conn, SQL_DIR, name, {"year": 2024, "quarter": 4})
+        rows = run_query(conn, SQL_DIR, name, {"year": 2024, "period_end_month": 9})
     assert rows, f"{name} returns rows on the sample warehouse"
 
 
@@ -72,7 +72,7 @@ def test_a_missing_query_file_is_named(tmp_path: Path) -> None:
 def test_a_parameter_not_given_is_an_error_naming_the_file(sample_warehouse: Path) -> None:
     with (
         duckdb.connect(str(sample_warehouse), read_only=True) as conn,
-        pytest.raises(ReportQueryError, match=r"open_tasks\.sql: .*parameters: (year|quarter)"),
+        pytest.raises(ReportQueryError, match=r"open_tasks\.sql: .*parameters: (year|period_end_month)"),
     ):
         run_query(conn, SQL_DIR, "open_tasks", {"year": 2024})
 
@@ -80,10 +80,10 @@ def test_a_parameter_not_given_is_an_error_naming_the_file(sample_warehouse: Pat
 def test_the_report_reads_its_queries_from_the_sql_dir_it_is_given(sample_warehouse: Path, tmp_path: Path) -> None:
     """write_report(sql_dir=…) is settings.sql_dir (ETL_SQL_DIR) in the flows and the CLI: the queries come from it."""
     shutil.copytree(SQL_DIR, tmp_path / "sql")
-    latest = tmp_path / "sql" / "report" / "latest_quarter.sql"
+    latest = tmp_path / "sql" / "report" / "latest_period.sql"
     text = latest.read_text(encoding="utf-8")
-    latest.write_text(text.replace("where is_current", "where is_current and quarter = 3"), encoding="utf-8")
+    latest.write_text(text.replace("where is_current", "where is_current and period_end_month = 6"), encoding="utf-8")
     page = write_report(sample_warehouse, tmp_path / "report.html", sql_dir=tmp_path / "sql").path.read_text("utf-8")
-    assert "政府工作报告任务完成情况 · 2024年Q3</h1>" in page
+    assert "政府工作报告任务完成情况 · 2024年二季度（合成）</h1>" in page
     default = write_report(sample_warehouse, tmp_path / "default.html").path.read_text("utf-8")
-    assert "政府工作报告任务完成情况 · 2024年Q4</h1>" in default
+    assert "政府工作报告任务完成情况 · 2024年三季度</h1>" in default
