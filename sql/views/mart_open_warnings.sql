@@ -61,4 +61,4 @@ comment on column mart.open_warnings.column_name is 'Column(s) checked.';
 comment on column mart.open_warnings.description is 'What was expected, e.g. task title unchanged within the year.';
 comment on column mart.open_warnings.observed_value is 'JSON: what was found, with a few offending values and the tasks they are in.';
 comment on column mart.open_warnings.run_id is 'Ingest run that recorded the warning.';
-comment on column mart.open_warnings.recorded_at is 'When the warning was recorded.';
+comment on column mart.open_warnings.recorded_at is 'When the warning was recorded: an instant (TIMESTAMP WITH TIME ZONE, stored as UTC). DuckDB shows it in the session TimeZone (by default the client machine''s zone); a tool that drops the zone, such as Superset, shows that zone''s clock time, so set TimeZone or convert: recorded_at AT TIME ZONE ''Asia/Shanghai'' is Beijing time, AT TIME ZONE ''UTC'' is UTC.';

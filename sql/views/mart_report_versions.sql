@@ -36,7 +36,7 @@ comment on column mart.report_versions.title is 'Title as printed.';
 comment on column mart.report_versions.revision_label is 'Re-issue marker (修订 …), NULL for an original issue.';
 comment on column mart.report_versions.source_file is 'Source file name.';
 comment on column mart.report_versions.source_format is 'The format that read the file, as the format registry names it (src/etl/extract/formats.py), e.g. text, pdf, docx, xlsx, html, or scan (read by OCR).';
-comment on column mart.report_versions.loaded_at is 'When the file was loaded.';
+comment on column mart.report_versions.loaded_at is 'When the file was loaded: an instant (TIMESTAMP WITH TIME ZONE, stored as UTC). DuckDB shows it in the session TimeZone (by default the client machine''s zone); a tool that drops the zone, such as Superset, shows that zone''s clock time, so set TimeZone or convert: loaded_at AT TIME ZONE ''Asia/Shanghai'' is Beijing time, AT TIME ZONE ''UTC'' is UTC.';
 comment on column mart.report_versions.is_current is 'True for the version the marts show.';
 comment on column mart.report_versions.superseded_by is 'report_id of the current version, for a superseded one; NULL when current.';
 comment on column mart.report_versions.is_synthetic is 'True for synthetic demo data (declared synthetic in its .meta.yaml; see data/samples/synthetic_manifest.json), false for a real report.';

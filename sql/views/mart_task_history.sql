@@ -77,7 +77,9 @@ select
     status_text,
     progress_text,
     responsible_people,
-    is_latest_period
+    is_latest_period,
+    array_to_string(responsible_units, '、') as responsible_units_text,
+    array_to_string(responsible_people, '、') as responsible_people_text
 from with_previous;
 
 comment on view mart.task_history is 'Grain: issuer × year × task_no × period_end_month (one row per task and period). Each task''s status, how it moved from the previous period, and what was done.';
@@ -106,3 +108,5 @@ comment on column mart.task_history.status_text is 'Status as written, for a tab
 comment on column mart.task_history.progress_text is 'What was done, for a table of one row per task; NULL for plan rows (see schedule_/roadmap_progress_text).';
 comment on column mart.task_history.responsible_people is 'People responsible (责任领导, 责任人) that period, as a list.';
 comment on column mart.task_history.is_latest_period is 'True for the latest year and period loaded for the issuer: "this period".';
+comment on column mart.task_history.responsible_units_text is 'responsible_units joined with 、: for BI tools that cannot show or filter a list; to filter by one unit use the view task_units (one row per task and unit).';
+comment on column mart.task_history.responsible_people_text is 'responsible_people joined with 、; empty when the table names none.';

@@ -43,7 +43,10 @@ select
     r.year * 100 + r.period_end_month = l.latest_year_period as is_latest_period,
     t.responsible_people,
     t.annual_target,
-    r.is_synthetic
+    r.is_synthetic,
+    array_to_string(t.responsible_units, '、') as responsible_units_text,
+    array_to_string(t.responsible_people, '、') as responsible_people_text,
+    array_to_string(t.source_pages, '、') as source_pages_text
 from current_reports as r
 inner join task_rows as t on t.report_id = r.report_id
 inner join source_files as f on f.source_sha256 = r.source_sha256
@@ -75,3 +78,6 @@ comment on column mart.task_progress.is_latest_period is 'True for the latest ye
 comment on column mart.task_progress.responsible_people is 'People responsible (责任领导, 责任人) as a list; empty when the table names none.';
 comment on column mart.task_progress.annual_target is 'The year''s target (攻坚目标任务, 年度目标 column); NULL when the table has none.';
 comment on column mart.task_progress.is_synthetic is 'True for synthetic demo data (declared as such), false for a real report.';
+comment on column mart.task_progress.responsible_units_text is 'responsible_units joined with 、 (e.g. 市经济和信息化局、市财政局): for BI tools that cannot show or filter a list; to filter by one unit use the view task_units (one row per task and unit).';
+comment on column mart.task_progress.responsible_people_text is 'responsible_people joined with 、; empty when the table names none.';
+comment on column mart.task_progress.source_pages_text is 'source_pages joined with 、 (e.g. 3、4 for a row split across pages).';

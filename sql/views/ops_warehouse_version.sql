@@ -27,5 +27,5 @@ comment on column ops.warehouse_version.schema_version is 'Schema version: the h
 comment on column ops.warehouse_version.latest_migration is 'File name of the highest migration applied.';
 comment on column ops.warehouse_version.migrations_applied is 'Migrations recorded in ops.schema_migration.';
 comment on column ops.warehouse_version.duckdb_version is 'DuckDB library version of the last writer.';
-comment on column ops.warehouse_version.storage_version is 'DuckDB storage format tag of the file (v1.0.0+ = DuckDB 1.1 and later can open it).';
-comment on column ops.warehouse_version.written_at is 'When the last writing run started its writes.';
+comment on column ops.warehouse_version.storage_version is 'The storage version the file was written with (setting ETL_STORAGE_VERSION, default v1.1.0: DuckDB 1.1 and later open it). DuckDB''s own tag of such a file, duckdb_databases().tags, reads v1.0.0+ (the first release of its format); a file not written by the pipeline or etl init records that tag.';
+comment on column ops.warehouse_version.written_at is 'When the last writing run started its writes: an instant (TIMESTAMP WITH TIME ZONE, stored as UTC). DuckDB shows it in the session TimeZone (by default the client machine''s zone); a tool that drops the zone, such as Superset, shows that zone''s clock time, so set TimeZone or convert: written_at AT TIME ZONE ''Asia/Shanghai'' is Beijing time, AT TIME ZONE ''UTC'' is UTC.';

@@ -34,4 +34,4 @@ comment on column staging.current_report.title is 'Title as printed.';
 comment on column staging.current_report.revision_label is 'Re-issue marker (修订 …); NULL for an original issue.';
 comment on column staging.current_report.source_sha256 is 'SHA-256 of the source file.';
 comment on column staging.current_report.source_file is 'Source file name.';
-comment on column staging.current_report.loaded_at is 'When the file was loaded.';
+comment on column staging.current_report.loaded_at is 'When the file was loaded: an instant (TIMESTAMP WITH TIME ZONE, stored as UTC). DuckDB shows it in the session TimeZone (by default the client machine''s zone); a tool that drops the zone, such as Superset, shows that zone''s clock time, so set TimeZone or convert: loaded_at AT TIME ZONE ''Asia/Shanghai'' is Beijing time, AT TIME ZONE ''UTC'' is UTC.';

@@ -51,7 +51,7 @@ comment on column staging.report_version.title is 'Title as printed.';
 comment on column staging.report_version.revision_label is 'Re-issue marker (修订 …); NULL for an original issue.';
 comment on column staging.report_version.source_sha256 is 'SHA-256 of the source file.';
 comment on column staging.report_version.source_file is 'Source file name.';
-comment on column staging.report_version.loaded_at is 'When the file was loaded.';
+comment on column staging.report_version.loaded_at is 'When the file was loaded: an instant (TIMESTAMP WITH TIME ZONE, stored as UTC). DuckDB shows it in the session TimeZone (by default the client machine''s zone); a tool that drops the zone, such as Superset, shows that zone''s clock time, so set TimeZone or convert: loaded_at AT TIME ZONE ''Asia/Shanghai'' is Beijing time, AT TIME ZONE ''UTC'' is UTC.';
 comment on column staging.report_version.version_rank is '1 for the current version of the issuer × year × period; a re-issue ranks before an original, then the latest load.';
 comment on column staging.report_version.is_current is 'True for version_rank 1: the version the marts show.';
 comment on column staging.report_version.current_report_id is 'report_id of the current version of the same issuer × year × period.';

@@ -84,6 +84,7 @@ class FileTarget:
 
     path: Path
     per_report: ReportWrites | None = None
+    storage_version: str | None = None  # recorded in ops.warehouse_write as the user set it (v1.1.0)
 
     def connect(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
         from etl.load.warehouse import connect
@@ -95,7 +96,7 @@ class FileTarget:
         from etl.load.seeds import seed_indicator_catalog
 
         with self.connect() as conn:
-            apply_schema(conn, sql_dir)
+            apply_schema(conn, sql_dir, storage_version=self.storage_version)
             seed_indicator_catalog(conn, catalog)
 
 
@@ -128,7 +129,7 @@ class FileWarehouse:
             lock_held=lock_held,
             rebuilding=rebuilding,
         ) as staging:
-            yield FileTarget(staging)
+            yield FileTarget(staging, storage_version=self.storage_version)
 
     def published(self) -> None:
         from etl.load.warehouse import record_fingerprint

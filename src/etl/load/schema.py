@@ -43,10 +43,14 @@ def view_files(sql_dir: Path) -> list[Path]:
         raise SchemaError(f"views read each other in a cycle: {exc.args[1]}") from exc
 
 
-def apply_schema(conn: duckdb.DuckDBPyConnection, sql_dir: Path) -> MigrationPlan:
+def apply_schema(
+    conn: duckdb.DuckDBPyConnection, sql_dir: Path, *, storage_version: str | None = None
+) -> MigrationPlan:
     """Apply pending migrations, then (re)create every view and record the writer, in one transaction.
 
-    Returns the plan that was carried out (what was pending). On any error nothing is changed.
+    ``storage_version``: the storage version the file was written with (setting ``storage_version``), recorded in
+    ops.warehouse_write as the user set it (v1.1.0); without it, DuckDB's tag of the file (v1.0.0+). Returns the plan
+    that was carried out (what was pending). On any error nothing is changed.
     """
     views = view_files(sql_dir)
     conn.execute("begin transaction")
@@ -57,7 +61,7 @@ def apply_schema(conn: duckdb.DuckDBPyConnection, sql_dir: Path) -> MigrationPla
                 conn.execute(path.read_text(encoding="utf-8"))
             except duckdb.Error as exc:
                 raise SchemaError(f"{path.name}: {exc}") from exc
-        record_write(conn, upgrade.target_version)
+        record_write(conn, upgrade.target_version, storage_version)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
@@ -65,12 +69,19 @@ def apply_schema(conn: duckdb.DuckDBPyConnection, sql_dir: Path) -> MigrationPla
     return upgrade
 
 
-def record_write(conn: duckdb.DuckDBPyConnection, schema_version: int) -> None:
-    """Note in ops.warehouse_write which software writes the file now."""
+def record_write(conn: duckdb.DuckDBPyConnection, schema_version: int, storage_version: str | None = None) -> None:
+    """Note in ops.warehouse_write which software writes the file now, and its storage version: the configured one
+    when the file carries its tag (DuckDB tags a file written as v1.1.0 ``v1.0.0+``, the format's first release),
+    else the tag."""
+    from etl.load.storage import tag_for_version
+
     row = conn.execute(
         "select tags['storage_version'] from duckdb_databases() where database_name = current_database()"
     ).fetchone()
-    storage = str(row[0]) if row and row[0] else "in-memory"
+    tag = str(row[0]) if row and row[0] else None
+    storage = tag or "in-memory"
+    if tag and storage_version and storage_version != "latest" and tag_for_version(storage_version) == tag:
+        storage = storage_version
     conn.execute(
         "insert into ops.warehouse_write "
         "(written_at, package_version, schema_version, duckdb_version, storage_version) values (?, ?, ?, ?, ?)",

@@ -33,6 +33,6 @@ def initialize_warehouse(
         staged_warehouse(warehouse, storage_version=storage_version, lock_timeout=lock_timeout) as staging,
         connect(staging) as conn,
     ):
-        done = apply_schema(conn, sql_dir)
+        done = apply_schema(conn, sql_dir, storage_version=storage_version)
         seed_indicator_catalog(conn, catalog)
     return done

@@ -37,6 +37,10 @@ TASK_PROGRESS_COLUMNS = [
     "responsible_people",
     "annual_target",
     "is_synthetic",
+    # issue 23: the lists as text, for BI tools
+    "responsible_units_text",
+    "responsible_people_text",
+    "source_pages_text",
 ]
 QUARTERLY_COMPLETION_COLUMNS = [
     "issuer",
