@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 import etl.flows
 from etl.errors import ReportError
@@ -84,6 +85,11 @@ PeriodOption = Annotated[
         "November) or 2021Y; where the title says them, the two must agree",
     ),
 ]
+
+
+def _error(exc: BaseException) -> None:
+    """``error: <message>`` on stderr, the message as text (file names and report content are never markup)."""
+    err_console.print(Text.assemble(("error: ", "red"), str(exc)))
 
 
 def _one_line(sql_text: str) -> str:
@@ -612,9 +618,52 @@ def report(
         target = settings.warehouse if source.kind == "file" else source
         result = write_report(target, settings.report_file, sql_dir=settings.sql_dir, period=_period_key(period))
     except (FileNotFoundError, UnknownPeriodError) as exc:
-        err_console.print(f"[red]error:[/red] {exc}", markup=False)
+        _error(exc)
         raise typer.Exit(1) from exc
     console.print(f"Report ({result.charts} charts, {result.bytes / 1e6:.1f} MB): {result.path.resolve()}")
+
+
+@app.command()
+def bulletin(
+    period: Annotated[
+        str | None, typer.Option("--period", help="The period: 2024Q3, 2024H1, 2024M11, 2024Y [the issuer's latest]")
+    ] = None,
+    issuer: Annotated[
+        str | None, typer.Option("--issuer", help="The issuer, e.g. 市工信局 [the only one with that period]")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help=".docx, .md or .html [bulletin_<issuer>_<period>.docx beside the warehouse]"),
+    ] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Write the supervision office's bulletin (督查通报) of one issuer and period from the marts: counts and shares,
+    the targets behind 序时进度 with their gaps, the open tasks by responsible unit, every figure with its source."""
+    from etl.bulletin import BulletinError, write_bulletin
+
+    settings = get_settings(warehouse=warehouse)
+    key = _period_key(period)
+    target = out or settings.warehouse.parent / f"bulletin_{issuer or 'latest'}_{period or 'latest'}.docx"
+    try:
+        result = write_bulletin(
+            settings.warehouse,
+            target,
+            year=key.year if key else None,
+            end_month=key.end_month if key else None,
+            issuer=issuer,
+            sql_dir=settings.sql_dir,
+        )
+    except (BulletinError, FileNotFoundError) as exc:
+        _error(exc)
+        raise typer.Exit(1) from exc
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--out") from exc
+    p, s = result.data.period, result.data.summary
+    console.print(
+        f"Bulletin of {p.issuer} {p.year} {p.label or p.end_month} ({s['tasks']} tasks, {s['targets_behind']} "
+        f"target(s) behind): {result.path.resolve()}",
+        markup=False,
+    )
 
 
 @app.command()

@@ -8,12 +8,34 @@ with task_history as (
     select * from mart.task_history
 ),
 
+task_progress as (
+    select * from mart.task_progress
+),
+
+-- the status as written on the row that decides the task's status (its least advanced row; 进度安排 first)
+status_texts as (
+    select
+        h.issuer,
+        h.year,
+        h.period_end_month,
+        h.task_no,
+        arg_min(p.status_text, coalesce(p.plan_type = 'roadmap', false)) as status_text
+    from task_history as h
+    inner join task_progress as p
+        on p.issuer = h.issuer and p.year = h.year and p.period_end_month = h.period_end_month
+        and p.task_no = h.task_no and p.status = h.status
+    group by h.issuer, h.year, h.period_end_month, h.task_no
+),
+
 units as (
     select
-        h.*,
+        h.* exclude (status_text),
+        t.status_text,
         u.unit_no,
         u.responsible_unit
     from task_history as h
+    left join status_texts as t
+        on t.issuer = h.issuer and t.year = h.year and t.period_end_month = h.period_end_month and t.task_no = h.task_no
     cross join lateral (
         select
             generate_subscripts(h.responsible_units, 1) as unit_no,
@@ -39,7 +61,7 @@ select
     task_title,
     lead_office,
     status,
-    coalesce(status_text, schedule_status_text) as status_text,
+    status_text,
     is_latest_period
 from units;
 
@@ -58,5 +80,5 @@ comment on column mart.task_units.responsible_units_text is 'Every unit of the t
 comment on column mart.task_units.task_title is 'The task as reported that period.';
 comment on column mart.task_units.lead_office is 'Lead office 【】 of the task, e.g. 中小办; NULL when the table names none.';
 comment on column mart.task_units.status is 'The task''s status that period (mart.task_history.status): completed, in_progress, on_schedule, ahead_of_schedule, behind_schedule, not_started, not_completed; NULL without a status column.';
-comment on column mart.task_units.status_text is 'Status as written (the row''s, or the 进度安排 row''s for a task with plan rows); NULL without a status column.';
+comment on column mart.task_units.status_text is 'Status as written on the row that decides the task''s status (its least advanced row; a mark such as ✓ is as written, its column not said); NULL without a status column.';
 comment on column mart.task_units.is_latest_period is 'True for the latest year and period loaded for the issuer.';

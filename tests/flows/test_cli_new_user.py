@@ -29,3 +29,22 @@ def test_report_leads_with_the_period_asked_for(sample_warehouse: Path, tmp_path
     assert f"periods loaded: {loaded}" in flat(missing.output)
     malformed = runner.invoke(app, ["report", "-w", str(sample_warehouse), "--period", "2024Q5", "--out", str(out)])
     assert malformed.exit_code == 2 and "--period" in malformed.output
+
+
+def test_bulletin_writes_the_period_asked_for_and_beside_the_warehouse_by_default(
+    sample_warehouse: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "bulletin.docx"
+    done = runner.invoke(app, ["bulletin", "-w", str(sample_warehouse), "--period", "2024Q3", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "Bulletin of 市工信局 2024 三季度 (17 tasks, 0 target(s) behind)" in flat(done.output) and out.exists()
+    warehouse = tmp_path / "copy" / "w.duckdb"
+    warehouse.parent.mkdir()
+    warehouse.write_bytes(sample_warehouse.read_bytes())
+    beside = runner.invoke(app, ["bulletin", "-w", str(warehouse), "--period", "2024Q1", "--issuer", "市工信局"])
+    assert beside.exit_code == 0, beside.output
+    assert (warehouse.parent / "bulletin_市工信局_2024Q1.docx").exists()
+    missing = runner.invoke(app, ["bulletin", "-w", str(warehouse), "--period", "2025Q1"])
+    assert missing.exit_code == 1 and "error: no current report for 2025 ending in month 3" in flat(missing.output)
+    wrong = runner.invoke(app, ["bulletin", "-w", str(warehouse), "--out", str(tmp_path / "b.pdf")])
+    assert wrong.exit_code == 2 and "a bulletin is written as .docx, .md, .html" in flat(wrong.output)

@@ -1,0 +1,47 @@
+"""The supervision office's bulletin (督查通报) of one issuer and period, from the marts: Word, Markdown or HTML.
+
+    write_bulletin(warehouse, Path("bulletin.docx"), year=2024, end_month=9)
+
+``data`` reads the marts (read-only), ``compose`` writes the office's text as blocks, ``render`` lays the blocks out
+in each format: the three formats say the same words and figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from etl.bulletin.compose import compose
+from etl.bulletin.data import BulletinData, BulletinError, read_bulletin_data
+from etl.bulletin.render import FORMATS, write
+from etl.load.warehouse import connect
+from etl.resources import bundled_path
+
+__all__ = ["FORMATS", "BulletinError", "BulletinResult", "write_bulletin"]
+
+
+@dataclass(frozen=True)
+class BulletinResult:
+    path: Path
+    data: BulletinData
+
+
+def write_bulletin(
+    warehouse: Path,
+    out: Path,
+    *,
+    year: int | None = None,
+    end_month: int | None = None,
+    issuer: str | None = None,
+    sql_dir: Path | None = None,
+    generated_at: datetime | None = None,
+) -> BulletinResult:
+    """Write the bulletin of ``issuer`` for the period ending in ``end_month`` of ``year`` (default: the latest) to
+    ``out`` (.docx, .md or .html). BulletinError when there is no such report (or several issuers and none chosen);
+    ValueError for another suffix; FileNotFoundError for a missing warehouse."""
+    if out.suffix.lower() not in FORMATS:
+        raise ValueError(f"{out.name}: a bulletin is written as {', '.join(FORMATS)}, not {out.suffix or 'no suffix'}")
+    with connect(warehouse, read_only=True) as conn:
+        data = read_bulletin_data(conn, sql_dir or bundled_path("sql"), year=year, end_month=end_month, issuer=issuer)
+    return BulletinResult(write(compose(data, generated_at=generated_at), out), data)
