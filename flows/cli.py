@@ -16,6 +16,7 @@ was and was not done.
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +33,7 @@ from etl.models import DeclaredMeta
 from etl.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from etl.flows.sql_output import Format
     from etl.pipeline import RunSummary
     from etl.report.data import PeriodKey
 
@@ -90,6 +92,16 @@ PeriodOption = Annotated[
 def _error(exc: BaseException) -> None:
     """``error: <message>`` on stderr, the message as text (file names and report content are never markup)."""
     err_console.print(Text.assemble(("error: ", "red"), str(exc)))
+
+
+def _warehouse_flag(settings: Settings) -> str:
+    """`` -w <path>`` when the warehouse is not the one `etl sql` opens by default, so the hint runs as printed."""
+    if settings.lake_catalog:
+        return f" -w {shlex.quote(settings.lake_catalog)}"
+    default = get_settings().warehouse
+    if settings.warehouse.resolve() == default.resolve():
+        return ""
+    return f" -w {shlex.quote(str(settings.warehouse))}"
 
 
 def _one_line(sql_text: str) -> str:
@@ -275,9 +287,12 @@ def ingest(
         accept_dropped_tasks=accept.as_list(),
     )
     _print_summary(summary, settings)
-    example = query("cli_example")
-    console.print(f'Try: etl sql "{_one_line(example)}"')
-    _print_query(settings, example)
+    if summary.reports_in_warehouse:  # an example on an empty (or missing) warehouse would only fail
+        example = query("cli_example")
+        console.print(
+            f"Try: etl sql {shlex.quote(_one_line(example))}{_warehouse_flag(settings)}", markup=False, soft_wrap=True
+        )
+        _print_query(settings, example)
     _exit_if_failed(summary)
 
 
@@ -289,25 +304,32 @@ def sql(
         str | None,
         typer.Option("--as-of", help="A lake only: read the snapshot with this id, or the latest at this date/time"),
     ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table | csv | json | markdown (nothing is ever cut)")
+    ] = "table",
 ) -> None:
-    """Run a query on the warehouse over a read-only connection and print the result as a table (a lake: at its
-    latest snapshot, or the one --as-of names; the snapshot read is printed first)."""
+    """Run a query on the warehouse over a read-only connection and print the result (a table by default; a lake:
+    at its latest snapshot, or the one --as-of names; the snapshot read is printed first)."""
     import duckdb
 
     from etl.flows.cli_lake import snapshot_option
+    from etl.flows.sql_output import FORMATS
     from etl.load.lake import LakeError
     from etl.load.query import RefusedQuery
 
+    if output_format not in FORMATS:
+        raise typer.BadParameter(f"{output_format!r}: one of {', '.join(FORMATS)}", param_hint="--format")
     settings = get_settings(warehouse=warehouse)
     moment = snapshot_option(settings, as_of)
     try:
-        _print_query(settings, query, moment)
+        _print_query(settings, query, output_format, moment)
     except (duckdb.Error, FileNotFoundError, RefusedQuery, LakeError) as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
+        _error(exc)
         raise typer.Exit(1) from exc
 
 
-def _print_query(settings: Settings, query: str, as_of: Any = None) -> None:
+def _print_query(settings: Settings, query: str, output_format: Format = "table", as_of: Any = None) -> None:
+    from etl.flows.sql_output import print_result
     from etl.load.query import run_query  # read-only, no access to other files, settings locked
 
     result = run_query(settings.warehouse, query, lake=_lake(settings), as_of=as_of)
@@ -315,10 +337,7 @@ def _print_query(settings: Settings, query: str, as_of: Any = None) -> None:
         return
     if result.snapshot:
         console.print(f"[dim]{result.snapshot}[/dim]")
-    table = Table(*result.columns)
-    for row in result.rows:
-        table.add_row(*(_show(value) for value in row))
-    console.print(table)
+    print_result(console, result.columns, result.rows, output_format)
 
 
 def _lake(settings: Settings) -> Any:
@@ -326,14 +345,6 @@ def _lake(settings: Settings) -> Any:
     from etl.load.lake import LakeSpec
 
     return LakeSpec.parse(settings.lake_catalog, settings.lake_data_path) if settings.lake_catalog else None
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "[dim]NULL[/dim]"
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return str(value)
 
 
 @app.command()
@@ -598,7 +609,9 @@ def docs(
 def report(
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="HTML file to write [env ETL_REPORT_FILE; default data/report.html]"),
+        typer.Option(
+            "--out", "-o", help="HTML file to write [env ETL_REPORT_FILE; default <warehouse name>_report.html beside]"
+        ),
     ] = None,
     warehouse: WarehouseOption = None,
     period: Annotated[

@@ -42,7 +42,9 @@ class Settings(BaseSettings):
         default_factory=lambda: bundled_path("sql"), description="Migrations and views (default: the shipped sql/)"
     )
     data_docs_dir: Path | None = Field(
-        default=Path("data/gx_docs"), description="Great Expectations Data Docs (static HTML) built on each run"
+        default=None,
+        description="Great Expectations Data Docs (static HTML) built on each run [beside the warehouse: "
+        "<folder>/<name>_gx_docs]; None given explicitly: no Data Docs",
     )
     indicators_file: Path = Field(
         default_factory=lambda: bundled_path("data", "indicators.yaml"),
@@ -65,7 +67,11 @@ class Settings(BaseSettings):
         description="Seconds a writer waits for another writer's lock on the warehouse",
     )
     docs_dir: Path = Field(default=Path("docs"), description="Where `etl docs` writes the data dictionary")
-    report_file: Path = Field(default=Path("data/report.html"), description="Where `etl report` writes the report")
+    report_file: Path = Field(
+        default=Path("report.html"),
+        description="Where `etl report` and each run write the report "
+        "[beside the warehouse: <folder>/<name>_report.html]",
+    )
     templates_file: Path | None = Field(
         default=None,
         description="Report table templates (header words per field); None: the bundled data/templates.yaml",
@@ -103,6 +109,21 @@ class Settings(BaseSettings):
             elif value is not None:
                 data = {**data, "lake_catalog": None}
         return data
+
+    @model_validator(mode="after")
+    def _outputs_beside_the_warehouse(self) -> Settings:
+        """The report and the Data Docs belong to their warehouse: unless set, they go beside it, named after it
+        (data/warehouse.duckdb → data/warehouse_report.html, data/warehouse_gx_docs), so that a run on another
+        warehouse never rewrites the default one's."""
+        if self.lake_catalog:  # a lake is no file to stand beside: data/lake_report.html, data/lake_gx_docs
+            folder, name = Path("data"), "lake"
+        else:
+            folder, name = self.warehouse.parent, self.warehouse.stem
+        if "report_file" not in self.model_fields_set:
+            self.report_file = folder / f"{name}_report.html"
+        if "data_docs_dir" not in self.model_fields_set:
+            self.data_docs_dir = folder / f"{name}_gx_docs"
+        return self
 
 
 def get_settings(**overrides: object) -> Settings:

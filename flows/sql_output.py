@@ -1,0 +1,92 @@
+"""How `etl sql` prints a result: a table for people, CSV, JSON or Markdown for programs and documents.
+
+Nothing is cut: a table on a terminal folds long values onto more lines (Rich would otherwise shorten a column to
+"in_p…"), and when the output is not a terminal (a pipe, a file, a CI log) the table is as wide as its longest row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Column, Table
+from rich.text import Text
+
+Format = Literal["table", "csv", "json", "markdown"]
+FORMATS: tuple[Format, ...] = ("table", "csv", "json", "markdown")
+
+
+def cell_text(value: Any) -> str:
+    """A value as text: lists joined with ", ", NULL empty (the table shows NULL itself)."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(cell_text(v) for v in value)
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def to_csv(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([cell_text(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def to_json(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
+    records = [{c: _json_value(v) for c, v in zip(columns, row, strict=True)} for row in rows]
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def _md_cell(value: Any) -> str:
+    text = "NULL" if value is None else cell_text(value)
+    return " ".join(text.split("\n")).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def to_markdown(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
+    lines = ["| " + " | ".join(_md_cell(c) for c in columns) + " |", "|" + "|".join(" --- " for _ in columns) + "|"]
+    lines += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def print_table(console: Console, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """A Rich table whose values are never shortened: folded on a terminal, full width elsewhere."""
+    table = Table(*[Column(header=Text(c), overflow="fold") for c in columns])
+    for row in rows:
+        table.add_row(*(Text("NULL", style="dim") if v is None else Text(cell_text(v)) for v in row))
+    if console.is_terminal:
+        console.print(table)
+        return
+    texts = [list(columns), *[["NULL" if v is None else cell_text(v) for v in row] for row in rows]]
+    widths = [max(cell_len(line) for row in texts for line in row[i].split("\n")) for i in range(len(columns))]
+    width = max(console.width, sum(widths) + 3 * len(columns) + 1)
+    Console(file=console.file, width=width, color_system=None, soft_wrap=False).print(table)
+
+
+def print_result(console: Console, columns: list[str], rows: list[tuple[Any, ...]], fmt: Format) -> None:
+    if fmt == "table":
+        print_table(console, columns, rows)
+        return
+    text = {"csv": to_csv, "json": to_json, "markdown": to_markdown}[fmt](columns, rows)
+    console.file.write(text)
+    console.file.flush()
