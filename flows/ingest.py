@@ -15,6 +15,7 @@ is the run's). Called as a plain function, such a flow raises RejectedFiles.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -23,9 +24,10 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, cast
 
 import duckdb
-from prefect import State, Task, flow
+from prefect import State, Task, flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.logging.handlers import APILogHandler
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
 from prefect.tasks import exponential_backoff
@@ -147,9 +149,39 @@ class RejectedFiles(Exception):
         return (RejectedFiles, (self.summary,))
 
 
+class _RejectionWithoutTraceback(logging.Filter):
+    """A deployed run that rejected files ends Failed with its message; Prefect's engine then raises the state's
+    exception and logs it with a ~40-line traceback in the worker's log. A rejection is an outcome, not a crash:
+    the record keeps its line and the message, without the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, RejectedFiles):
+            record.msg, record.args = f"{record.getMessage()}: ended Failed: {exc}", ()
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+for _name in ("prefect.engine", "prefect.flow_runs"):  # the engine's own logger and the run's (error_logger)
+    logging.getLogger(_name).addFilter(_RejectionWithoutTraceback())
+
+
+def _send_logs_now() -> None:
+    """Send the run's queued log lines to the API before its state changes: `--watch` stops at the final state."""
+    for handler in logging.getLogger("prefect.flow_runs").handlers:
+        if isinstance(handler, APILogHandler):
+            handler.flush()
+
+
 def final_state(summary: RunSummary) -> State[Any]:
-    """Completed with the summary, or Failed naming the rejected files (after the good ones were published)."""
+    """Completed with the summary, or Failed naming the rejected files (after the good ones were published); the
+    rejections are logged on the run, so `prefect deployment run --watch` and the UI show why."""
     if summary.failed or summary.after_publish_errors:
+        logger = get_run_logger()
+        logger.error(summary.failure_message())
+        for rejected in summary.failed:
+            logger.error("%s", (rejected.message or rejected.file).splitlines()[0])
+        _send_logs_now()
         return Failed(message=summary.failure_message(), data=RejectedFiles(summary))
     return Completed(message=f"{len(summary.files)} file(s): {_counts(summary)}", data=summary)
 

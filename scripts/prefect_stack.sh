@@ -31,6 +31,9 @@ POOL="${ETL_WORK_POOL:-etl-process}"
 export PREFECT_HOME="${ETL_PREFECT_HOME:-$ROOT/data/.prefect-stack}"
 export PREFECT_API_URL="http://$HOST:$PORT/api"
 export PREFECT_SERVER_ANALYTICS_ENABLED=false
+# The server streams a run's log lines to `prefect deployment run --watch` (off by default: the watcher then shows
+# only "finished in state 'Failed'", not the rejected files the run logged).
+export PREFECT_SERVER_LOGS_STREAM_OUT_ENABLED=true PREFECT_SERVER_LOGS_STREAM_PUBLISHING_ENABLED=true
 export ETL_PROJECT_DIR="${ETL_PROJECT_DIR:-$ROOT}"
 WORKER_PID="$PREFECT_HOME/worker.pid"
 WORKER_LOG="$PREFECT_HOME/worker.log"
@@ -61,6 +64,13 @@ cmd_deploy() {
     prefect work-pool create "$POOL" --type process --overwrite >/dev/null
     echo "work pool $POOL ready"
     # --all --no-prompt: every deployment of prefect.yaml, non-interactively; re-running updates them in place.
+    if [ "${1:-}" = "--worker-follows" ]; then
+        # `up` starts the worker next: Prefect's "start a worker" hint (printed once per deployment while no worker
+        # is online yet) would tell the user to do what this script is about to do.
+        (cd "$ROOT" && prefect deploy --all --no-prompt --prefect-file "$ROOT/prefect.yaml") |
+            sed '/To execute flow runs from these deployments/,/prefect worker start/d'
+        return "${PIPESTATUS[0]}"
+    fi
     (cd "$ROOT" && prefect deploy --all --no-prompt --prefect-file "$ROOT/prefect.yaml")
 }
 
@@ -149,7 +159,7 @@ case "${1:-}" in
 start) cmd_start ;;
 deploy) cmd_deploy ;;
 worker) cmd_worker ;;
-up) cmd_start && cmd_deploy && cmd_worker && print_next_steps ;;
+up) cmd_start && cmd_deploy --worker-follows && cmd_worker && print_next_steps ;;
 stop) cmd_stop ;;
 status) cmd_status ;;
 env) cmd_env ;;

@@ -125,10 +125,12 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
 
 def test_the_inbox_deployment_runs_on_a_worker_and_loads_the_warehouse(stack: Stack, tmp_path: Path) -> None:
     started = time.monotonic()
-    assert "server ready" in stack.check("start", timeout=120)
-    deployed = stack.check("deploy", timeout=180)
+    deployed = stack.check("up", timeout=300)  # what `make serve` runs: server, pool, deployments, worker
+    assert "server ready" in deployed and "worker started" in deployed
     for name in ("poll-inbox/quarterly", "poll-inbox/inbox-poll", "backfill/backfill", "ingest-report/single"):
         assert name in deployed
+    # Issue 23: Prefect's "start a worker" hint, once per deployment, while `up` starts the worker itself
+    assert "start a worker" not in deployed and "prefect worker start" not in deployed
 
     deployment = stack.api_get("/deployments/name/poll-inbox/inbox-poll")
     assert deployment["work_pool_name"] == "etl-process"
@@ -140,7 +142,7 @@ def test_the_inbox_deployment_runs_on_a_worker_and_loads_the_warehouse(stack: St
     assert schedules[0]["schedule"] == {"cron": "*/5 * * * *", "timezone": "Asia/Shanghai", "day_or": True}
     assert deployment["concurrency_options"] == {"collision_strategy": "ENQUEUE", "grace_period_seconds": None}
 
-    assert "worker started" in stack.check("worker")
+    assert "worker already running" in stack.check("worker")
 
     project = tmp_path / "project"
     inbox = project / "data" / "inbox"
@@ -184,6 +186,10 @@ def test_the_inbox_deployment_runs_on_a_worker_and_loads_the_warehouse(stack: St
     state = stack.api_get(f"/flow_runs/{flow_run_id.group(1)}")["state"]
     assert isinstance(state, dict) and state["type"] == "FAILED", state
     assert state["message"] == "1 of 2 file(s) rejected: bad.txt"
+    # Issue 23: the watching user reads why (the run's log), the worker's log has no traceback for a rejection
+    assert "1 of 2 file(s) rejected: bad.txt" in failed.stdout and "bad.txt: no table header" in failed.stdout
+    worker_log = (stack.home / "worker.log").read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in worker_log and "ended Failed: 1 of 2 file(s) rejected: bad.txt" in worker_log
     assert (project / "data" / "quarantine" / "bad.txt").exists()
     with duckdb.connect(str(project / "data" / "warehouse.duckdb"), read_only=True) as conn:
         assert conn.execute("select quarter from core.report order by quarter").fetchall() == [(3,), (4,)]
