@@ -43,6 +43,7 @@ import duckdb
 from etl.digest import sha256_file
 from etl.extract.guarded import ExtractLimits
 from etl.load.backend import ReportWrites, Warehouse, WriteTarget, warehouse_backend
+from etl.load.file_lock import wait_until_readable
 from etl.load.publish import database_errors_named
 from etl.load.rebuild import refuse_interrupted_rebuild
 from etl.load.validation import record_validations
@@ -257,6 +258,8 @@ def run_pipeline(
         refuse_interrupted_rebuild(settings.warehouse)
     emit(RunEvent("start", total=len(run.files), detail=f"{options.executor} x{options.workers}"))
     with run.timer("check"):
+        if warehouse.kind == "file":  # a BI tool holding the file without read-only: wait for it, naming it
+            wait_until_readable(settings.warehouse, settings.lock_timeout, on_wait=log.warning)
         loaded = run.steps.check(warehouse)
     with run.timer("hash"):
         hashed = run.steps.hash_files(run.files, loaded)
