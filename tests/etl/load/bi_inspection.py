@@ -90,6 +90,12 @@ def check_every_inspector_call(warehouse: Path) -> dict[str, object]:
         assert {t.name for t in metadata.tables.values()} == {v for v, _ in views}
         calls += 1
 
+        counts = {v: _catalog(warehouse, f"select count(*) from mart.{v}")[0][0] for v, _ in views}
+        with engine.connect() as conn:  # a query of each mart, every value converted
+            fetched = {v: len(conn.execute(sa.text(f"select * from mart.{v}")).fetchall()) for v, _ in views}
+        assert fetched == counts, (fetched, counts)
+        calls += len(views)
+
         frame = pd.read_sql_table("quarterly_completion", engine, schema="mart")
         expected = _catalog(warehouse, "select count(*) from mart.quarterly_completion")[0][0]
         columns = _catalog(

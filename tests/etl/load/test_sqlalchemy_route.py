@@ -1,4 +1,10 @@
-"""The route Superset- and Metabase-style tools take: SQLAlchemy with the duckdb-sqlalchemy dialect (the `bi` extra) on ``duckdb:///path``."""
+"""The SQLAlchemy routes BI tools take into ``duckdb:///path``, as the field uses them:
+
+- SQLAlchemy 2 with the duckdb-sqlalchemy dialect (the `bi` extra): pandas, notebooks, SQLAlchemy-2 tools; in this
+  environment (SQLAlchemy 2.1) and in a virtual environment with SQLAlchemy 2.0;
+- Superset's: duckdb-engine 0.17 on SQLAlchemy 1.4 (`apache-superset[duckdb]`; Superset 5 and 6 pin sqlalchemy<2, and
+  duckdb-sqlalchemy needs SQLAlchemy 2), in a virtual environment the test makes.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +34,9 @@ READ_ONLY = {"read_only": True}
 TASK_ROWS = "select count(*) from mart.task_progress"
 SQLALCHEMY_2_0 = "2.0.58"  # the latest 2.0 release on the package index (2.1.x is in the project's environment)
 BI_INSPECTION = Path(__file__).with_name("bi_inspection.py")
+# Superset's own [duckdb] extra: duckdb-engine on SQLAlchemy 1.4 (Superset pins sqlalchemy<2); pytz as Superset has it
+SUPERSET_ROUTE = {"duckdb-engine": "0.17.0", "sqlalchemy": "1.4.54", "pytz": "2026.6"}
+BI_SUPERSET = Path(__file__).with_name("bi_superset.py")
 
 
 def url(warehouse: Path) -> str:
@@ -141,8 +150,8 @@ def test_every_inspector_call_a_bi_tool_makes_works(sample_warehouse: Path) -> N
 
 @pytest.mark.compat
 def test_every_inspector_call_works_with_sqlalchemy_2_0(sample_warehouse: Path) -> None:
-    """The same calls with SQLAlchemy 2.0 (what Superset 4 and many BI images pin), in a virtual environment under
-    .cache/ with this project's duckdb, duckdb-sqlalchemy and pandas: only SQLAlchemy differs."""
+    """The same calls with SQLAlchemy 2.0 (tools on SQLAlchemy 2 that have not moved to 2.1), in a virtual environment
+    under .cache/ with this project's duckdb, duckdb-sqlalchemy and pandas: only SQLAlchemy differs."""
     pins = {dist: version(dist) for dist in ("duckdb", "duckdb-sqlalchemy", "pandas")}
     python = cached_venv(f"sqlalchemy-{SQLALCHEMY_2_0}", {"sqlalchemy": SQLALCHEMY_2_0, **pins})
     result = subprocess.run(
@@ -153,3 +162,35 @@ def test_every_inspector_call_works_with_sqlalchemy_2_0(sample_warehouse: Path) 
     assert checked["sqlalchemy"] == SQLALCHEMY_2_0 and checked["dialect"].startswith("duckdb_sqlalchemy")
     assert checked["duckdb"] == pins["duckdb"] and checked["pandas"] == pins["pandas"]
     assert checked["calls"] == check_every_inspector_call(sample_warehouse)["calls"]
+
+
+@pytest.mark.compat
+def test_supersets_route_duckdb_engine_on_sqlalchemy_1_4(sample_warehouse: Path) -> None:
+    """Superset's route, call by call (tests/etl/load/bi_superset.py): every mart view's columns and comments, a query
+    of each mart, the IN and LIKE filters Superset builds, a SUM metric; in a virtual environment under .cache/ with
+    duckdb-engine 0.17.0, SQLAlchemy 1.4 and this project's duckdb."""
+    python = cached_venv("superset-duckdb-engine", {**SUPERSET_ROUTE, "duckdb": version("duckdb")})
+    result = subprocess.run(
+        [str(python), str(BI_SUPERSET), str(sample_warehouse)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-5000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (seen["sqlalchemy"], seen["dialect"], seen["duckdb"]) == ("1.4.54", "duckdb_engine", version("duckdb"))
+    # schemas are listed as <file name>.<schema>: a BI user picks mart and writes mart.<view> (docs/analysts.md)
+    assert {f"{sample_warehouse.stem}.{s}" for s in ("raw", "core", "staging", "mart", "ops")} <= set(seen["schemas"])
+    with connect(sample_warehouse, read_only=True) as conn:
+        counts = {
+            v: conn.execute(f"select count(*) from mart.{v}").fetchone()[0]  # type: ignore[index]
+            for (v,) in conn.execute("select view_name from duckdb_views() where schema_name = 'mart'").fetchall()
+        }
+        lists = conn.execute(
+            "select table_name || '.' || column_name from duckdb_columns() where schema_name = 'mart' "
+            "and data_type like '%[]' order by 1"
+        ).fetchall()
+    assert seen["rows"] == counts and len(counts) >= 12  # every mart queried, every value converted
+    # lists are untyped for this dialect ("Did not recognize type 'list'"): the _text columns beside them are read
+    assert seen["untyped"] == [name for (name,) in lists]
+    assert seen["tasks_of_unit"] == seen["tasks_like_unit"] == 17  # filtering by unit: mart.task_units, _text
+    assert "can't be cast to the destination type VARCHAR[]" in seen["in_on_list"]  # why those exist
+    assert seen["sum_types"] == ["HUGEINT", "BIGINT"] and seen["sums"] == [68, 68]  # SUM is HUGEINT: CAST it
+    assert seen["loaded_at_has_zone"] is True
