@@ -44,6 +44,8 @@ def test_every_example_is_tested() -> None:
         "tasks_that_changed_status.sql",
         "behind_schedule_latest_period.sql",
         "completion_by_issuer_and_period.sql",
+        "supervision_counts.sql",
+        "targets_behind_with_gap.sql",
     }
 
 
@@ -135,38 +137,6 @@ def test_tasks_that_changed_status(sample_warehouse: Path) -> None:
     ]
 
 
-def test_completion_by_issuer_and_period(sample_warehouse: Path) -> None:
-    rows = run_example(sample_warehouse, "completion_by_issuer_and_period.sql")
-    assert [
-        (r["year"], r["period_end_month"], r["period_label"], r["tasks_completed"], r["is_synthetic"]) for r in rows
-    ] == [
-        (2023, 9, "三季度", 15, True),
-        (2024, 3, "一季度", 12, True),
-        (2024, 6, "二季度", 14, True),
-        (2024, 9, "三季度", 15, False),  # the real report is the latest period of the samples
-    ]
-
-
-def test_behind_schedule_in_every_issuers_latest_period(tmp_path: Path) -> None:
-    """开化县's real table (tests/fixtures/real_tables, 完成情况 达序推进) with its task 2 written 欠进度, beside the
-    bureau's real report (whose statuses have no graded words): only the county's task 2."""
-    from tests.conftest import REAL_TEXT_DUMP, build_warehouse
-
-    source = PROJECT_ROOT / "tests" / "fixtures" / "real_tables" / "kaihua_xian_2023q1" / "kaihua_xian_2023q1.txt"
-    lines = source.read_text(encoding="utf-8").split("\n")
-    task_2 = next(i for i, line in enumerate(lines) if line.startswith("2\t"))
-    assert lines[task_2].endswith("\t达序推进")
-    lines[task_2] = lines[task_2].removesuffix("达序推进") + "欠进度"
-    county = tmp_path / "kaihua.txt"
-    county.write_text("\n".join(lines), encoding="utf-8")
-    warehouse = tmp_path / "w.duckdb"
-    build_warehouse(warehouse, [county, REAL_TEXT_DUMP])
-    rows = run_example(warehouse, "behind_schedule_latest_period.sql")
-    assert [(r["issuer"], r["period_label"], r["task_no"], r["status"], r["status_as_written"]) for r in rows] == [
-        ("开化县", "一季度", 2, "behind_schedule", "欠进度")
-    ]
-
-
 # Periods, statuses and issuers: the real tables of other issuers beside the samples.
 
 
@@ -196,7 +166,7 @@ def test_tasks_behind_schedule_in_every_issuers_latest_period(issuers_warehouse:
 def test_every_issuers_periods_by_status(issuers_warehouse: Path) -> None:
     rows = run_example(issuers_warehouse, "completion_by_issuer_and_period.sql")
     by_key = {(r["issuer"], r["year"], r["period_end_month"]): r for r in rows}
-    assert len(rows) == 13  # 5 periods of the samples' bureau, 8 of the other issuers
+    assert len(rows) == 12  # 4 periods of the samples' bureau (no synthetic 2024 Q4 since issue 23), 8 of the others
     kaihua = by_key[("开化县", 2023, 3)]
     assert (kaihua["tasks"], kaihua["tasks_on_schedule"], kaihua["tasks_behind_schedule"]) == (2, 1, 1)
     town = by_key[("泗洲头镇", 2024, 6)]
@@ -207,3 +177,21 @@ def test_every_issuers_periods_by_status(issuers_warehouse: Path) -> None:
         "完成情况表",
     ]
     assert {r["is_synthetic"] for r in rows if r["issuer"] != "市工信局"} == {False}
+
+
+def test_supervision_counts_of_the_latest_period(sample_warehouse: Path) -> None:
+    rows = run_example(sample_warehouse, "supervision_counts.sql")
+    assert [
+        (r["year"], r["period_label"], r["tasks"], r["tasks_completed"], r["tasks_completed_share"], r["targets"],
+         r["targets_assessed"], r["targets_on_pace"], r["targets_on_pace_share"], r["targets_behind"])
+        for r in rows
+    ] == [(2024, "三季度", 17, 15, 0.8824, 13, 5, 5, 1.0, 0)]  # fmt: skip
+
+
+def test_targets_behind_with_their_gap(sample_warehouse: Path) -> None:
+    rows = run_example(sample_warehouse, "targets_behind_with_gap.sql")
+    assert [(r["year"], r["period_label"], r["task_no"], r["gap"], r["gap_unit"], r["gap_text"]) for r in rows] == [
+        (2023, "三季度", 26, 1.0, "pp", "低于目标1.0个百分点"),
+        (2024, "一季度", 8, 0.9, "pp", "低于目标0.9个百分点"),
+        (2024, "一季度", 25, 4.0, "pp", "低于目标4.0个百分点"),
+    ]
