@@ -39,7 +39,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 ROOT = Path(__file__).resolve().parents[1]
-REAL_PDF = "data/samples/2024Q3_市工信局_政府工作报告任务完成情况.pdf"
+REAL_PDF = "data/samples/typeset/2024Q3_市工信局_政府工作报告任务完成情况.pdf"
 LAYOUTS = "tests/fixtures/pdf_layouts"
 SEAL_RED = (200, 30, 40)
 FONTS = (
