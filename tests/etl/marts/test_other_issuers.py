@@ -127,10 +127,11 @@ def test_versions_and_year_over_year_compare_like_periods(tmp_path: Path) -> Non
 
 def test_the_html_report_is_written_over_every_issuer_and_period(warehouse: Path, tmp_path: Path) -> None:
     """The defect: with a table without status or a period ending mid-quarter, writing the report failed
-    (float(None)) after the publish. The page is by quarter: it shows the periods that end a quarter, with a rate
-    where the table has a status."""
+    (float(None)) after the publish. The page shows every period by its words (2024年三季度, 2022年截至10月31日), a rate
+    where the table has a status and 无状态栏 where it has none (issue 23)."""
     from etl.report.page import write_report
 
     result = write_report(warehouse, tmp_path / "report.html")
     page = result.path.read_text(encoding="utf-8")
-    assert result.charts > 0 and "市工信局" in page and "2024年Q3" in page
+    assert result.charts > 0 and "市工信局" in page and "2024年三季度" in page
+    assert "2022年截至10月31日" in page and "无状态栏" in page
