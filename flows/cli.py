@@ -437,8 +437,13 @@ def init(
     except InterruptedRebuildError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(3) from exc
-    for line in done.describe(applied=True):
+    for line in done.plan.describe(applied=True):
         console.print(line)
+    changed = done.figures_changed
+    console.print(
+        f"figures re-read with this release's grammar: {len(changed)} of {done.reports} reports changed"
+        + (f" ({', '.join(changed)})" if changed else "")
+    )
     console.print(f"Warehouse ready: {settings.warehouse.resolve()}")
 
 

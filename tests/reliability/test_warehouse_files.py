@@ -210,6 +210,22 @@ def test_a_staged_file_that_lost_history_is_not_published(warehouse: Path, damag
     assert _sha256(warehouse) == before
 
 
+def test_only_the_tables_a_run_derives_anew_may_shrink(warehouse: Path) -> None:
+    # `etl init` re-reads the figures (core.metric may lose rows a better grammar no longer reads as figures)
+    with staged_warehouse(warehouse, rederived=frozenset({"core.metric"})) as staging, connect(staging) as conn:
+        conn.execute("delete from core.metric where metric_no = 1")
+    before = _sha256(warehouse)
+    for damage, reason in [
+        ("delete from core.metric where metric_no = 2", "core.metric has"),  # not named: history, refused
+        ("delete from core.task_row where task_no = 1", "core.task_row has 32 rows"),  # named tables only
+    ]:
+        rederived = frozenset() if "metric" in damage else frozenset({"core.metric"})
+        with pytest.raises(StagedWarehouseInvalid, match=reason):  # noqa: SIM117
+            with staged_warehouse(warehouse, rederived=rederived) as staging, connect(staging) as conn:
+                conn.execute(damage)
+    assert _sha256(warehouse) == before
+
+
 def test_a_new_warehouse_without_a_schema_is_not_published(tmp_path: Path) -> None:
     published = tmp_path / "new.duckdb"
     with pytest.raises(StagedWarehouseInvalid, match="tables missing: core.report"), staged_warehouse(published):

@@ -138,6 +138,7 @@ def staged_warehouse(
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     lock_held: bool = False,
     rebuilding: bool = False,
+    rederived: frozenset[str] = frozenset(),
 ) -> Iterator[Path]:
     """Yield a staging copy of the warehouse to load; publish it atomically when the block succeeds.
 
@@ -145,7 +146,8 @@ def staged_warehouse(
     removed, the published file is untouched and the exception propagates. ``lock_held``: the caller already
     holds :func:`writer_lock` (e.g. to keep other writers out while it also moves input files). A missing
     warehouse whose previous file an interrupted `etl rebuild` moved aside is refused
-    (etl.load.rebuild.InterruptedRebuildError) unless ``rebuilding``: the rebuild's own replay.
+    (etl.load.rebuild.InterruptedRebuildError) unless ``rebuilding``: the rebuild's own replay. ``rederived``:
+    tables the block derives anew from the rows it keeps, which may have fewer rows than before (`etl init`'s figures).
     """
     target = published_target(published)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -167,7 +169,7 @@ def staged_warehouse(
             _check_still_there(staging, anchor)
             seal(staging)
             _check_still_there(staging, anchor)
-            verify_staged(staging, before)
+            verify_staged(staging, before, rederived)
             replace_published(staging, target)
         except StagingLostError:
             discard(staging)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
 
 from etl.load.storage import create_database, writer_config
-from etl.models import COLUMN_LABELS, COLUMN_NAMES, RawReport, Report
+from etl.models import COLUMN_LABELS, COLUMN_NAMES, RawReport, Report, TaskMetric
 from etl.parse.report import content_sha256
 from etl.queries import query
 from etl.settings import DEFAULT_STORAGE_VERSION
@@ -345,18 +345,22 @@ def report_rows(report: Report, content: str, now: datetime, run_id: str | None)
         }
         for row in report.rows
     ]
-    # TaskMetric.source_text is the figure as written: core.metric.figure_text (migration 0031)
-    metrics = [
-        {"report_id": sha, **m.model_dump(include=_METRIC_FIELDS), "figure_text": m.source_text}
-        for m in report.metrics
-    ]
     return {
         "raw.source_file": [source_file],
         "raw.extracted_cell": cells,
         "core.report": [core_report],
         "core.task_row": rows,
-        "core.metric": metrics,
+        "core.metric": metric_rows(sha, report.metrics),
     }
+
+
+def metric_rows(report_id: str, metrics: Iterable[TaskMetric]) -> list[dict[str, Any]]:
+    """core.metric's rows for a report's figures."""
+    # TaskMetric.source_text is the figure as written: core.metric.figure_text (migration 0031)
+    return [
+        {"report_id": report_id, **m.model_dump(include=_METRIC_FIELDS), "figure_text": m.source_text}
+        for m in metrics
+    ]
 
 
 # The tables a report is loaded into, in insert order (core.metric last: see _insert_metrics).

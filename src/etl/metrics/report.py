@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from etl.metrics.grammar import extract_metrics
-from etl.models import MetricKind, TaskMetric, TaskRow
+from etl.models import MetricKind, PlanType, TaskMetric
 
 
-def report_metrics(rows: Iterable[TaskRow]) -> tuple[TaskMetric, ...]:
-    """Every metric of the report's rows, numbered in reading order.
+class MetricSource(Protocol):
+    """The texts of a task row figures are read from (a TaskRow, or a core.task_row row read back)."""
+
+    @property
+    def task_no(self) -> int: ...
+    @property
+    def task_title(self) -> str: ...
+    @property
+    def plan_type(self) -> PlanType | None: ...
+    @property
+    def plan_text(self) -> str | None: ...
+    @property
+    def progress_text(self) -> str | None: ...
+    @property
+    def source_line(self) -> int: ...
+
+
+def report_metrics(rows: Iterable[MetricSource]) -> tuple[TaskMetric, ...]:
+    """Every metric of the report's rows (in reading order), numbered in that order.
 
     A task's title is repeated on its rows, so its targets are taken once, from the task's first row.
     """
