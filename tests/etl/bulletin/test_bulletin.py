@@ -6,21 +6,18 @@ behind)."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import docx
 import pytest
-import yaml
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 
 from etl.bulletin import BulletinError, write_bulletin
 from etl.load.warehouse import connect
-from tests.conftest import REAL_TEXT_DUMP, build_warehouse, write_dump
+from tests.conftest import REAL_TEXT_DUMP, build_warehouse, real_tables_folder, write_dump
 
-REAL_TABLES = Path(__file__).resolve().parents[2] / "fixtures" / "real_tables"
 STATUS_WORDS = {
     "completed": "已完成",
     "ahead_of_schedule": "超序时进度",
@@ -194,17 +191,8 @@ def test_a_period_or_issuer_that_is_not_there_is_refused_naming_what_is(sample_w
 @pytest.fixture(scope="module")
 def real_tables(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("real_tables")
-    files = []
-    for expected_file in sorted(REAL_TABLES.glob("*/*.expected.yaml")):
-        name = expected_file.name.removesuffix(".expected.yaml")
-        declared = yaml.safe_load(expected_file.read_text(encoding="utf-8")).get("declared")
-        page = folder / f"{name}.html"
-        shutil.copy(expected_file.parent / page.name, page)
-        if declared:
-            (folder / f"{page.name}.meta.yaml").write_text(yaml.safe_dump(declared, allow_unicode=True), "utf-8")
-        files.append(page)
     warehouse = folder / "w.duckdb"
-    build_warehouse(warehouse, [*files, REAL_TEXT_DUMP])
+    build_warehouse(warehouse, [*real_tables_folder(folder), REAL_TEXT_DUMP])
     return warehouse
 
 

@@ -8,18 +8,15 @@ mart.target_attainment (another path to the same figures); gaps against figures 
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from etl.load.warehouse import connect
-from tests.conftest import REAL_TEXT_DUMP, build_warehouse, write_dump
+from tests.conftest import REAL_TEXT_DUMP, build_warehouse, real_tables_folder, write_dump
 
-REAL_TABLES = Path(__file__).resolve().parents[2] / "fixtures" / "real_tables"
 ASSESSED = ("achieved", "on_track", "behind")
 STATUSES = ("completed", "ahead_of_schedule", "on_schedule", "in_progress", "behind_schedule", "not_started",
             "not_completed")  # fmt: skip
@@ -199,17 +196,8 @@ def real_tables_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every real table of another issuer (its page), with its declared metadata as a sidecar, and the bureau's
     real report."""
     folder = tmp_path_factory.mktemp("real_tables")
-    files = []
-    for expected_file in sorted(REAL_TABLES.glob("*/*.expected.yaml")):
-        name = expected_file.name.removesuffix(".expected.yaml")
-        declared = yaml.safe_load(expected_file.read_text(encoding="utf-8")).get("declared")
-        page = folder / f"{name}.html"
-        shutil.copy(expected_file.parent / page.name, page)
-        if declared:
-            (folder / f"{page.name}.meta.yaml").write_text(yaml.safe_dump(declared, allow_unicode=True), "utf-8")
-        files.append(page)
     path = folder / "w.duckdb"
-    build_warehouse(path, [*files, REAL_TEXT_DUMP])
+    build_warehouse(path, [*real_tables_folder(folder), REAL_TEXT_DUMP])
     return path
 
 
