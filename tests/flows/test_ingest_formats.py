@@ -28,7 +28,15 @@ EXCEL = FORMATS / "workbook_with_cover_sheet.xlsx"
 CHANGED_PDF = FORMATS / "changed_template_synthetic.pdf"
 # What differs by format by design: which file, its bytes and where on its pages a row was.
 # is_synthetic is read from the file name, like source_file
-LINEAGE = ("source_file", "source_sha256", "source_pages", "source_line", "report_id", "is_synthetic")
+LINEAGE = (
+    "source_file",
+    "source_sha256",
+    "source_pages",
+    "source_pages_text",
+    "source_line",
+    "report_id",
+    "is_synthetic",
+)
 
 
 def _task_rows(warehouse: Path) -> list[tuple[Any, ...]]:
