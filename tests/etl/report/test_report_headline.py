@@ -1,6 +1,6 @@
 """The page's headline counts each issuer's tasks under that issuer (issue 22, defect 8, second half).
 
-Before: the title named the issuers of the latest quarter ("市工信局 … 2024年Q3") and the "2024年任务" card counted
+Before: the title named the issuers of the latest quarter ("市工信局 … 2024年Q3", now 2024年三季度) and the "2024年任务" card counted
 every issuer's tasks of the year (34 = 市工信局's 17 and another bureau's 17 that had reported only an earlier
 quarter). Reports derived from the real one (issuer and quarter changed in the title and the quarter column).
 """
@@ -33,11 +33,11 @@ def page_of(folder: Path, files: list[Path]) -> str:
 
 def test_another_issuers_earlier_quarter_is_not_counted_under_the_latest_quarters_issuer(tmp_path: Path) -> None:
     page = page_of(tmp_path, [REAL_TEXT_DUMP, other_bureau(tmp_path, "二")])
-    assert "<h1>市工信局 政府工作报告任务完成情况 · 2024年Q3</h1>" in page
+    assert "<h1>市工信局 政府工作报告任务完成情况 · 2024年三季度</h1>" in page
     assert cards(page)["card-tasks"] == ("2024年任务", "17")  # was 34: 市科技局's tasks under 市工信局's name
 
 
 def test_two_issuers_of_the_latest_quarter_are_counted_each(tmp_path: Path) -> None:
     page = page_of(tmp_path, [REAL_TEXT_DUMP, other_bureau(tmp_path, "三")])
-    assert "<h1>市工信局、市科技局 政府工作报告任务完成情况 · 2024年Q3</h1>" in page
+    assert "<h1>市工信局、市科技局 政府工作报告任务完成情况 · 2024年三季度</h1>" in page
     assert cards(page)["card-tasks"] == ("2024年任务", "市工信局 17 · 市科技局 17")
