@@ -1,6 +1,6 @@
 """The page's headline counts each issuer's tasks under that issuer (issue 22, defect 8, second half).
 
-Before: the title named the issuers of the latest quarter ("市工信局 … 2024年Q3", now 2024年三季度) and the "2024年任务" card counted
+Before: the title named the issuers of the latest quarter ("市工信局 … 2024年Q3") and the "2024年任务" card counted
 every issuer's tasks of the year (34 = 市工信局's 17 and another bureau's 17 that had reported only an earlier
 quarter). Reports derived from the real one (issuer and quarter changed in the title and the quarter column).
 """
