@@ -30,11 +30,16 @@ class Known(NamedTuple):
 
 # path → ceiling and reason
 MODULES_OVER: dict[str, Known] = {
-    "flows/cli.py": Known(654, "every command's options and printing in one module; to split by command group"),
+    "flows/cli.py": Known(
+        741, "every command's options and printing in one module (issue 23's bulletin, sql formats); to split by group"
+    ),
 }
 # "path:function" → ceiling and reason
 FUNCTIONS_OVER: dict[str, Known] = {}
 FLOW_FUNCTIONS_OVER: dict[str, Known] = {
+    "flows/cli.py:bulletin": Known(41, "its typer options (period, issuer, output, warehouse) are half its lines"),
+    "flows/cli.py:ingest": Known(41, "declared metadata and accepted drops as options; the Try hint to move out"),
+    "flows/cli.py:init": Known(42, "prints the migration plan and the re-derived figures; the printing to move out"),
     "flows/cli.py:backfill": Known(47, "20 of its lines are its typer options; the rest makes the run and prints"),
     "flows/cli.py:check": Known(42, "prints the parsed report, its rows and weak OCR cells; the printing to move out"),
     "flows/cli.py:export": Known(41, "two formats' options, runs and printing in one (issue 25's duckdb export)"),
@@ -42,7 +47,7 @@ FLOW_FUNCTIONS_OVER: dict[str, Known] = {
     "flows/cli.py:rebuild": Known(42, "moves the warehouse aside, replays, prints; the moving belongs in load.rebuild"),
 }
 SQL_OVER: dict[str, Known] = {
-    "sql/views/mart_target_attainment.sql": Known(312, "13 CTEs in one view; to split into staging models"),
+    "sql/views/mart_target_attainment.sql": Known(316, "13 CTEs in one view; to split into staging models"),
 }
 
 
