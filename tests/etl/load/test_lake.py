@@ -259,6 +259,7 @@ def test_a_run_with_several_workers_loads_batches_into_a_lake_at_once(lake_env: 
 
     class Watched(Steps):
         def __init__(self) -> None:
+            super().__init__()  # the step hook (Steps.wrap)
             self.active = self.most = 0
             self.connections: set[int] = set()
             self.guard = threading.Lock()
