@@ -1,34 +1,23 @@
 -- Grain: one row per issuer × year × period × task_no × target_no: every figure of a task title (目标任务) of a current
 -- report, with an explicit assessment. Nothing drops out: a target without a usable actual says why.
 --
--- How a target finds its actual (figures of the same task's 落实情况, same report):
---   1. Same indicator. The figure must measure the year to date or a level (figure_scope year_to_date / level, see
---      staging_figure_scope.sql): applications (申报), diagnoses (诊断), assessments (测评), inspections, one quarter's
---      figure (三季度 … 20户) and stocks to date (累计建成, 已培育 … 家) are other quantities. The largest such figure is
---      the actual (reports state running totals).
---   2. A combined indicator (catalog parts: 智能工厂和数字化车间) takes the sum of one figure per part, and only when
---      every part has a usable figure.
---   3. Figures of the task in the target's unit that no rule above takes are listed in considered_figures.
--- How it is judged (attainment = actual / target, signed so that a 下降 target is met by a decrease):
---   cumulative  achieved when attainment >= 1; on_track when attainment >= elapsed_share = end month / 12 (序时进度);
---               else behind
---   level       achieved when the level reaches the target; else behind (序时进度 means nothing for a level)
---   rate        meeting the target is on_track before the year's end and achieved at it (a rate can still move); else behind
---   A <= target (以下/以内) is met when the actual is at most the target.
---   not_comparable     figures exist but none measures the target's quantity over the same span, only part of a
---                      combined target is reported, or no catalog indicator takes the target (assessment_reason says)
---   no_actual_reported the task's progress text has no figure of the indicator or in the target's unit
+-- Built from staging models, one step each (sql/views/staging_*.sql):
+--   staging.task_target        the targets, with their indicator and how it is judged (measure)
+--   staging.task_actual        the figures of the tasks' progress texts (落实情况) that could be actuals, once each
+--   staging.target_source      per target and source indicator: the figure the actual takes (rules 1 and 2)
+--   staging.target_actual      per target: the actual, the attainment and the figures considered (rule 3)
+--   staging.target_assessment  per target: the assessment and its reason (how it is judged)
 create or replace view mart.target_attainment as
-with observations as (
-    select * from mart.metric_observation
+with targets as (
+    select * from staging.task_target
 ),
 
-indicators as (
-    select * from core.indicator
+actuals as (
+    select * from staging.target_actual
 ),
 
-indicator_parts as (
-    select * from core.indicator_part
+assessments as (
+    select * from staging.target_assessment
 ),
 
 current_reports as (
@@ -41,169 +30,16 @@ latest as (
     group by issuer
 ),
 
-targets as (
-    select
-        o.issuer,
-        o.year,
-        o.quarter,
-        o.period_kind,
-        o.period_end_month,
-        o.period_label,
-        o.task_no,
-        o.task_title,
-        o.lead_office,
-        row_number() over (partition by o.issuer, o.year, o.period_end_month, o.task_no order by o.metric_no) as target_no,
-        o.indicator,
-        o.indicator_name,
-        i.measure,
-        o.figure_text as target_text,
-        o.clause as target_clause,
-        o.value_normalized as target_value,
-        o.comparator,
-        o.direction,
-        o.unit_normalized as unit
-    from observations as o
-    left join indicators as i on i.indicator = o.indicator
-    where o.kind = 'target'
-),
-
-actuals as (
-    select
-        *,
-        figure_scope in ('year_to_date', 'level') as is_usable,
-        -- the order the actual is picked in: the largest figure; of equal ones the first in reading order (a tie
-        -- must not fall to the rows' physical order)
-        case when value_normalized is not null then row(value_normalized, -metric_no) end as largest_first
-    from observations
-    where kind = 'actual'
-    -- a sentence repeated on both plan rows (进度安排, 施工图) gives the same figure twice: it is one figure
-    qualify row_number() over (
-        partition by issuer, year, period_end_month, task_no, figure_text, clause order by metric_no
-    ) = 1
-),
-
--- The indicators whose figures can make a target's actual: its own, or its parts for a combined indicator.
-target_sources as (
-    select
-        t.issuer,
-        t.year,
-        t.period_end_month,
-        t.task_no,
-        t.target_no,
-        coalesce(p.part_indicator, t.indicator) as source_indicator
-    from targets as t
-    left join indicator_parts as p on p.indicator = t.indicator
-    where t.indicator is not null
-),
-
-source_figures as (
-    select
-        s.issuer,
-        s.year,
-        s.period_end_month,
-        s.task_no,
-        s.target_no,
-        s.source_indicator,
-        count(a.metric_no) as figures,
-        max(a.value_normalized) filter (where a.is_usable) as value,
-        arg_max(a.metric_no, a.largest_first) filter (where a.is_usable) as metric_no,
-        arg_max(a.direction, a.largest_first) filter (where a.is_usable) as direction,
-        arg_max(a.figure_text, a.largest_first) filter (where a.is_usable) as figure_text,
-        arg_max(a.clause, a.largest_first) filter (where a.is_usable) as clause,
-        arg_max(a.period_text, a.largest_first) filter (where a.is_usable) as period_text,
-        string_agg(a.figure_text || ' (' || a.scope_reason || ')', '; ' order by a.metric_no)
-            filter (where not a.is_usable) as rejected
-    from target_sources as s
-    left join actuals as a
-        on a.issuer = s.issuer
-        and a.year = s.year
-        and a.period_end_month = s.period_end_month
-        and a.task_no = s.task_no
-        and a.indicator = s.source_indicator
-    group by s.issuer, s.year, s.period_end_month, s.task_no, s.target_no, s.source_indicator
-),
-
-matched as (
-    select
-        issuer,
-        year,
-        period_end_month,
-        task_no,
-        target_no,
-        count(*) as sources,
-        count(value) as usable_sources,
-        sum(figures) as figures,
-        sum(value * case when direction = 'decrease' then -1 else 1 end) as signed_actual,
-        sum(value) as actual_value,
-        string_agg(figure_text, ' + ' order by metric_no) as actual_text,
-        string_agg(clause, '; ' order by metric_no) as actual_clause,
-        string_agg(distinct period_text, ', ') as actual_period_text,
-        string_agg(rejected, '; ' order by source_indicator) as rejected
-    from source_figures
-    group by issuer, year, period_end_month, task_no, target_no
-),
-
--- Figures of the task in the target's unit that belong to none of the target's indicators.
-related as (
-    select
-        t.issuer,
-        t.year,
-        t.period_end_month,
-        t.task_no,
-        t.target_no,
-        string_agg(
-            a.figure_text || ' ' || coalesce(a.subject, '') || ' (' || a.scope_reason || ')',
-            '; ' order by a.metric_no
-        ) as related
-    from targets as t
-    inner join actuals as a
-        on a.issuer = t.issuer
-        and a.year = t.year
-        and a.period_end_month = t.period_end_month
-        and a.task_no = t.task_no
-        and a.unit_normalized = t.unit
-    where not exists (
-        select 1
-        from target_sources as s
-        where s.issuer = t.issuer and s.year = t.year and s.period_end_month = t.period_end_month and s.task_no = t.task_no
-            and s.target_no = t.target_no and s.source_indicator = a.indicator
-    )
-    group by t.issuer, t.year, t.period_end_month, t.task_no, t.target_no
-),
-
-combined as (
+joined as (
     select
         t.*,
-        m.sources,
-        m.figures,
-        m.usable_sources = m.sources as has_actual,
-        case when m.usable_sources = m.sources then m.actual_value end as actual_value,
-        case when m.usable_sources = m.sources then m.actual_text end as actual_text,
-        case when m.usable_sources = m.sources then m.actual_clause end as actual_clause,
-        case when m.usable_sources = m.sources then m.actual_period_text end as actual_period_text,
-        case
-            when m.usable_sources = m.sources
-                then round(m.signed_actual / nullif(t.target_value * case when t.direction = 'decrease' then -1 else 1 end, 0), 4)
-        end as attainment,
-        nullif(concat_ws('; ', m.rejected, r.related), '') as considered_figures,
-        t.year * 100 + t.period_end_month = l.latest_year_period as is_latest_quarter
+        a.* exclude (issuer, year, period_end_month, task_no, target_no),
+        s.* exclude (issuer, year, period_end_month, task_no, target_no),
+        t.year * 100 + t.period_end_month = l.latest_year_period as is_latest_period
     from targets as t
-    left join matched as m
-        on m.issuer = t.issuer and m.year = t.year and m.period_end_month = t.period_end_month and m.task_no = t.task_no
-        and m.target_no = t.target_no
-    left join related as r
-        on r.issuer = t.issuer and r.year = t.year and r.period_end_month = t.period_end_month and r.task_no = t.task_no
-        and r.target_no = t.target_no
-    inner join latest as l on l.issuer = t.issuer
-),
-
-judged as (
-    select
-        *,
-        case when measure = 'cumulative' then period_end_month / 12 end as elapsed_share,
-        case when measure = 'cumulative' then round(target_value * period_end_month / 12, 4) else target_value end as expected_value,
-        case when comparator = '<=' then actual_value <= target_value else attainment >= 1 end as is_met
-    from combined
+    inner join actuals as a using (issuer, year, period_end_month, task_no, target_no)
+    inner join assessments as s using (issuer, year, period_end_month, task_no, target_no)
+    inner join latest as l using (issuer)
 )
 
 select
@@ -230,57 +66,15 @@ select
     attainment,
     elapsed_share,
     expected_value,
-    case
-        when indicator is null then 'not_comparable'
-        when not has_actual and (figures > 0 or considered_figures is not null) then 'not_comparable'
-        when not has_actual then 'no_actual_reported'
-        when is_met and measure = 'rate' and period_end_month < 12 then 'on_track'
-        when is_met then 'achieved'
-        when measure = 'cumulative' and attainment >= elapsed_share then 'on_track'
-        else 'behind'
-    end as assessment,
-    case
-        when indicator is null then format(
-            'no catalog indicator takes the target figure {} ({}); add one to data/indicators.yaml to judge it',
-            target_text, target_clause
-        )
-        when not has_actual and sources > 1 and figures > 0 then format(
-            'the target adds up {} parts and not every part has a year-to-date figure; considered: {}',
-            sources, coalesce(considered_figures, 'none')
-        )
-        when not has_actual and (figures > 0 or considered_figures is not null) then format(
-            'no figure of the task measures {} over the year to date; considered: {}',
-            coalesce(indicator_name, indicator), considered_figures
-        )
-        when not has_actual then format(
-            'the progress text (落实情况) of the task gives no figure of {} and none in {}',
-            coalesce(indicator_name, indicator), unit
-        )
-        when measure = 'cumulative' and is_met then format(
-            '{} reaches the target {}', actual_text, target_text
-        )
-        when measure = 'cumulative' then format(
-            '{} is {:.1f}% of the target {}, {} the elapsed share {:.0f}% (序时进度)',
-            actual_text, attainment * 100, target_text,
-            case when attainment >= elapsed_share then 'at or above' else 'below' end, elapsed_share * 100
-        )
-        when is_met and measure = 'rate' and period_end_month < 12 then format(
-            'the rate {} meets the target {}; a rate is judged against the target itself and can still move before Q4',
-            actual_text, target_text
-        )
-        when is_met then format('{} meets the target {} (judged against the target itself)', actual_text, target_text)
-        else format(
-            '{} falls short of the target {} ({} judged against the target itself, not the elapsed share)',
-            actual_text, target_text, measure
-        )
-    end as assessment_reason,
+    assessment,
+    assessment_reason,
     considered_figures,
-    is_latest_quarter,
+    is_latest_period as is_latest_quarter,
     period_kind,
     period_end_month,
     period_label,
-    is_latest_quarter as is_latest_period
-from judged;
+    is_latest_period
+from joined;
 
 comment on view mart.target_attainment is 'Grain: issuer × year × period_end_month × task_no × target_no (every figure of a task title 目标任务 in a current report). The target, the actual that measures the same thing over the same span (if any), and an explicit assessment with its reason.';
 comment on column mart.target_attainment.issuer is 'Issuing government or office, e.g. 市工信局.';
@@ -306,7 +100,7 @@ comment on column mart.target_attainment.actual_period_text is 'Period words of 
 comment on column mart.target_attainment.attainment is 'actual / target, direction-aware (a 下降 target is met by a decrease), 4 decimals; NULL without a usable actual.';
 comment on column mart.target_attainment.elapsed_share is 'period_end_month / 12, the share of the year elapsed (序时进度: 0.75 at the end of September), for cumulative targets only; NULL for levels and rates.';
 comment on column mart.target_attainment.expected_value is 'What the actual is compared with: target × elapsed_share for a cumulative target, the target itself for a level or rate.';
-comment on column mart.target_attainment.assessment is 'achieved, on_track, behind, not_comparable or no_actual_reported — never NULL (rules in sql/views/mart_target_attainment.sql).';
+comment on column mart.target_attainment.assessment is 'achieved, on_track, behind, not_comparable or no_actual_reported — never NULL (rules in sql/views/staging_target_assessment.sql).';
 comment on column mart.target_attainment.assessment_reason is 'Why, in one sentence: the figures compared, or the figures considered and why none is the actual.';
 comment on column mart.target_attainment.considered_figures is 'Figures of the task that were looked at and not used, each with its scope and reason; NULL when none.';
 comment on column mart.target_attainment.is_latest_quarter is 'Same as is_latest_period (the name dashboards made before periods were general use).';

@@ -1,6 +1,7 @@
 """mart.target_attainment: every target figure gets an assessment; one test per matching and judging rule.
 
-The rules are in the header of sql/views/mart_target_attainment.sql. 2024 Q3 in the sample warehouse is the real
+The rules are in the headers of its staging models (sql/views/staging_target_source.sql, staging_target_actual.sql,
+staging_target_assessment.sql). 2024 Q3 in the sample warehouse is the real
 report; where a rule has no case in the real report, a real sentence is edited in a copy of the dump.
 """
 
