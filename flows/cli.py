@@ -15,83 +15,37 @@ was and was not done.
 
 from __future__ import annotations
 
-import os
 import shlex
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 import etl.flows
 from etl.errors import ReportError
-from etl.models import DeclaredMeta
+from etl.flows.cli_common import (
+    AcceptDropsOption,
+    IssuerOption,
+    PeriodOption,
+    PrefectOption,
+    WarehouseOption,
+    app,
+    console,
+    declared_meta,
+    err_console,
+    print_error,
+    print_query,
+    require_existing,
+)
+from etl.flows.cli_run import exit_if_failed, run_or_flow
 from etl.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from etl.flows.sql_output import Format
     from etl.pipeline import RunSummary
-    from etl.report.data import PeriodKey
 
-app = typer.Typer(
-    help="ETL of government task-completion tables (政府工作报告任务 / 重点工作 进展情况) into DuckDB.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-console = Console()
-err_console = Console(stderr=True)
-
-WarehouseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--warehouse",
-        "-w",
-        help="DuckDB warehouse file, or a lake (ducklake:postgres:dbname=… host=…, with ETL_LAKE_DATA_PATH) "
-        "[env ETL_WAREHOUSE; default data/warehouse.duckdb]",
-    ),
-]
-AcceptDropsOption = Annotated[
-    bool,
-    typer.Option(
-        "--accept-dropped-tasks",
-        help="Load a version that drops tasks of the current version of its period (refused otherwise: a file cut "
-        "short drops its last tasks); it becomes current, with a warning naming them",
-    ),
-]
-PrefectOption = Annotated[
-    bool | None,
-    typer.Option(
-        "--prefect/--no-prefect",
-        help="Run as a Prefect flow (a temporary server if none is configured) or in this process "
-        "[default: the flow if PREFECT_API_URL is configured, else in this process]",
-    ),
-]
-
-IssuerOption = Annotated[
-    str | None,
-    typer.Option(
-        "--issuer",
-        help="Declare the issuer (e.g. 绍兴市政府) of files whose title does not name it; where it does, the two "
-        "must agree. For a folder or the inbox, a <file>.meta.yaml sidecar per file does the same",
-    ),
-]
-PeriodOption = Annotated[
-    str | None,
-    typer.Option(
-        "--period",
-        help="Declare year and period of files whose title does not say them: 2021Q3, 2021H1, 2021M11 (January to "
-        "November) or 2021Y; where the title says them, the two must agree",
-    ),
-]
-
-
-def _error(exc: BaseException) -> None:
-    """``error: <message>`` on stderr, the message as text (file names and report content are never markup)."""
-    err_console.print(Text.assemble(("error: ", "red"), str(exc)))
+__all__ = ["app", "main"]
 
 
 def _warehouse_flag(settings: Settings) -> str:
@@ -106,100 +60,6 @@ def _warehouse_flag(settings: Settings) -> str:
 
 def _one_line(sql_text: str) -> str:
     return " ".join(line for line in sql_text.splitlines() if not line.lstrip().startswith("--")).strip()
-
-
-def _declared(issuer: str | None, period: str | None) -> DeclaredMeta | None:
-    """The run's declared metadata (--issuer, --period), None when neither is given; exit 2 on a malformed period."""
-    from etl.periods import PeriodError, declared_period
-
-    if issuer is None and period is None:
-        return None
-    if period is not None:
-        try:
-            declared_period(period)
-        except PeriodError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--period") from exc
-    return DeclaredMeta(issuer=issuer, period=period)
-
-
-def _period_key(spec: str | None) -> PeriodKey | None:
-    """The period a --period option names (2024Q3 → 2024 ending in month 9); exit 2 on a malformed one."""
-    from etl.periods import PeriodError, declared_period
-    from etl.report.data import PeriodKey
-
-    if spec is None:
-        return None
-    try:
-        year, period = declared_period(spec)
-    except PeriodError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--period") from exc
-    return PeriodKey(year, period.end_month)
-
-
-def _run(flow_name: str, use_prefect: bool | None, library: Callable[[], RunSummary], **params: Any) -> RunSummary:
-    """Run the library pipeline here, or the named flow of flows/ (same steps) with ``params``; errors → exit 3."""
-    import duckdb
-
-    from etl.flows.server import configured_api_url, temporary_server
-    from etl.load.lake import LakeError
-    from etl.load.rebuild import InterruptedRebuildError
-    from etl.load.warehouse import WarehouseCorruptError
-
-    url = configured_api_url()
-    try:
-        if not (use_prefect if use_prefect is not None else bool(url)):
-            return library()
-        if url:
-            os.environ["PREFECT_API_URL"] = url
-            return _run_flow(flow_name, params)
-        with temporary_server() as temporary:
-            os.environ["PREFECT_API_URL"] = temporary
-            return _run_flow(flow_name, params)
-    except (WarehouseCorruptError, InterruptedRebuildError) as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(3) from exc
-    except LakeError as exc:  # the lake's catalog unreachable, an extension missing …
-        err_console.print(
-            f"[red]error:[/red] {exc}\nReports committed before the error stay in the lake (each is a snapshot of "
-            "its own); the input files were left where they were: run again to load the rest."
-        )
-        raise typer.Exit(3) from exc
-    except (OSError, duckdb.IOException) as exc:  # disk full, read-only folder, writer lock not obtained …
-        err_console.print(
-            f"[red]error:[/red] cannot write the warehouse {params.get('warehouse')}: {exc}\n"
-            "Nothing was published (the warehouse is as before) and the input files were left where they were."
-        )
-        raise typer.Exit(3) from exc
-    except duckdb.Error as exc:  # raised before the publish: what fails after it is in the summary instead
-        err_console.print(
-            f"[red]error:[/red] the run stopped with a database error: {exc}\n"
-            "Nothing was published (the warehouse is as before) and the input files were left where they were."
-        )
-        raise typer.Exit(3) from exc
-
-
-def _exit_if_failed(summary: RunSummary) -> None:
-    """Exit 4 if a step after the publish failed (each said), else 1 if a file was rejected."""
-    for problem in summary.after_publish_errors:
-        err_console.print(f"[red]error after publishing:[/red] {problem}", markup=True, highlight=False)
-    if summary.after_publish_errors:
-        err_console.print("The warehouse was published with this run's reports; only the steps above failed.")
-        raise typer.Exit(4)
-    if summary.failed:
-        raise typer.Exit(1)
-
-
-def _run_flow(flow_name: str, params: dict[str, Any]) -> RunSummary:
-    import etl.flows.backfill
-    import etl.flows.ingest
-
-    flow: Any = {
-        "ingest-reports": etl.flows.ingest.ingest_reports,
-        "backfill": etl.flows.backfill.backfill,
-        "poll-inbox": etl.flows.ingest.poll_inbox,
-    }[flow_name]
-    state = flow(**params, return_state=True)
-    return etl.flows.ingest.summary_of(state)
 
 
 def _print_summary(summary: RunSummary, settings: Settings) -> None:
@@ -246,13 +106,6 @@ def _print_warehouse(summary: RunSummary, settings: Settings) -> None:
         console.print(f"Data Docs: {summary.data_docs}")
 
 
-def _existing(paths: list[Path]) -> None:
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        err_console.print(f"[red]not found:[/red] {', '.join(map(str, missing))}")
-        raise typer.Exit(2)
-
-
 @app.command()
 def ingest(
     paths: Annotated[
@@ -271,10 +124,10 @@ def ingest(
 
     settings = get_settings(warehouse=warehouse)
     targets = paths or [settings.samples_dir]
-    _existing(targets)
-    declared = _declared(issuer, period)
+    require_existing(targets)
+    declared = declared_meta(issuer, period)
     accept = DroppedTasksAccepted(everything=accept_dropped_tasks)
-    summary = _run(
+    summary = run_or_flow(
         "ingest-reports",
         prefect,
         lambda: run_pipeline(
@@ -292,8 +145,8 @@ def ingest(
         console.print(
             f"Try: etl sql {shlex.quote(_one_line(example))}{_warehouse_flag(settings)}", markup=False, soft_wrap=True
         )
-        _print_query(settings, example)
-    _exit_if_failed(summary)
+        print_query(settings, example)
+    exit_if_failed(summary)
 
 
 @app.command()
@@ -322,29 +175,10 @@ def sql(
     settings = get_settings(warehouse=warehouse)
     moment = snapshot_option(settings, as_of)
     try:
-        _print_query(settings, query, output_format, moment)
+        print_query(settings, query, output_format, moment)
     except (duckdb.Error, FileNotFoundError, RefusedQuery, LakeError) as exc:
-        _error(exc)
+        print_error(exc)
         raise typer.Exit(1) from exc
-
-
-def _print_query(settings: Settings, query: str, output_format: Format = "table", as_of: Any = None) -> None:
-    from etl.flows.sql_output import print_result
-    from etl.load.query import run_query  # read-only, no access to other files, settings locked
-
-    result = run_query(settings.warehouse, query, lake=_lake(settings), as_of=as_of)
-    if result is None:
-        return
-    if result.snapshot:
-        console.print(f"[dim]{result.snapshot}[/dim]")
-    print_result(console, result.columns, result.rows, output_format)
-
-
-def _lake(settings: Settings) -> Any:
-    """The lake the settings name (etl.load.lake.LakeSpec), or None for a warehouse file."""
-    from etl.load.lake import LakeSpec
-
-    return LakeSpec.parse(settings.lake_catalog, settings.lake_data_path) if settings.lake_catalog else None
 
 
 @app.command()
@@ -361,7 +195,7 @@ def check(
     from etl.validate.suites import OCR_MIN_CONFIDENCE
 
     try:
-        report = parsed_report(path, declared=_declared(issuer, period))
+        report = parsed_report(path, declared=declared_meta(issuer, period))
     except ReportError as exc:
         err_console.print("[red]rejected:[/red]")
         err_console.print(str(exc), markup=False)
@@ -400,7 +234,7 @@ def indicators(
     from etl.queries import query
 
     settings = get_settings(warehouse=warehouse)
-    _print_query(settings, query("cli_unmatched_metrics" if unmatched else "cli_indicators"))
+    print_query(settings, query("cli_unmatched_metrics" if unmatched else "cli_indicators"))
 
 
 @app.command()
@@ -447,294 +281,13 @@ def init(
     console.print(f"Warehouse ready: {settings.warehouse.resolve()}")
 
 
-@app.command()
-def poll(
-    inbox: Annotated[Path | None, typer.Option(help="Folder new reports arrive in [env ETL_INBOX_DIR]")] = None,
-    archive: Annotated[Path | None, typer.Option(help="Ingested files, by content hash [env ETL_ARCHIVE_DIR]")] = None,
-    quarantine: Annotated[
-        Path | None, typer.Option(help="Rejected files, with a reason [env ETL_QUARANTINE_DIR]")
-    ] = None,
-    settle_seconds: Annotated[
-        float | None, typer.Option(help="A file must be unchanged this long [env ETL_SETTLE_SECONDS; 10]")
-    ] = None,
-    warehouse: WarehouseOption = None,
-    prefect: PrefectOption = None,
-    accept_dropped_tasks: AcceptDropsOption = False,
-) -> None:
-    """Run the inbox poll once: ingest settled files, archive them or quarantine the rejected ones."""
-    from etl.load.versions import DroppedTasksAccepted
-    from etl.pipeline import RunOptions, poll_inbox
-
-    settings = get_settings(
-        warehouse=warehouse,
-        inbox_dir=inbox,
-        archive_dir=archive,
-        quarantine_dir=quarantine,
-        settle_seconds=settle_seconds,
-    )
-    accept = DroppedTasksAccepted(everything=accept_dropped_tasks)
-    summary = _run(
-        "poll-inbox",
-        prefect,
-        lambda: poll_inbox(settings, RunOptions.resolve(settings, "serial", accept_dropped=accept))[0],
-        inbox=str(settings.inbox_dir),
-        archive=str(settings.archive_dir),
-        quarantine=str(settings.quarantine_dir),
-        warehouse=settings.warehouse_setting,
-        settle_seconds=settings.settle_seconds,
-        accept_dropped_tasks=accept_dropped_tasks,
-    )
-    for f in summary.files:
-        console.print(f"{f.file}: {f.outcome}" + (f" — {f.message}" if f.message else ""))
-    console.print(
-        f"{len(summary.files)} file(s); warehouse {settings.warehouse}: {summary.reports_in_warehouse} reports"
-    )
-    _exit_if_failed(summary)
-
-
-@app.command()
-def rebuild(
-    archive: Annotated[Path | None, typer.Option(help="Folder of archived inputs [env ETL_ARCHIVE_DIR]")] = None,
-    warehouse: WarehouseOption = None,
-    prefect: PrefectOption = None,
-) -> None:
-    """Rebuild the warehouse from the archived inputs: the damaged file is moved aside, every input replayed."""
-    from etl.load.rebuild import accepted_drops, interrupted_rebuild, move_aside, replay_files
-    from etl.load.versions import DroppedTasksAccepted
-    from etl.pipeline import RunOptions, run_pipeline
-
-    settings = get_settings(warehouse=warehouse, archive_dir=archive)
-    if settings.lake_catalog:
-        from etl.flows.cli_lake import refuse_rebuild
-
-        refuse_rebuild()
-    archive = settings.archive_dir
-    with replay_files(archive) as files:  # in arrival order, under the names they arrived with
-        if not files:
-            err_console.print(f"[red]no archived inputs in {archive}[/red]")
-            raise typer.Exit(2)
-        resumed = interrupted_rebuild(settings.warehouse)
-        if resumed:
-            console.print(f"Resuming an interrupted rebuild (the previous warehouse is in {resumed})")
-        elif aside := move_aside(settings.warehouse):
-            console.print(f"Moved the old warehouse aside: {aside}")
-        accept = DroppedTasksAccepted(files=accepted_drops(archive))  # what the polls accepted, again
-        options = RunOptions.resolve(settings, rebuild=True, accept_dropped=accept)
-        summary = _run(
-            "ingest-reports",
-            prefect,
-            lambda: run_pipeline(files, settings, options),
-            paths=[str(p) for p in files],
-            warehouse=settings.warehouse_setting,
-            rebuild=True,
-            accept_dropped_tasks=accept.as_list(),
-        )
-    console.print(
-        f"Rebuilt {settings.warehouse} from {len(files)} archived file(s): {summary.reports_in_warehouse} reports, "
-        f"{summary.task_rows_in_warehouse} task rows; {len(summary.failed)} failed."
-    )
-    _exit_if_failed(summary)
-
-
-@app.command()
-def export(
-    out_dir: Annotated[Path, typer.Argument(help="Folder to write the files and manifest.json into")],
-    file_format: Annotated[
-        str, typer.Option("--format", "-f", help="parquet (mart views), or duckdb (a lake as one warehouse file)")
-    ] = "parquet",
-    warehouse: WarehouseOption = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="duckdb: the lake's snapshot id or date/time")] = None,
-) -> None:
-    """Write every mart view as a file (Parquet) plus manifest.json, for tools that cannot open DuckDB; or, with
-    --format duckdb, a lake's snapshot as a new warehouse file OUT (for BI tools that need one file)."""
-    import time
-
-    from etl.export.parquet import MANIFEST, export_parquet
-
-    if file_format not in ("parquet", "duckdb"):
-        err_console.print(f"[red]error:[/red] unknown format {file_format!r}: the formats are: parquet, duckdb")
-        raise typer.Exit(2)
-    settings = get_settings(warehouse=warehouse)
-    if file_format == "duckdb":
-        from etl.flows.cli_lake import export_file
-
-        export_file(settings, out_dir, as_of)
-        return
-    started = time.perf_counter()
-    try:
-        from etl.load.backend import warehouse_backend
-
-        source = warehouse_backend(settings)
-        manifest = export_parquet(settings.warehouse if source.kind == "file" else source, out_dir)
-    except FileNotFoundError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    table = Table("view", "file", "rows", "bytes")
-    for view in manifest.views:
-        table.add_row(view.view, view.file, str(view.rows), str(view.bytes))
-    console.print(table)
-    console.print(
-        f"{len(manifest.views)} {file_format} file(s) and {MANIFEST} in {out_dir.resolve()} "
-        f"({time.perf_counter() - started:.2f} s)"
-    )
-
-
-@app.command()
-def docs(
-    out_dir: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Folder to write into [default: docs/ of the project]")
-    ] = None,
-    schema_only: Annotated[
-        bool, typer.Option("--schema-only", help="Document a warehouse built in memory from sql/, not the file")
-    ] = False,
-    warehouse: WarehouseOption = None,
-) -> None:
-    """Write the data dictionary (Markdown and HTML) generated from the warehouse's own catalog."""
-    from etl.docs.dictionary import schema_only_warehouse, write_dictionary
-
-    settings = get_settings(warehouse=warehouse)
-    target = out_dir or settings.docs_dir
-    try:
-        if schema_only:
-            with schema_only_warehouse(settings.sql_dir) as conn:
-                written = write_dictionary(conn, settings.sql_dir, target)
-        else:
-            from etl.load.backend import warehouse_backend
-
-            with warehouse_backend(settings).reading() as conn:
-                written = write_dictionary(conn, settings.sql_dir, target)
-    except FileNotFoundError as exc:
-        err_console.print(f"[red]error:[/red] {exc} (or use --schema-only)")
-        raise typer.Exit(1) from exc
-    for path in written:
-        console.print(f"Wrote {path.resolve()}")
-
-
-@app.command()
-def report(
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", "-o", help="HTML file to write [env ETL_REPORT_FILE; default <warehouse name>_report.html beside]"
-        ),
-    ] = None,
-    warehouse: WarehouseOption = None,
-    period: Annotated[
-        str | None,
-        typer.Option("--period", help="The period the page leads with: 2024Q3, 2024H1, 2024M11, 2024Y [latest]"),
-    ] = None,
-) -> None:
-    """Render a static, self-contained HTML report of the warehouse (charts; opens offline) and print its path."""
-    from etl.report import write_report
-    from etl.report.data import UnknownPeriodError
-
-    settings = get_settings(warehouse=warehouse, report_file=out)
-    try:
-        from etl.load.backend import warehouse_backend
-
-        source = warehouse_backend(settings)
-        target = settings.warehouse if source.kind == "file" else source
-        result = write_report(target, settings.report_file, sql_dir=settings.sql_dir, period=_period_key(period))
-    except (FileNotFoundError, UnknownPeriodError) as exc:
-        _error(exc)
-        raise typer.Exit(1) from exc
-    console.print(f"Report ({result.charts} charts, {result.bytes / 1e6:.1f} MB): {result.path.resolve()}")
-
-
-@app.command()
-def bulletin(
-    period: Annotated[
-        str | None, typer.Option("--period", help="The period: 2024Q3, 2024H1, 2024M11, 2024Y [the issuer's latest]")
-    ] = None,
-    issuer: Annotated[
-        str | None, typer.Option("--issuer", help="The issuer, e.g. 市工信局 [the only one with that period]")
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", "-o", help=".docx, .md or .html [bulletin_<issuer>_<period>.docx beside the warehouse]"),
-    ] = None,
-    warehouse: WarehouseOption = None,
-) -> None:
-    """Write the supervision office's bulletin (督查通报) of one issuer and period from the marts: counts and shares,
-    the targets behind 序时进度 with their gaps, the open tasks by responsible unit, every figure with its source."""
-    from etl.bulletin import BulletinError, write_bulletin
-
-    settings = get_settings(warehouse=warehouse)
-    key = _period_key(period)
-    target = out or settings.warehouse.parent / f"bulletin_{issuer or 'latest'}_{period or 'latest'}.docx"
-    try:
-        result = write_bulletin(
-            settings.warehouse,
-            target,
-            year=key.year if key else None,
-            end_month=key.end_month if key else None,
-            issuer=issuer,
-            sql_dir=settings.sql_dir,
-        )
-    except (BulletinError, FileNotFoundError) as exc:
-        _error(exc)
-        raise typer.Exit(1) from exc
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--out") from exc
-    p, s = result.data.period, result.data.summary
-    console.print(
-        f"Bulletin of {p.issuer} {p.year} {p.label or p.end_month} ({s['tasks']} tasks, {s['targets_behind']} "
-        f"target(s) behind): {result.path.resolve()}",
-        markup=False,
-    )
-
-
-@app.command()
-def backfill(
-    paths: Annotated[list[Path], typer.Argument(help="Report files or folders (folders are searched recursively)")],
-    workers: Annotated[
-        int | None, typer.Option("--workers", "-n", help="Parsing processes [env ETL_BACKFILL_WORKERS; CPU count]")
-    ] = None,
-    dask_address: Annotated[
-        str | None,
-        typer.Option("--dask-address", help="Parse on this Dask scheduler (tcp://host:8786) [env ETL_DASK_ADDRESS]"),
-    ] = None,
-    task_runner: Annotated[
-        str | None,
-        typer.Option(
-            "--task-runner",
-            help="process | dask | serial [env ETL_BACKFILL_TASK_RUNNER; dask with an address, else process]",
-        ),
-    ] = None,
-    batch_size: Annotated[int | None, typer.Option("--batch-size", help="Files per parse batch [auto]")] = None,
-    warehouse: WarehouseOption = None,
-    prefect: PrefectOption = None,
-) -> None:
-    """Backfill many report files: the ingest run with a progress bar, parsing in parallel processes (or on Dask)."""
-    if task_runner not in (None, "process", "dask", "serial"):
-        err_console.print(f"[red]unknown task runner:[/red] {task_runner} (process, dask or serial)")
-        raise typer.Exit(2)
-    _existing(paths)
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # the progress bar says what the logs would
-    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # a Dask cluster logs every worker's start/stop
-    from etl.flows.progress import BackfillProgress, print_backfill_summary
-    from etl.pipeline import RunOptions, discover_files, listening, run_pipeline
-
-    settings = get_settings(warehouse=warehouse)
-    options = RunOptions.resolve(settings, task_runner, workers, dask_address, batch_size=batch_size)  # type: ignore[arg-type]
-    with BackfillProgress(console) as progress, listening(progress.show):
-        summary = _run(
-            "backfill",
-            prefect,
-            lambda: run_pipeline(discover_files(paths), settings, options),
-            paths=[str(p) for p in paths],
-            warehouse=settings.warehouse_setting,
-            executor=options.executor,
-            workers=options.workers,
-            dask_address=options.dask_address,
-            batch_size=batch_size,
-        )
-    print_backfill_summary(summary, settings, progress.already, console, err_console)
-    _exit_if_failed(summary)
-
-
-# The lake's commands (etl migrate-to-lake, etl snapshots) are registered on `app` by their module.
+# The other command groups register on `app` as they are imported, in the order `etl --help` lists them.
+# isort: off
+import etl.flows.cli_inbox  # noqa: E402
+import etl.flows.cli_report  # noqa: E402
+import etl.flows.cli_backfill  # noqa: E402
 import etl.flows.cli_lake  # noqa: E402, F401
+# isort: on
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,5 +1,5 @@
 """The `etl` commands of the lake backend: `etl migrate-to-lake`, `etl snapshots`; and the lake's side of `etl init`
-and `etl export --format duckdb` (registered on etl.flows.cli's app)."""
+and `etl export --format duckdb` (registered on etl.flows.cli_common's app)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from etl.flows.cli import WarehouseOption, app, console, err_console
+from etl.flows.cli_common import WarehouseOption, app, console, err_console
 from etl.settings import Settings, get_settings
 
 
