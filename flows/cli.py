@@ -43,6 +43,8 @@ from etl.flows.cli_run import exit_if_failed, run_or_flow
 from etl.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from etl.load.upgrade import Initialized
+    from etl.models import Report
     from etl.pipeline import RunSummary
 
 __all__ = ["app", "main"]
@@ -120,7 +122,6 @@ def ingest(
     """Ingest report files and folders; exit 1 if any file was rejected (the others are loaded)."""
     from etl.load.versions import DroppedTasksAccepted
     from etl.pipeline import RunOptions, discover_files, run_pipeline
-    from etl.queries import query
 
     settings = get_settings(warehouse=warehouse)
     targets = paths or [settings.samples_dir]
@@ -141,12 +142,19 @@ def ingest(
     )
     _print_summary(summary, settings)
     if summary.reports_in_warehouse:  # an example on an empty (or missing) warehouse would only fail
-        example = query("cli_example")
-        console.print(
-            f"Try: etl sql {shlex.quote(_one_line(example))}{_warehouse_flag(settings)}", markup=False, soft_wrap=True
-        )
-        print_query(settings, example)
+        _print_example(settings)
     exit_if_failed(summary)
+
+
+def _print_example(settings: Settings) -> None:
+    """The example query as a command to type (``Try: etl sql …``), then its result."""
+    from etl.queries import query
+
+    example = query("cli_example")
+    console.print(
+        f"Try: etl sql {shlex.quote(_one_line(example))}{_warehouse_flag(settings)}", markup=False, soft_wrap=True
+    )
+    print_query(settings, example)
 
 
 @app.command()
@@ -207,6 +215,15 @@ def check(
         markup=False,
     )
     console.print("\n".join(describe_source(report.raw)), markup=False)
+    console.print(_rows_table(report))
+    low = low_confidence_cells(report, OCR_MIN_CONFIDENCE)
+    if low:
+        console.print(f"[yellow]warning:[/yellow] {len(low)} OCR cell(s) below {OCR_MIN_CONFIDENCE} confidence:")
+        console.print("\n".join(low), markup=False)
+
+
+def _rows_table(report: Report) -> Table:
+    """The parsed rows as `etl check` shows them: one line a row, the title cut at 40 characters."""
     table = Table("task_no", "plan_type", "status", "lead_office", "units", "people", "title")
     for row in report.rows:
         table.add_row(
@@ -218,11 +235,7 @@ def check(
             "、".join(row.responsible_people),
             row.task_title[:40],
         )
-    console.print(table)
-    low = low_confidence_cells(report, OCR_MIN_CONFIDENCE)
-    if low:
-        console.print(f"[yellow]warning:[/yellow] {len(low)} OCR cell(s) below {OCR_MIN_CONFIDENCE} confidence:")
-        console.print("\n".join(low), markup=False)
+    return table
 
 
 @app.command()
@@ -271,6 +284,11 @@ def init(
     except InterruptedRebuildError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(3) from exc
+    _print_initialized(done, settings)
+
+
+def _print_initialized(done: Initialized, settings: Settings) -> None:
+    """What `etl init` applied, which reports' figures the release's grammar changed, and where the warehouse is."""
     for line in done.plan.describe(applied=True):
         console.print(line)
     changed = done.figures_changed

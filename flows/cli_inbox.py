@@ -4,13 +4,16 @@ warehouse replayed from the archived inputs)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from etl.flows.cli_common import AcceptDropsOption, PrefectOption, WarehouseOption, app, console, err_console
 from etl.flows.cli_run import exit_if_failed, run_or_flow
-from etl.settings import get_settings
+from etl.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from etl.pipeline import RunSummary
 
 
 @app.command()
@@ -50,12 +53,17 @@ def poll(
         settle_seconds=settings.settle_seconds,
         accept_dropped_tasks=accept_dropped_tasks,
     )
+    _print_polled(summary, settings)
+    exit_if_failed(summary)
+
+
+def _print_polled(summary: RunSummary, settings: Settings) -> None:
+    """Each file of the poll with its outcome (and why), then the count and the warehouse's reports."""
     for f in summary.files:
         console.print(f"{f.file}: {f.outcome}" + (f" — {f.message}" if f.message else ""))
     console.print(
         f"{len(summary.files)} file(s); warehouse {settings.warehouse}: {summary.reports_in_warehouse} reports"
     )
-    exit_if_failed(summary)
 
 
 @app.command()

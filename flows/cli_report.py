@@ -4,13 +4,16 @@ warehouse file), `etl docs` (the data dictionary), `etl report` (the HTML report
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from etl.flows.cli_common import WarehouseOption, app, console, err_console, period_key, print_error
 from etl.settings import get_settings
+
+if TYPE_CHECKING:
+    from etl.export.parquet import ExportManifest
 
 
 @app.command()
@@ -46,14 +49,19 @@ def export(
     except FileNotFoundError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
-    table = Table("view", "file", "rows", "bytes")
-    for view in manifest.views:
-        table.add_row(view.view, view.file, str(view.rows), str(view.bytes))
-    console.print(table)
+    console.print(_manifest_table(manifest))
     console.print(
         f"{len(manifest.views)} {file_format} file(s) and {MANIFEST} in {out_dir.resolve()} "
         f"({time.perf_counter() - started:.2f} s)"
     )
+
+
+def _manifest_table(manifest: ExportManifest) -> Table:
+    """The files `etl export` wrote: a line each, with its view, rows and bytes."""
+    table = Table("view", "file", "rows", "bytes")
+    for view in manifest.views:
+        table.add_row(view.view, view.file, str(view.rows), str(view.bytes))
+    return table
 
 
 @app.command()

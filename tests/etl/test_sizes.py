@@ -34,12 +34,7 @@ MODULES_OVER: dict[str, Known] = {}
 FUNCTIONS_OVER: dict[str, Known] = {}
 FLOW_FUNCTIONS_OVER: dict[str, Known] = {
     "flows/cli_report.py:bulletin": Known(41, "its typer options (period, issuer, output, warehouse): half its lines"),
-    "flows/cli.py:ingest": Known(41, "declared metadata and accepted drops as options; the Try hint to move out"),
-    "flows/cli.py:init": Known(42, "prints the migration plan and the re-derived figures; the printing to move out"),
     "flows/cli_backfill.py:backfill": Known(47, "20 of its lines are typer options; the rest makes the run and prints"),
-    "flows/cli.py:check": Known(42, "prints the parsed report, its rows and weak OCR cells; the printing to move out"),
-    "flows/cli_report.py:export": Known(41, "two formats' options, runs and printing in one (issue 25's duckdb file)"),
-    "flows/cli_inbox.py:poll": Known(43, "parses, runs and prints in one; the printing to move beside progress.py"),
     "flows/cli_inbox.py:rebuild": Known(42, "moves the warehouse aside, replays, prints; the move belongs in load"),
 }
 SQL_OVER: dict[str, Known] = {}
