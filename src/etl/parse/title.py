@@ -169,7 +169,7 @@ def _issuer(facts: TitleFacts, declared: DeclaredMeta) -> str:
                 "绍兴市政府 --period 2021Q3, or issuer: and period: in the file's .meta.yaml sidecar)"
             )
         raise TitleError(
-            f"the title {facts.title!r} does not name the issuer: declare it (etl ingest FILE --issuer 淮南市政府, or "
+            f"the title {facts.title!r} does not name the issuer: declare it (etl ingest FILE --issuer <发布单位>, or "
             "issuer: in the file's .meta.yaml sidecar)"
         )
     wanted = key_text(declared.issuer)
