@@ -43,7 +43,7 @@ SCANS = PROJECT_ROOT / "tests" / "fixtures" / "scans"
 SCAN_PDF = SCANS / "sample_scan.pdf"
 SCAN_PAGE_1 = SCANS / "sample_scan_p1.jpg"
 COVER_LETTER = SCANS / "cover_letter_no_grid.png"
-SAMPLE_PDF = PROJECT_ROOT / "data" / "samples" / "2024Q3_市工信局_政府工作报告任务完成情况.pdf"
+SAMPLE_PDF = PROJECT_ROOT / "data" / "samples" / "typeset" / "2024Q3_市工信局_政府工作报告任务完成情况.pdf"
 DONE, NOT_DONE = COLUMN_NAMES.index("done"), COLUMN_NAMES.index("not_done")
 
 
