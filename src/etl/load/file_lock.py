@@ -31,12 +31,12 @@ def holder_of(path: Path) -> str | None:
     try:
         with closing(duckdb.connect(str(path), read_only=True)):
             return None
-    except duckdb.IOException as exc:
+    except duckdb.Error as exc:
         match = _HOLDER.search(str(exc))
         if match is None:
             if "could not set lock" in str(exc).lower():
                 return "another process"
-            raise
+            return None  # not a lock (a damaged block, not DuckDB): the warehouse check that follows names it
         return f"{match.group('program')} (PID {match.group('pid')})"
 
 
