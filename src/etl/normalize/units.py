@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from etl.normalize.text import clean_cell
+
 # Organisations that appear in reports but do not end with a government suffix.
 KNOWN_UNITS: tuple[str, ...] = ("安庆石化", "市政府办公室")
 # How a unit name ends. A candidate end only counts where the next unit visibly begins (see UNIT_STARTS),
@@ -91,23 +93,84 @@ def split_responsible(cell: str) -> tuple[tuple[str, ...], str | None]:
 
 def split_names(cell: str) -> list[str]:
     """The names of a cell split at its separators (line breaks, spaces, 、, commas) outside brackets."""
-    names: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for ch in cell:
-        depth += (ch in _OPEN) - (ch in _CLOSE)
-        if (ch in _SEPARATORS or ch.isspace()) and depth <= 0:
-            names.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    names.append("".join(current))
-    return [name for name in names if name]
+    return _split_outside_brackets(cell, _SEPARATORS, at_spaces=True)
 
 
 def split_people(cell: str) -> tuple[str, ...]:
-    """The people of a 责任领导 / 责任人 cell, split at its separators (names are kept as written)."""
-    return tuple(split_names(cell))
+    """The people of a 责任领导 / 责任人 cell (its text before clean_cell, which drops the spaces between them).
+
+    、，,；;/ separate people. A space or line break separates them too, except inside a name: a lone CJK
+    character is never a whole person's name, so it belongs to its neighbour — 王　伟 (a two-character name padded
+    to the width of three, common in Chinese documents) is 王伟, 欧乾/震 (a three-character name wrapped in a
+    two-character column, as 泗洲头镇's 责任领导) is 欧乾震. Each name is then cleaned as any cell.
+    """
+    people: list[str] = []
+    for group in _split_outside_brackets(cell, _SEPARATORS - {" ", "\t", "\n"}, at_spaces=False):
+        words = _split_outside_brackets(group, frozenset(), at_spaces=True)
+        people.extend(clean_cell(name) for name in _join_lone_characters(words))
+    return tuple(name for name in people if name)
+
+
+def _split_outside_brackets(text: str, separators: frozenset[str], *, at_spaces: bool) -> list[str]:
+    """``text`` split at ``separators`` (and at every white space character if ``at_spaces``) outside brackets;
+    no empty parts."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for ch in text:
+        depth += (ch in _OPEN) - (ch in _CLOSE)
+        if (ch in separators or (at_spaces and ch.isspace())) and depth <= 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [part for part in parts if part]
+
+
+def _is_ideographic(word: str) -> bool:
+    return all(0x3400 <= ord(ch) <= 0x9FFF or 0xF900 <= ord(ch) <= 0xFAFF for ch in word)
+
+
+def _join_lone_characters(words: list[str]) -> list[str]:
+    """Whole names from the space-separated words of one cell: a run of two or three lone CJK characters is one
+    name (王 伟, 王 小 伟); a longer run is read as two-character names (王 伟 李 强: a list of padded names);
+    a single lone character joins the word before it, or else the one after it, where the two make at most
+    three characters (欧乾 震, 王 小伟). Anything else is a name of its own."""
+    lone = [len(word) == 1 and _is_ideographic(word) for word in words]
+    names: list[str] = []
+    i = 0
+    while i < len(words):
+        run = i
+        while run < len(words) and lone[run]:
+            run += 1
+        count = run - i
+        if count >= 2:
+            chars = words[i:run]
+            if count <= 3:
+                names.append("".join(chars))
+            else:
+                pairs = ["".join(chars[k : k + 2]) for k in range(0, count - count % 2, 2)]
+                if count % 2:
+                    pairs[-1] += chars[-1]
+                names.extend(pairs)
+            i = run
+            continue
+        word = words[i]
+        if count == 1:
+            before = names[-1] if names and i > 0 and not lone[i - 1] else None
+            after = words[i + 1] if i + 1 < len(words) else None
+            if before is not None and _is_ideographic(before) and len(before) <= 2:
+                names[-1] = before + word
+                i += 1
+                continue
+            if after is not None and _is_ideographic(after) and len(after) <= 2:
+                names.append(word + after)
+                i += 2
+                continue
+        names.append(word)
+        i += 1
+    return names
 
 
 def _unit_end(chunk: str, pos: int) -> int:

@@ -24,7 +24,7 @@ from etl.metrics.report import report_metrics
 from etl.models import COLUMN_LABELS, COLUMN_NAMES, DeclaredMeta, PlanType, RawReport, RawRow, Report, TaskRow
 from etl.normalize.phone import PhoneError, normalize_phone
 from etl.normalize.status import StatusError, status_of, status_of_word
-from etl.normalize.text import clean_cell
+from etl.normalize.text import clean_cell, strip_markup
 from etl.normalize.units import UnitsError, split_people, split_responsible
 from etl.parse.title import TitleError, report_meta, visible_name
 from etl.vocabulary import PLAN_TYPE_BY_LABEL, TASK_FIELDS
@@ -131,7 +131,9 @@ def _task_of(row: RawRow, layout: _Layout) -> _Task | None:
         phone = normalize_phone(row.cell("supervision"))
     except PhoneError as exc:
         raise _RowError("supervision", str(exc)) from exc
-    people = split_people(visible_name(clean_cell(row.cell("people"))))
+    # The people cell is split before it is cleaned: clean_cell drops every space beside a CJK character, and those
+    # spaces are what separates 欧乾震 吴宇凡.
+    people = split_people(visible_name(strip_markup(row.cell("people"))))
     return _Task(
         task_no=int(digits),
         title=title,

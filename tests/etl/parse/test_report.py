@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from etl.errors import ReportError
+from etl.extract.source import read_source
 from etl.extract.text_dump import read_text_dump
 from etl.models import Report, TaskRow
 from etl.parse.report import parse_report
+from etl.settings import PROJECT_ROOT
 from tests.conftest import REAL_TEXT_DUMP, write_dump
 
 
@@ -185,3 +187,35 @@ def test_format_and_space_characters_in_units_and_offices_make_no_new_keys(
     report = parse_report(read_text_dump(path))
     keys = [(row.task_no, row.plan_type, row.responsible_units, row.lead_office) for row in report.rows]
     assert keys == [(row.task_no, row.plan_type, row.responsible_units, row.lead_office) for row in real_report.rows]
+
+
+# 责任领导 as the town of 泗洲头镇 writes it (tests/fixtures/real_tables/, a stored public page; the copies below are
+# derived from it, one cell edited): a two-character name padded with an ideographic space is one person, whole names
+# separated by a space or written one a line are several. Before: every space beside a CJK character was dropped
+# before the cell was split, so 欧乾震 吴宇凡 (and 欧乾震<br>吴宇凡) was one person 欧乾震吴宇凡.
+XIANGSHAN_NAME = "xiangshan_sizhoutouzhen_2024q2"
+XIANGSHAN = PROJECT_ROOT / "tests/fixtures/real_tables" / XIANGSHAN_NAME / f"{XIANGSHAN_NAME}.html"
+
+
+@pytest.mark.parametrize(
+    ("written", "people"),
+    [
+        ("欧乾震", ("欧乾震",)),
+        ("王\u3000伟", ("王伟",)),
+        ("欧乾<br>震", ("欧乾震",)),
+        ("欧乾震 吴宇凡", ("欧乾震", "吴宇凡")),
+        ("欧乾震\u3000吴宇凡", ("欧乾震", "吴宇凡")),
+        ("欧乾震<br>吴宇凡", ("欧乾震", "吴宇凡")),
+        ("欧乾震、吴宇凡", ("欧乾震", "吴宇凡")),
+    ],
+)
+def test_people_of_a_real_table_are_split_into_whole_names(
+    tmp_path: Path, written: str, people: tuple[str, ...]
+) -> None:
+    page = XIANGSHAN.read_text(encoding="utf-8")
+    assert page.count("欧乾震") == 1
+    path = tmp_path / XIANGSHAN.name
+    path.write_text(page.replace("欧乾震", written), encoding="utf-8")
+    report = parse_report(read_source(path))
+    assert report.rows[0].responsible_people == people
+    assert report.rows[1].responsible_people == ("吴宇凡",)
