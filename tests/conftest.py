@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -24,6 +27,13 @@ from etl.metrics.catalog import load_catalog
 from etl.models import Report
 from etl.parse.report import parse_report
 from etl.settings import PROJECT_ROOT
+
+# Prefect's state of a test session (PREFECT_HOME: result storage, memo store) in a temporary folder of its own, set
+# before any test module imports Prefect, instead of etl.flows' default data/.prefect in the checkout: a test run
+# leaves nothing in the repository, and sessions side by side (pytest-xdist workers, two checkouts) share no files.
+_PREFECT_HOME = tempfile.mkdtemp(prefix="etl-test-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+atexit.register(shutil.rmtree, _PREFECT_HOME, ignore_errors=True)
 
 SAMPLES = PROJECT_ROOT / "data" / "samples"
 REAL_TEXT_DUMP = SAMPLES / "2024Q3_市工信局_政府工作报告任务完成情况.txt"
