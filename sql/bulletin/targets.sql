@@ -12,19 +12,9 @@ behind as (
     where issuer = $issuer and year = $year and period_end_month = $period_end_month
 ),
 
-rows_of_tasks as (
-    select * from mart.task_progress
-    where issuer = $issuer and year = $year and period_end_month = $period_end_month
-),
-
 task_sources as (
-    select
-        task_no,
-        any_value(source_file) as source_file,
-        array_to_string(list_sort(list_distinct(flatten(list(source_pages)))), '、') as source_pages_text,
-        any_value(responsible_units_text) as responsible_units_text
-    from rows_of_tasks
-    group by task_no
+    select * from staging.task_source
+    where issuer = $issuer and year = $year and period_end_month = $period_end_month
 )
 
 select

@@ -16,21 +16,8 @@ task_history as (
     select * from mart.task_history
 ),
 
-task_progress as (
-    select * from mart.task_progress
-),
-
-task_pages as (
-    select
-        issuer,
-        year,
-        period_end_month,
-        task_no,
-        any_value(source_file) as source_file,
-        any_value(source_sha256) as source_sha256,
-        list_sort(list_distinct(flatten(list(source_pages)))) as source_pages
-    from task_progress
-    group by issuer, year, period_end_month, task_no
+task_sources as (
+    select * from staging.task_source
 ),
 
 gaps as (
@@ -92,12 +79,12 @@ select
     p.source_file,
     p.source_sha256,
     p.source_pages,
-    array_to_string(p.source_pages, '、') as source_pages_text,
+    p.source_pages_text,
     g.is_latest_period
 from gaps as g
 left join task_history as h
     on h.issuer = g.issuer and h.year = g.year and h.period_end_month = g.period_end_month and h.task_no = g.task_no
-left join task_pages as p
+left join task_sources as p
     on p.issuer = g.issuer and p.year = g.year and p.period_end_month = g.period_end_month and p.task_no = g.task_no;
 
 comment on view mart.targets_behind is 'Grain: issuer × year × period_end_month × task_no × target_no (targets of mart.target_attainment assessed behind). Each target behind 序时进度 with its actual, the period''s 序时进度 and the gap in the target''s own terms (gap, gap_unit, gap_text), traceable to its task and source file.';
