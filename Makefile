@@ -72,7 +72,7 @@ serve-stop:
 	bash scripts/prefect_stack.sh stop
 
 # Benchmarks (benchmarks/*.py; each also runs alone and has a quick mode that CI runs from
-# tests/benchmarks/; results in benchmarks/results/*.md; generated reports go to /tmp/etl-bench, never the
+# tests/benchmarks/; results in benchmarks/results/*.md, summed up in summary.md and README by _summary.py; generated reports go to /tmp/etl-bench, never the
 # repository). The backfill derives its 1,000 PDFs from the typeset sample in seconds (no LibreOffice).
 .PHONY: bench
 bench: install
@@ -87,3 +87,4 @@ bench: install
 	$(BIN)/python benchmarks/ocr_speed.py
 	$(BIN)/python benchmarks/damage_checks.py
 	$(BIN)/python benchmarks/lake.py
+	$(BIN)/python benchmarks/_summary.py  # summary.md and README's table, from the result files' targets

@@ -28,6 +28,8 @@ BIN = Path(sys.executable).parent
 BENCH_DIR = Path(os.environ.get("ETL_BENCH_DIR", "/tmp/etl-bench"))
 
 sys.path.insert(0, str(ROOT / "scripts"))
+# The result files' target table, for the benchmarks that write it; _summary, which reads it, defines both sides.
+from _summary import target_table as target_table  # noqa: E402
 from make_many_reports import ISSUERS, REAL, Spec, edited_dump  # noqa: E402
 
 ALL_ISSUERS = (*ISSUERS, *(f"合成{n:02d}局" for n in range(len(ISSUERS) + 1, 1000)))

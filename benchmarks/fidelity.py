@@ -41,6 +41,8 @@ import pdfplumber
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
+from _common import target_table  # noqa: E402
+
 from etl.errors import ReportError  # noqa: E402
 from etl.extract.pdf import parse_pdf, parse_pdf_reference  # noqa: E402
 from etl.extract.source import read_source  # noqa: E402
@@ -138,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     differences: list[str] = []
     hostile: list[str] = []
     totals = {name: 0.0 for name in EXTRACTORS}
+    layouts = fast_exact = 0
     for entry in manifest["layouts"]:
         path = LAYOUTS / entry["file"]
         data, pages = path.read_bytes(), int(entry["pages"])
@@ -165,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
                 differences.append(f"- {entry['name']} / {name}: {difference}")
         lines.append("| " + " | ".join(row) + " |")
         print(" ".join(row), flush=True)
+        fast = results["fast"].score
+        layouts += 1
+        fast_exact += fast is not None and fast.exact_share == 1
     speedup = totals["baseline"] / totals["fast"] if totals["fast"] else float("nan")
     lines += [
         "",
@@ -185,6 +191,13 @@ def main(argv: list[str] | None = None) -> int:
         *source_section(dump, args.repeat),
         *([] if args.no_scans else scan_section(dump)),
     ]
+    rejected = sum(row.count("| ok: ") == 2 for row in hostile)
+    lines += target_table([
+        ("PDF extraction (fast path) ≥ 5× faster than plain pdfplumber, all layouts", f"{speedup:.1f}×", speedup >= 5),
+        ("fast path: every cell of every layout exact", f"{fast_exact} of {layouts} layouts", fast_exact == layouts),
+        ("files that must be rejected are, with the expected message", f"{rejected} of {len(hostile)}",
+         rejected == len(hostile)),
+    ])  # fmt: skip
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text("\n".join(lines), encoding="utf-8")
     print(f"fast path vs baseline: {speedup:.1f}x; wrote {args.output}")

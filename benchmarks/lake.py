@@ -37,7 +37,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import BENCH_DIR, BIN, ROOT, clean_env, command_line, header, load_average, median, synthetic_files
+from _common import (
+    BENCH_DIR,
+    BIN,
+    ROOT,
+    clean_env,
+    command_line,
+    header,
+    load_average,
+    median,
+    synthetic_files,
+    target_table,
+)
 from _common import write_result as write_result_file
 
 from tests.lake_helpers import differences, mart_answers
@@ -132,6 +143,10 @@ def file_warehouse(files: list[Path], work: Path) -> Path:
 REFUSED = "select file_name from ops.ingest_file where outcome = 'failed' order by 1"
 
 
+# The targets each part measured, met or not: the result file's target table (benchmarks/_summary.py).
+TARGETS: list[tuple[str, str, bool | None]] = []
+
+
 def equality(lakes: Lakes, work: Path, generated: int) -> list[str]:
     """The samples and generated reports by one writer into a file and into a lake. Generated reports share
     issuers and periods with the samples, and a version dropping tasks of the current one is refused (issue 22):
@@ -154,6 +169,8 @@ def equality(lakes: Lakes, work: Path, generated: int) -> list[str]:
     same = not diff and refused_file == refused_lake
     verdict = "identical" if same else f"DIFFERENT: {diff}; refused {refused_file} vs {refused_lake}"
     verdict += f" (refused on each side, the same files: {len(refused_file)}, a version dropping tasks)"
+    TARGETS.append((f"samples + {generated} generated reports, one writer: lake marts identical to the file's",
+                    f"{'identical' if same else 'different'} ({len(views)} views, {rows} rows)", same))  # fmt: skip
     return [f"- samples ({len(sorted(SAMPLES.glob('*.txt')))} text files) + {generated} generated reports, one "
             f"writer each: {len(views)} views, {rows} rows: **{verdict}**"]  # fmt: skip
 
@@ -175,6 +192,13 @@ def concurrency(lakes: Lakes, work: Path, writers: int, per_writer: int) -> list
     seconds = run_writers(groups, target, work / "conc-lake")
     state = consistency(target)
     diff = differences(reference, lake_answers(target))
+    whole = state["files"] == len(distinct) and not state["files twice"] and not state["reports not whole"]
+    TARGETS.append((
+        f"{writers} writers × {per_writer} files at once: nothing lost or twice, marts identical to a serial load",
+        f"{state['files']} of {len(distinct)} files, {state['files twice']} twice, {state['reports not whole']} not "
+        f"whole; marts {'different' if diff else 'identical'}",
+        whole and not diff,
+    ))
     lines = [
         f"- {writers} writers × {per_writer} files ({sum(map(len, groups))} in all, {len(distinct)} distinct, "
         f"{sum(map(len, groups)) - len(distinct)} duplicates between writers) at once: {seconds:.1f} s; "
@@ -206,6 +230,13 @@ def kill_and_rerun(lakes: Lakes, work: Path, groups: list[list[Path]], reference
     run_writers([groups[0]], target, work / "kill" / "rerun")
     final = consistency(target)
     diff = differences(reference, lake_answers(target))
+    others = [p.returncode for p in processes[1:]]
+    TARGETS.append((
+        "`kill -9` of one writer: the others finish, its rerun completes, marts identical to a serial load",
+        f"others exited {others}; after the rerun {final['files']} files, {final['files twice']} twice; marts "
+        f"{'different' if diff else 'identical'}",
+        not any(others) and not final["files twice"] and not diff,
+    ))
     return [
         f"- `kill -9` of writer 0 once the lake held {loaded} files: the other writers exited "
         f"{[p.returncode for p in processes[1:]]}; then {after_kill['files']} files, {after_kill['files twice']} "
@@ -308,7 +339,9 @@ def main(argv: list[str] | None = None) -> int:
                 started = time.perf_counter()
                 lines += [*parts[name](), "", f"({name}: {time.perf_counter() - started:.0f} s wall clock)"]
                 # written after each part: a long run stopped later keeps what it measured
-                path = write_result_file("lake.md", [*header(title, [command_line()], started_load), *lines])
+                path = write_result_file(
+                    "lake.md", [*header(title, [command_line()], started_load), *lines, *target_table(TARGETS)]
+                )
         finally:
             cluster.stop()
     print(path.read_text(encoding="utf-8"))

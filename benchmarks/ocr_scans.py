@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "benchmarks"), str(ROOT / "scripts")]
 
 import scan_matrix  # noqa: E402
-from _common import cpu_model, load_average  # noqa: E402
+from _common import cpu_model, load_average, target_table  # noqa: E402
 
 from etl.errors import ReportError  # noqa: E402
 from etl.extract.guarded import ExtractLimits, read_source_guarded_with_stats, shutdown  # noqa: E402
@@ -209,6 +209,14 @@ def main(argv: list[str] | None = None) -> int:
         "| --- | --- |",
         *refused,
     ]
+    met = sum(o.met for o in outcomes)
+    named = sum("| refused, naming the page" in r for r in refused)
+    lines += target_table([
+        (f"scans of the {args.share} share legible and met (structure exact, ≥ 99 % characters, ≥ 90 % text cells)",
+         f"{met} of {len(outcomes)} combinations (this run)", met == len(outcomes)),
+        ("illegible pages (75 dpi; a 2 pt blur) refused naming the page", f"{named} of {len(refused)}",
+         named == len(refused)),
+    ])  # fmt: skip
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {args.output}")

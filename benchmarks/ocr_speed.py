@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "scripts")]
 
 import scan_matrix  # noqa: E402
-from _common import RESULTS, clean_env, command_line, cpu_model, load_average  # noqa: E402
+from _common import RESULTS, clean_env, command_line, cpu_model, load_average, target_table  # noqa: E402
 
 SAMPLE_PDF = ROOT / scan_matrix.REAL_PDF
 BASELINE = "born-digital PDF"
@@ -171,7 +171,14 @@ def report(runs: dict[str, Runs], repeat: int, started: str, quick: bool) -> lis
     lines += ["", "Every run loaded its file." if not failures else "**Runs that did not load:**", *failures, ""]
     if quick:
         lines += ["Quick mode (page 1 only, one round): a check that the benchmark runs, not a measurement.", ""]
-    return lines
+    targets: list[tuple[str, str, bool | None]] = []
+    for label, entry in runs.items():
+        if entry is not base:
+            ratio = statistics.median(entry.walls) / base_wall
+            loaded = not entry.failures and not base.failures
+            targets.append((f"{label} through `etl ingest` ≤ 5× the born-digital PDF (median wall)",
+                            f"{ratio:.2f}× ({entry.pages} pages)", ratio <= 5 and loaded))  # fmt: skip
+    return lines + target_table(targets)
 
 
 def main(argv: list[str] | None = None) -> int:

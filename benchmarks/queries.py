@@ -20,7 +20,18 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import BENCH_DIR, ROOT, Timer, command_line, header, load_average, median, specs, write_result
+from _common import (
+    BENCH_DIR,
+    ROOT,
+    Timer,
+    command_line,
+    header,
+    load_average,
+    median,
+    specs,
+    target_table,
+    write_result,
+)
 
 import etl.flows  # noqa: F401  (project environment defaults)
 
@@ -125,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
         ok = "yes" if arrow_med < 0.1 else "**no**"
         lines.append(f"| `{name}` | {rows} | {med * 1000:.1f} ms | {worst * 1000:.1f} ms | {arrow_med * 1000:.1f} ms "
                      f"| {ok} |")
+    views = [(name, arrow_med) for name, _, _, _, arrow_med in results if name.startswith("mart.")]
+    slow = [f"{name} {seconds * 1000:.0f} ms" for name, seconds in views if seconds >= 0.1]
+    measured = f"{len(views) - len(slow)} of {len(views)} views" + (f" (not: {', '.join(slow)})" if slow else "")
+    lines += target_table([(f"every mart view < 100 ms median (DataFrame), {reports} reports", measured, not slow)])
     write_result("queries.md", lines)
     return 0
 

@@ -28,7 +28,18 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import BIN, ROOT, clean_env, command_line, header, load_average, median, run, write_result
+from _common import (
+    BIN,
+    ROOT,
+    clean_env,
+    command_line,
+    header,
+    load_average,
+    median,
+    run,
+    target_table,
+    write_result,
+)
 
 REAL_PDF = ROOT / "data" / "samples" / "typeset" / "2024Q3_市工信局_政府工作报告任务完成情况.pdf"
 DRIVER = """
@@ -171,6 +182,11 @@ def main(argv: list[str] | None = None) -> int:
     ]
     names = list(dict.fromkeys(k for s in steps for k in s))
     lines += [f"| {k} | {median([s.get(k, 0.0) for s in steps]):.3f} s |" for k in names]
+    ingest = median(times["ingest"])
+    lines += target_table([
+        ("`etl ingest` / `etl check` of one report ≤ 2×", f"{median(ratios):.2f}×", median(ratios) <= 2),
+        ("one report through `etl ingest` < 5 s", f"{ingest:.2f} s", ingest < 5),
+    ])
     write_result("single_report.md", lines)
     return 0
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks._summary import read_result
 from etl.settings import PROJECT_ROOT
 
 BENCHMARKS = PROJECT_ROOT / "benchmarks"
@@ -31,6 +32,9 @@ QUICK: dict[str, tuple[list[str], str]] = {
     "damage_checks.py": (["--repeat", "1"], "damage_checks.md"),
     "lake.py": (["--quick"], "lake.md"),
 }
+
+# The benchmarks with a target write a target table (benchmarks/_summary.py reads it into summary.md and README).
+WITHOUT_TARGETS = {"damage_checks.py", "guarded_overhead.py", "ocr.py"}
 
 
 def test_every_benchmark_has_a_quick_run() -> None:
@@ -57,3 +61,4 @@ def test_the_benchmark_runs_in_quick_mode(script: str, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     written = out / result
     assert written.exists() and written.read_text(encoding="utf-8").startswith("# ")
+    assert bool(read_result(written).targets) == (script not in WITHOUT_TARGETS)
