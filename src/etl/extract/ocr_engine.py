@@ -152,6 +152,44 @@ def pair_brackets(text: str) -> str:
     return "".join(out)
 
 
+# A bracket the recogniser opened and never closed: the closers of each opener, and the glyphs a closing bracket
+# is misread as. Seen: 】 read as 1 in 【重点办】 and 【运行办】 (WenQuanYi Zen Hei, pdftoppm 200 dpi colour and
+# Ghostscript 300 dpi 1-bit, confidence 0.78); l I | ] 」 are the same thin upright stroke.
+_CLOSERS = {"【": "】]", "（": "）)", "(": ")）"}
+_CLOSER_LOOKALIKES = frozenset("1lI|]」")
+# What may follow a bracket's last character: the cell's end, a line break or space, a list separator.
+_AFTER_CONTENT = frozenset("、，,；;。")
+
+
+def close_misread_brackets(text: str) -> str:
+    """A closing bracket misread as a thin upright glyph (】 as 1) restored, in a cell read by OCR only.
+
+    The glyph is taken for the closing bracket only where nothing else can be meant: its opener (【 （ ( ) has no
+    closer in the cell before the next opener of the same kind; the glyph ends the bracket's words (the cell's
+    end, a line break, a space or a list separator follows); it follows a Chinese character (on the same line
+    or, where the cell wrapped just before the bracket, at the end of the line above); and the bracket
+    holds no digit before it (【2024年1 may be a number that lost its bracket, and is left as read). Anything
+    else — a closed pair, （1, （含1个区, 【重点办】1 — is left as the recogniser wrote it."""
+    out = list(text)
+    for k, ch in enumerate(text):
+        closers = _CLOSERS.get(ch)
+        if closers is None:
+            continue
+        end = text.find(ch, k + 1)
+        run = text[k + 1 : end if end >= 0 else len(text)]
+        if any(c in run for c in closers):
+            continue
+        for j, glyph in enumerate(run):
+            if glyph not in _CLOSER_LOOKALIKES or j == 0:
+                continue
+            ends_words = j + 1 == len(run) or run[j + 1].isspace() or run[j + 1] in _AFTER_CONTENT
+            before = run[:j].rstrip()  # a cell's lines: the bracket wraps alone onto the next line (【重点办 / 1)
+            if ends_words and before and _is_cjk(before[-1]) and not any(c.isdigit() for c in before):
+                out[k + 1 + j] = closers[0]
+            break
+    return "".join(out)
+
+
 def line_chars(line: OcrLine) -> list[Char]:
     """A recognised line as characters: placed at the recogniser's positions when known, else spread evenly
     over the line's box; each reaches half-way to its neighbours, so no gap inside a line reads as a space."""

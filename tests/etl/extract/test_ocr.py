@@ -22,7 +22,7 @@ from etl.extract.assemble import build_report
 from etl.extract.grid import PageTable
 from etl.extract.guarded import read_source_guarded
 from etl.extract.ocr import one_edit_apart, repeated_headers
-from etl.extract.ocr_engine import pair_brackets, punctuation_width
+from etl.extract.ocr_engine import close_misread_brackets, pair_brackets, punctuation_width
 from etl.extract.ocr_image import deskew, ink_mask, ruling_lines, skew_angle
 from etl.extract.ocr_marks import DECIDED_MARK
 from etl.extract.pdf_fast import read_fast
@@ -33,6 +33,7 @@ from etl.extract.template_file import load_templates
 from etl.extract.text_dump import read_text_dump
 from etl.load.warehouse import connect
 from etl.models import COLUMN_NAMES, RawReport
+from etl.normalize.units import split_responsible
 from etl.parse.report import parse_report
 from etl.validate.frames import cells_frame, low_confidence_cells
 from tests.conftest import PROJECT_ROOT, REAL_TEXT_DUMP, SYNTHETIC
@@ -88,6 +89,37 @@ def test_a_bracket_pair_of_mixed_kinds_is_made_lenticular_and_matching_pairs_are
     assert pair_brackets("【中小办】与[附件]") == "【中小办】与[附件]"
     assert pair_brackets("见]附件【") == "见]附件【"  # no pair: as recognised
     assert pair_brackets("市科技局【局招\n商组]") == "市科技局【局招\n商组】"  # a cell's lines (read at 200 dpi)
+
+
+def test_a_closing_bracket_misread_as_a_thin_glyph_is_restored() -> None:
+    # As read in the scan matrix (WenQuanYi, pdftoppm 200 dpi colour and gs 300 dpi 1-bit): the unit parser
+    # refused both cells (cannot tell where the unit name ends).
+    assert close_misread_brackets("相关县(市、区)政府【重点办1") == "相关县(市、区)政府【重点办】"
+    assert close_misread_brackets("安庆高新区管委会【运行办1") == "安庆高新区管委会【运行办】"
+    # The cell as read at 200 dpi: the bracket wrapped alone onto the cell's last line.
+    cell = "市经济和信息化局相关\n县(市、区)政府【重点办\n1"
+    assert close_misread_brackets(cell) == "市经济和信息化局相关\n县(市、区)政府【重点办\n】"
+    assert split_responsible(close_misread_brackets("安庆高新区管委会【运行办1")) == (("安庆高新区管委会",), "运行办")
+    # Other thin glyphs, a cell's lines, a list separator or a space after the bracket's words.
+    assert close_misread_brackets("市科技局【局招\n商组l") == "市科技局【局招\n商组】"
+    assert close_misread_brackets("市财政局【中小办|、市税务局") == "市财政局【中小办】、市税务局"
+    assert close_misread_brackets("市发改委（牵头I 市财政局") == "市发改委（牵头） 市财政局"
+    assert close_misread_brackets("市发改委(牵头1") == "市发改委(牵头)"
+
+
+def test_a_real_digit_or_glyph_near_a_bracket_is_left_as_read() -> None:
+    unchanged = [
+        "【2024年1】",  # a closed pair: the 1 is printed
+        "【2024年1",  # a number in the bracket: the 1 may be its digit
+        "【重点办】1",  # closed before the glyph
+        "（1",  # the glyph is the bracket's only content
+        "（含1个区",  # the glyph does not end the bracket's words
+        "第(3)1项",  # a closed pair
+        "市财政局【中小办",  # no glyph: a bracket the recogniser lost is not invented
+        "PM2.5 (Level I",  # the glyph follows a space, not a Chinese character
+        "市发改委1、市财政局",  # no bracket at all
+    ]
+    assert {text: close_misread_brackets(text) for text in unchanged} == {text: text for text in unchanged}
 
 
 def _expected() -> RawReport:
