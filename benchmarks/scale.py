@@ -92,11 +92,11 @@ def build(path: Path, size: int) -> None:
 
 
 def load_new(path: Path, new: list[Path], steps: object) -> dict[str, float]:
-    from etl.pipeline import RunOptions, run_pipeline
+    from etl.pipeline import RunOptions, run_context, run_pipeline
     from etl.settings import get_settings
 
     settings = get_settings(warehouse=path, data_docs_dir=None, report_file=path.with_suffix(".html"))
-    summary = run_pipeline(new, settings, RunOptions(write_report=False), steps=steps)  # type: ignore[arg-type]
+    summary = run_pipeline(new, run_context(settings, RunOptions(write_report=False)), steps=steps)  # type: ignore[arg-type]
     assert [f.outcome for f in summary.files] == ["loaded"] * len(new), summary.files
     return summary.steps
 

@@ -46,12 +46,12 @@ DRIVER = """
 import json, sys, time
 started = time.perf_counter()
 from pathlib import Path
-from etl.pipeline import RunOptions, run_pipeline
+from etl.pipeline import RunOptions, run_context, run_pipeline
 from etl.settings import get_settings
 if __name__ == "__main__":
     imported = time.perf_counter() - started
     settings = get_settings(warehouse=Path(sys.argv[2]))
-    summary = run_pipeline([Path(sys.argv[1])], settings, RunOptions.resolve(settings))
+    summary = run_pipeline([Path(sys.argv[1])], run_context(settings, RunOptions.resolve(settings)))
     assert [f.outcome for f in summary.files] == ["loaded"], summary.files
     print(json.dumps({"imports (pipeline modules)": imported, **summary.steps, "run total": summary.total_seconds}))
 """

@@ -121,7 +121,7 @@ def ingest(
 ) -> None:
     """Ingest report files and folders; exit 1 if any file was rejected (the others are loaded)."""
     from etl.load.versions import DroppedTasksAccepted
-    from etl.pipeline import RunOptions, discover_files, run_pipeline
+    from etl.pipeline import RunOptions, discover_files, run_context, run_pipeline
 
     settings = get_settings(warehouse=warehouse)
     targets = paths or [settings.samples_dir]
@@ -132,7 +132,8 @@ def ingest(
         "ingest-reports",
         prefect,
         lambda: run_pipeline(
-            discover_files(targets), settings, RunOptions.resolve(settings, declared=declared, accept_dropped=accept)
+            discover_files(targets),
+            run_context(settings, RunOptions.resolve(settings, declared=declared, accept_dropped=accept)),
         ),
         paths=[str(p) for p in targets],
         warehouse=settings.warehouse_setting,

@@ -43,7 +43,7 @@ def backfill(
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # the progress bar says what the logs would
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # a Dask cluster logs every worker's start/stop
     from etl.flows.progress import BackfillProgress, print_backfill_summary
-    from etl.pipeline import RunOptions, discover_files, listening, run_pipeline
+    from etl.pipeline import RunOptions, discover_files, listening, run_context, run_pipeline
 
     settings = get_settings(warehouse=warehouse)
     options = RunOptions.resolve(settings, task_runner, workers, dask_address, batch_size=batch_size)  # type: ignore[arg-type]
@@ -51,7 +51,7 @@ def backfill(
         summary = run_or_flow(
             "backfill",
             prefect,
-            lambda: run_pipeline(discover_files(paths), settings, options),
+            lambda: run_pipeline(discover_files(paths), run_context(settings, options)),
             paths=[str(p) for p in paths],
             warehouse=settings.warehouse_setting,
             executor=options.executor,

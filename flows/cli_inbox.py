@@ -32,7 +32,7 @@ def poll(
 ) -> None:
     """Run the inbox poll once: ingest settled files, archive them or quarantine the rejected ones."""
     from etl.load.versions import DroppedTasksAccepted
-    from etl.pipeline import RunOptions, poll_inbox
+    from etl.pipeline import RunOptions, poll_inbox, run_context
 
     settings = get_settings(
         warehouse=warehouse,
@@ -45,7 +45,7 @@ def poll(
     summary = run_or_flow(
         "poll-inbox",
         prefect,
-        lambda: poll_inbox(settings, RunOptions.resolve(settings, "serial", accept_dropped=accept))[0],
+        lambda: poll_inbox(run_context(settings, RunOptions.resolve(settings, "serial", accept_dropped=accept)))[0],
         inbox=str(settings.inbox_dir),
         archive=str(settings.archive_dir),
         quarantine=str(settings.quarantine_dir),
@@ -75,7 +75,7 @@ def rebuild(
     """Rebuild the warehouse from the archived inputs: the damaged file is moved aside, every input replayed."""
     from etl.load.rebuild import accepted_drops, interrupted_rebuild, move_aside, replay_files
     from etl.load.versions import DroppedTasksAccepted
-    from etl.pipeline import RunOptions, run_pipeline
+    from etl.pipeline import RunOptions, run_context, run_pipeline
 
     settings = get_settings(warehouse=warehouse, archive_dir=archive)
     if settings.lake_catalog:
@@ -97,7 +97,7 @@ def rebuild(
         summary = run_or_flow(
             "ingest-reports",
             prefect,
-            lambda: run_pipeline(files, settings, options),
+            lambda: run_pipeline(files, run_context(settings, options)),
             paths=[str(p) for p in files],
             warehouse=settings.warehouse_setting,
             rebuild=True,

@@ -37,7 +37,7 @@ from etl.flows import ensure_prefect_home
 from etl.flows.runners import api_url_for_workers, task_runner_for
 from etl.load.versions import DroppedTasksAccepted
 from etl.models import DeclaredMeta
-from etl.pipeline import RunOptions, RunSummary, Steps, discover_files, run_pipeline
+from etl.pipeline import RunOptions, RunSummary, Steps, discover_files, run_context, run_pipeline
 from etl.pipeline import poll_inbox as poll_inbox_once
 from etl.pipeline.parallel import extractor_pool_for, parsed_in_order
 from etl.pipeline.processes import exit_with_parent
@@ -273,7 +273,8 @@ def _run(
         accept_dropped=accept,
     )
     files = discover_files([Path(p) for p in paths])
-    summary = run_pipeline(files, settings, options, run_id=str(flow_run.get_id() or "") or None, steps=prefect_steps())
+    run_id = str(flow_run.get_id() or "") or None
+    summary = run_pipeline(files, run_context(settings, options), run_id=run_id, steps=prefect_steps())
     publish_run_artifacts(summary, kind=kind)
     return final_state(summary)
 
@@ -333,7 +334,7 @@ def poll_inbox(
         settle_seconds=settle_seconds,
     )
     accept = DroppedTasksAccepted(everything=accept_dropped_tasks)
-    options = RunOptions.resolve(settings, "serial", accept_dropped=accept)
-    summary, _ = poll_inbox_once(settings, options, run_id=str(flow_run.get_id() or "") or None, steps=prefect_steps())
+    ctx = run_context(settings, RunOptions.resolve(settings, "serial", accept_dropped=accept))
+    summary, _ = poll_inbox_once(ctx, run_id=str(flow_run.get_id() or "") or None, steps=prefect_steps())
     publish_run_artifacts(summary, kind="poll")
     return final_state(summary)

@@ -21,7 +21,7 @@ import pypdfium2 as pdfium
 
 from etl.bulletin import write_bulletin
 from etl.periods import declared_period
-from etl.pipeline import RunOptions, discover_files, run_pipeline
+from etl.pipeline import RunOptions, discover_files, run_context, run_pipeline
 from etl.settings import PROJECT_ROOT, Settings
 
 DPI = 110
@@ -31,7 +31,7 @@ def samples_warehouse(folder: Path) -> Path:
     """The bundled samples ingested into a new warehouse, as `etl ingest` (no Prefect, no Data Docs or report)."""
     settings = Settings(warehouse=folder / "warehouse.duckdb", data_docs_dir=None)
     files = discover_files([PROJECT_ROOT / "data" / "samples"])
-    summary = run_pipeline(files, settings, RunOptions(write_report=False))
+    summary = run_pipeline(files, run_context(settings, RunOptions(write_report=False)))
     if summary.failed:
         raise SystemExit(f"samples failed to load: {[f.message for f in summary.failed]}")
     return settings.warehouse

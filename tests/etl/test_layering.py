@@ -142,6 +142,92 @@ def test_the_settings_check_sees_a_fetch(tmp_path: Path) -> None:
     assert settings_fetches(module) == [4]
 
 
+# A run's context (etl.pipeline.context.RunContext: settings, options, the warehouse, the event sink) is made once,
+# at the edge, by run_context: the library takes one and makes none, nor any Settings.
+CONTEXT_MODULE = "etl.pipeline.context"
+MADE_AT_THE_EDGE = {"get_settings", "Settings", "RunContext", "run_context"}
+MAY_MAKE = {SETTINGS_MODULE: {"get_settings", "Settings"}, CONTEXT_MODULE: {"RunContext"}}
+
+
+def calls_of(path: Path, names: set[str]) -> list[tuple[str, int]]:
+    """(name, line) of every call of one of ``names``, by name or as an attribute (``settings.Settings(…)``)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name in names:
+                found.append((name, node.lineno))
+    return sorted(found, key=lambda call: call[1])
+
+
+def test_the_library_makes_no_settings_and_no_run_context() -> None:
+    found = {
+        name: [call for call in calls_of(path, MADE_AT_THE_EDGE) if call[0] not in MAY_MAKE.get(name, set())]
+        for name, path in library_modules().items()
+    }
+    assert {name: calls for name, calls in found.items() if calls} == {}
+    assert calls_of(PACKAGE / "pipeline" / "context.py", MADE_AT_THE_EDGE)  # the builder is seen making it
+
+
+def test_the_construction_check_sees_settings_made_deep_down(tmp_path: Path) -> None:
+    module = tmp_path / "deep.py"
+    module.write_text("from etl import settings\n\ndef f():\n    return settings.Settings(warehouse='x').warehouse\n")
+    assert calls_of(module, MADE_AT_THE_EDGE) == [("Settings", 4)]
+
+
+# The library's runs as flows/ calls them, and where their context is: argument 1 of run_pipeline, 0 of poll_inbox
+# (flows/ingest.py names the library's poll_inbox_once beside its own flow).
+RUNS = {"run_pipeline": 1, "poll_inbox": 0, "poll_inbox_once": 0}
+
+
+def runs_without_a_context_made_here(path: Path) -> tuple[int, list[int]]:
+    """How many library runs ``path`` starts, and the lines of those whose context was not made by run_context in
+    the same function (in the call, or bound to a name there)."""
+    runs, missing = 0, []
+    for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if not isinstance(fn, ast.FunctionDef):
+            continue
+        made_here = {
+            target.id
+            for node in ast.walk(fn)
+            if isinstance(node, ast.Assign) and calls_of_node(node.value) == "run_context"
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for call in ast.walk(fn):
+            if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name) or call.func.id not in RUNS:
+                continue
+            if call.func.id == fn.name or len(call.args) <= RUNS[call.func.id]:
+                continue  # a flow of the same name, or not the library's run
+            runs += 1
+            ctx = call.args[RUNS[call.func.id]]
+            if not (calls_of_node(ctx) == "run_context" or (isinstance(ctx, ast.Name) and ctx.id in made_here)):
+                missing.append(call.lineno)
+    return runs, missing
+
+
+def calls_of_node(node: ast.expr) -> str:
+    return node.func.id if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) else ""
+
+
+def test_every_run_flows_starts_gets_a_context_made_at_its_entry() -> None:
+    """The `etl` commands and the flows' entry each make the run's context once, where they start the run."""
+    seen = {path.name: runs_without_a_context_made_here(path) for path in sorted((PROJECT_ROOT / "flows").glob("*.py"))}
+    assert sum(runs for runs, _ in seen.values()) >= 6  # ingest, backfill, poll, rebuild; the two flows
+    assert {name: missing for name, (_, missing) in seen.items() if missing} == {}
+
+
+def test_the_context_check_sees_a_context_made_elsewhere(tmp_path: Path) -> None:
+    module = tmp_path / "edge.py"
+    module.write_text(
+        "def here(files, settings):\n    ctx = run_context(settings)\n    return run_pipeline(files, ctx)\n\n"
+        "def passed(files, ctx):\n    return run_pipeline(files, ctx)\n",
+        encoding="utf-8",
+    )
+    assert runs_without_a_context_made_here(module) == (2, [6])
+
+
 # No import cycle between the library's modules, counting every import: at the top, inside a function (an import
 # put off to dodge a cycle is still one: load.publish and load.rebuild imported each other so) and under
 # TYPE_CHECKING. A cycle means two modules are one concern, or a shared piece belongs in a third.

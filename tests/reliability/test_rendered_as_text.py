@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 
 from etl.docs.dictionary import write_dictionary
 from etl.flows.ingest import summary_markdown
-from etl.pipeline import RunOptions, discover_files, run_pipeline
+from etl.pipeline import RunOptions, discover_files, run_context, run_pipeline
 from etl.pipeline.results import FileOutcome, RunSummary
 from etl.report import write_report
 from etl.settings import get_settings
@@ -106,7 +106,7 @@ def data_docs(hostile_inputs: tuple[Path, Path], tmp_path_factory: pytest.TempPa
     folder = tmp_path_factory.mktemp("docs")
     settings = get_settings(warehouse=folder / "w.duckdb", data_docs_dir=folder / "docs", report_file=folder / "r.html")
     for source in hostile_inputs:
-        summary = run_pipeline(discover_files([source.parent]), settings, RunOptions(write_report=False))
+        summary = run_pipeline(discover_files([source.parent]), run_context(settings, RunOptions(write_report=False)))
         assert [f.outcome for f in summary.files] == ["loaded"], summary.files
     return folder / "docs"
 
@@ -142,7 +142,7 @@ def hostile_report(hostile_inputs: tuple[Path, Path], tmp_path_factory: pytest.T
     # the project's data/ (data_docs_dir=None would mean "the default", not "none").
     settings = get_settings(warehouse=folder / "w.duckdb", data_docs_dir=folder / "docs", report_file=folder / "r.html")
     files = discover_files([hostile_inputs[0], *SYNTHETIC])
-    run_pipeline(files, settings, RunOptions(write_report=False))
+    run_pipeline(files, run_context(settings, RunOptions(write_report=False)))
     return write_report(settings.warehouse, folder / "r.html", sql_dir=SQL_DIR).path
 
 

@@ -20,7 +20,7 @@ import pytest
 from etl.errors import ReportError
 from etl.extract.text_dump import parse_text_dump
 from etl.load.versions import DroppedTasksAccepted
-from etl.pipeline import RunOptions, RunSummary, run_pipeline
+from etl.pipeline import RunOptions, RunSummary, run_context, run_pipeline
 from etl.settings import get_settings
 from tests.conftest import REAL_TEXT_DUMP, flat
 from tests.reliability.inbox_runs import Place, current_versions, etl, marts
@@ -50,7 +50,7 @@ def changed_version(revision: bool = False) -> str:
 def run(folder: Path, files: list[Path], accept: DroppedTasksAccepted | None = None) -> RunSummary:
     settings = get_settings(warehouse=folder / "w.duckdb", data_docs_dir=None, report_file=folder / "r.html")
     options = RunOptions(write_report=False, accept_dropped=accept or DroppedTasksAccepted())
-    return run_pipeline(files, settings, options)
+    return run_pipeline(files, run_context(settings, options))
 
 
 def write(folder: Path, name: str, content: str | bytes) -> Path:

@@ -1,5 +1,7 @@
-"""A run's progress as events (the CLI's progress bar listens): ``start``, then per file ``parsed`` and one of
-``loaded`` / ``unchanged`` / ``failed``. Listeners are process-wide, added for the length of a block."""
+"""A run's progress as events: ``start``, then per file ``parsed`` and one of ``loaded`` / ``unchanged`` /
+``failed``. A run hands them to its context's sink (etl.pipeline.context.RunContext.events); the default sink,
+:func:`broadcast`, passes them to the process's listeners, each added for the length of a block (the CLI's
+progress bar listens so)."""
 
 from __future__ import annotations
 
@@ -39,7 +41,8 @@ class listening:
         _listeners.remove(self.listener)
 
 
-def emit(event: RunEvent) -> None:
+def broadcast(event: RunEvent) -> None:
+    """Every listener in this process gets ``event``."""
     for listener in list(_listeners):
         try:
             listener(event)
@@ -47,8 +50,9 @@ def emit(event: RunEvent) -> None:
             log.debug("progress listener failed", exc_info=True)
 
 
-def emit_outcome(outcome: FileOutcome) -> None:
+def outcome_event(outcome: FileOutcome) -> RunEvent:
+    """A file's outcome as its event: the first line of why it failed, or the rows it loaded."""
     detail = (outcome.message or "").split("\n")[0] if outcome.outcome == "failed" else f"{outcome.rows} rows"
     if outcome.message and outcome.outcome == "unchanged":
         detail = outcome.message
-    emit(RunEvent(outcome.outcome, outcome.file, detail=detail))
+    return RunEvent(outcome.outcome, outcome.file, detail=detail)

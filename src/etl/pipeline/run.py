@@ -2,8 +2,10 @@
 
 The same run serves every entry point (``etl ingest``, ``etl backfill``, ``etl poll``, the Prefect flows, the
 deployments); only where the parsing runs differs (``Executor``: one guarded child, several driven by threads, a Dask
-cluster). Each step is a method of :class:`Steps`, so that ``flows/`` can run each one as a Prefect task (with its
-retries) by overriding the method, while the order of the steps — this module — stays in one place.
+cluster). Each step is named once in :class:`Steps` and runs through its one hook (``wrap``), so that ``flows/`` can
+run each as a Prefect task (with its retries) while the order of the steps — this module — stays in one place.
+What a run takes from its edge (settings, options, the warehouse, the event sink) comes in one
+:class:`~etl.pipeline.context.RunContext`, built once there.
 
 1. ``check``: the published warehouse is checked (a damaged file stops the run before anything moves; the check
    reads the header and catalog only, see ``etl.load.warehouse.check_warehouse``), and the SHA-256 of every file
@@ -42,7 +44,7 @@ import duckdb
 
 from etl.digest import sha256_file
 from etl.extract.guarded import ExtractLimits
-from etl.load.backend import ReportWrites, Warehouse, WriteTarget, warehouse_backend
+from etl.load.backend import ReportWrites, Warehouse, WriteTarget
 from etl.load.file_lock import wait_until_readable
 from etl.load.publish import database_errors_named
 from etl.load.rebuild import refuse_interrupted_rebuild
@@ -50,8 +52,9 @@ from etl.load.validation import record_validations
 from etl.load.versions import DroppedTasksAccepted
 from etl.load.warehouse import record_outcomes, warehouse_counts
 from etl.metrics.catalog import load_catalog
+from etl.pipeline.context import RunContext
 from etl.pipeline.discover import inbox_files
-from etl.pipeline.events import RunEvent, emit, emit_outcome
+from etl.pipeline.events import RunEvent, outcome_event
 from etl.pipeline.finish import Finished, finish
 from etl.pipeline.gate import Gate, GateWorker, InProcessGate
 from etl.pipeline.load import already_loaded, load_batch, rejected
@@ -215,48 +218,46 @@ class _Clock:
 @dataclass
 class _Run:
     """One run as its parts (run_pipeline, _read_and_publish, _load_batches) hand it on: what it was given, and
-    each file's outcome and the summary as they are found."""
+    each file's outcome and the summary as they are found. ``options`` starts as the context's and may be narrowed
+    (one file is parsed serially)."""
 
     files: list[Path]
-    settings: Settings
+    ctx: RunContext
     options: RunOptions
     steps: Steps
     run_id: str
     summary: RunSummary
     outcomes: dict[Path, FileOutcome]
-    warehouse: Warehouse
     timer: _StepTimer = field(default_factory=lambda: _StepTimer())
     clock: _Clock = field(default_factory=lambda: _Clock())
 
 
 def run_pipeline(
     files: Sequence[Path],
-    settings: Settings,
-    options: RunOptions | None = None,
+    ctx: RunContext,
     *,
     run_id: str | None = None,
     steps: Steps | None = None,
     lock_held: bool = False,
-    warehouse: Warehouse | None = None,
 ) -> RunSummary:
-    """Ingest ``files`` (already discovered: etl.pipeline.discover) into ``settings.warehouse``; see the module doc.
+    """Ingest ``files`` (already discovered: etl.pipeline.discover) into the context's warehouse; see the module
+    doc. ``ctx`` was built at the edge (etl.pipeline.context.run_context): its settings, options, warehouse and
+    event sink are all the run reads.
 
     Bad files never raise: each becomes a ``failed`` outcome naming it. What raises is what stops the whole run
     with nothing published and the inputs untouched: a damaged warehouse (WarehouseCorruptError), the writer lock
-    not obtained in time, a full disk or a read-only folder (OSError, duckdb.IOException). ``warehouse``: the
-    backend (default: the one the settings name, etl.load.backend).
+    not obtained in time, a full disk or a read-only folder (OSError, duckdb.IOException).
     """
-    warehouse = warehouse or warehouse_backend(settings)
-    options = options or RunOptions()
+    settings, options, warehouse = ctx.settings, ctx.options, ctx.warehouse
     run_id = run_id or f"local-{uuid.uuid4()}"  # a run outside Prefect: its own id in ops.* all the same
     started = time.perf_counter()
     summary = RunSummary(
         run_id=run_id, warehouse=warehouse.describe(), files=[], executor=options.executor, workers=options.workers
     )
-    run = _Run(list(files), settings, options, steps or Steps(), run_id, summary, outcomes={}, warehouse=warehouse)
+    run = _Run(list(files), ctx, options, steps or Steps(), run_id, summary, outcomes={})
     if not options.rebuild and warehouse.kind == "file":  # a killed `etl rebuild` left only the moved-aside file
         refuse_interrupted_rebuild(settings.warehouse)
-    emit(RunEvent("start", total=len(run.files), detail=f"{options.executor} x{options.workers}"))
+    ctx.emit(RunEvent("start", total=len(run.files), detail=f"{options.executor} x{options.workers}"))
     with run.timer("check"):
         if warehouse.kind == "file":  # a BI tool holding the file without read-only: wait for it, naming it
             wait_until_readable(settings.warehouse, settings.lock_timeout, on_wait=log.warning)
@@ -272,7 +273,7 @@ def run_pipeline(
         _read_and_publish(run, [path for path, _ in hashed.todo], lock_held)
     else:
         for outcome in run.outcomes.values():
-            emit_outcome(outcome)
+            ctx.emit(outcome_event(outcome))
         summary.files = [run.outcomes[path] for path in run.files]
         with run.timer("counts"):
             _fill_counts(summary, warehouse, staging=None)
@@ -288,8 +289,7 @@ def run_pipeline(
 def _read_and_publish(run: _Run, todo: list[Path], lock_held: bool) -> None:
     """Steps 3 to 7 for the files ``todo`` (none when every file left was unreadable): parse them in batches while
     a staging copy is prepared, gate and load each batch, publish once, then Data Docs and the report."""
-    settings, timer, summary = run.settings, run.timer, run.summary
-    limits = ExtractLimits.from_settings(settings)
+    settings, timer, summary, warehouse = run.ctx.settings, run.timer, run.summary, run.ctx.warehouse
     if len(todo) <= 1 and run.options.executor == "process":  # a pool's start-up for one file costs more than it saves
         run.options = replace(run.options, executor="serial", workers=1)
         summary.executor, summary.workers = run.options.executor, run.options.workers
@@ -302,18 +302,18 @@ def _read_and_publish(run: _Run, todo: list[Path], lock_held: bool) -> None:
     threading.Thread(target=_warm_up, args=(gate, run.options.write_report), name="warm-up", daemon=True).start()
     try:
         # A lake's errors are its catalog's or its files' own (etl.load.lake): "rebuild the file" is no advice there.
-        named = database_errors_named(settings.warehouse) if run.warehouse.kind == "file" else nullcontext()
+        named = database_errors_named(settings.warehouse) if warehouse.kind == "file" else nullcontext()
         with named, ExitStack() as stack:
-            parsed_batches = run.steps.parse(batches, run.options, limits, stack)  # reading starts now
+            parsed_batches = run.steps.parse(batches, run.options, run.ctx.limits, stack)  # reading starts now
             with timer("stage"):  # the file: a staging copy under the writer lock; the lake: nothing to stage
-                target = stack.enter_context(run.warehouse.writing(lock_held=lock_held, rebuilding=run.options.rebuild))
+                target = stack.enter_context(warehouse.writing(lock_held=lock_held, rebuilding=run.options.rebuild))
             with timer("prepare"):
                 run.steps.prepare(target, settings)
             with target.connect() as conn:
                 _load_batches(run, conn, parsed_batches, gate, target, stack)
             publishing = time.perf_counter()  # leaving the block seals the staging copy and renames it
         timer.seconds["publish"] = round(time.perf_counter() - publishing, 4)
-        run.warehouse.published()
+        warehouse.published()
         summary.published = True
         summary.parse_seconds = round(run.clock.seconds(), 3)
         with timer("data docs + report"):
@@ -346,7 +346,7 @@ def _load_batches(
         conn.execute("rollback")
         raise
     for outcome in early:
-        emit_outcome(outcome)
+        run.ctx.emit(outcome_event(outcome))
     accept = run.options.accept_dropped
     loads = parallel_loads(target, run.steps.load, gate, run.run_id, run.options.workers, stack, accept)
     while True:
@@ -356,7 +356,7 @@ def _load_batches(
             break
         run.clock.done()
         for item in batch:
-            emit(RunEvent("parsed", item.name))
+            run.ctx.emit(RunEvent("parsed", item.name))
         assert gate is not None
         with run.timer("gate + load"):
             if loads is None:
@@ -378,7 +378,7 @@ def _took(run: _Run, batches: list[list[FileOutcome]]) -> None:
     for batch in batches:
         for outcome in batch:
             run.outcomes[Path(outcome.path or outcome.file)] = outcome
-            emit_outcome(outcome)
+            run.ctx.emit(outcome_event(outcome))
 
 
 def _finish(steps: Steps, settings: Settings, gate: Gate | None, options: RunOptions, summary: RunSummary) -> None:
@@ -441,28 +441,25 @@ def _fill_counts(
 
 
 def poll_inbox(
-    settings: Settings, options: RunOptions | None = None, *, run_id: str | None = None, steps: Steps | None = None
+    ctx: RunContext, *, run_id: str | None = None, steps: Steps | None = None
 ) -> tuple[RunSummary, list[Path | None]]:
-    """One inbox poll: the settled files of ``settings.inbox_dir``, ingested, then archived (by content hash, with
-    their arrival recorded) or quarantined with the reason; returns the summary and where each file went (None: it
-    could not be moved, said in ``summary.after_publish_errors``). Links that leave the inbox are refused unread.
+    """One inbox poll: the settled files of the context's inbox folder, ingested, then archived (by content hash,
+    with their arrival recorded) or quarantined with the reason; returns the summary and where each file went (None:
+    it could not be moved, said in ``summary.after_publish_errors``). Links that leave the inbox are refused unread.
 
     The writer lock is held from listing the inbox to moving the files, so two polls at once (a schedule
     overlapping a manual run) take turns: the second finds only what the first left.
     """
     from etl.inbox import Processed, file_away, inbox_lock, quarantine_file, refused_links
 
+    settings, warehouse = ctx.settings, ctx.warehouse
     settings.inbox_dir.mkdir(parents=True, exist_ok=True)
-    warehouse = warehouse_backend(settings)
     # the file: its writer lock, as every writer; a lake: the inbox's own lock (no warehouse-wide lock to take)
     held = "file" if warehouse.kind == "file" else "inbox"
     lock = warehouse.run_lock(settings.lock_timeout) if held == "file" else None
     with lock or inbox_lock(settings.inbox_dir, settings.lock_timeout):
         files = inbox_files(settings.inbox_dir, settle_seconds=settings.settle_seconds)
-        summary = run_pipeline(
-            files, settings, options, run_id=run_id, steps=steps, lock_held=held == "file",
-            warehouse=warehouse,
-        )  # fmt: skip
+        summary = run_pipeline(files, ctx, run_id=run_id, steps=steps, lock_held=held == "file")
         done = [Processed(p, o.outcome, o.message, o.accepted_drops) for p, o in zip(files, summary.files, strict=True)]
         moved, problems = file_away(done, settings.archive_dir, settings.quarantine_dir)
         summary.after_publish_errors.extend(problems)

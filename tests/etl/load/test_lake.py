@@ -17,7 +17,7 @@ from etl.load.lake_locks import key_locks, report_key
 from etl.load.lake_migrate import export_lake, migrate_to_lake
 from etl.load.warehouse import connect, load_report
 from etl.metrics.catalog import load_catalog
-from etl.pipeline import RunOptions, RunSummary, discover_files, run_pipeline
+from etl.pipeline import RunOptions, RunSummary, discover_files, run_context, run_pipeline
 from etl.settings import Settings, get_settings
 from tests.conftest import INDICATORS, REAL_TEXT_DUMP, SAMPLES, SQL_DIR, SYNTHETIC, flat, write_dump
 from tests.lake_helpers import differences, mart_answers
@@ -30,7 +30,7 @@ def _settings(warehouse: str, tmp_path: Path, **extra: Any) -> Settings:
 
 
 def _run(files: list[Path], settings: Settings, **options: Any) -> RunSummary:
-    return run_pipeline(files, settings, RunOptions(write_report=False, **options))
+    return run_pipeline(files, run_context(settings, RunOptions(write_report=False, **options)))
 
 
 def _init(settings: Settings) -> None:
@@ -279,7 +279,7 @@ def test_a_run_with_several_workers_loads_batches_into_a_lake_at_once(lake_env: 
     settings = _settings(lake_env["ETL_WAREHOUSE"], tmp_path, lake_data_path=lake_env["ETL_LAKE_DATA_PATH"])
     steps = Watched()
     options = RunOptions(executor="process", workers=2, batch_size=1, write_report=False)
-    summary = run_pipeline(files, settings, options, steps=steps)
+    summary = run_pipeline(files, run_context(settings, options), steps=steps)
     assert sorted(f.outcome for f in summary.files) == ["loaded"] * len(files)
     assert steps.most == 2 and len(steps.connections) == 2
     reference = _settings(str(tmp_path / "wh.duckdb"), tmp_path)

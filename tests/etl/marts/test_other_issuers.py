@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from etl.load.warehouse import connect
-from etl.pipeline import RunOptions, discover_files, run_pipeline
+from etl.pipeline import RunOptions, discover_files, run_context, run_pipeline
 from etl.settings import Settings
 from tests.conftest import REAL_TEXT_DUMP, SYNTHETIC, build_warehouse, real_tables_folder
 
@@ -24,7 +24,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     settings = Settings(warehouse=root / "w.duckdb", data_docs_dir=None)
     real_tables_folder(root / "in")
     files = discover_files([root / "in", REAL_TEXT_DUMP])
-    summary = run_pipeline(files, settings, RunOptions(write_report=False))
+    summary = run_pipeline(files, run_context(settings, RunOptions(write_report=False)))
     assert summary.failed == [], [f.message for f in summary.failed]
     return settings.warehouse
 

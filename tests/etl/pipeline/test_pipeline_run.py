@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from etl.load.warehouse import connect, fingerprint_path
-from etl.pipeline import RunOptions, Steps, discover_files, poll_inbox, run_pipeline
+from etl.pipeline import RunEvent, RunOptions, Steps, discover_files, poll_inbox, run_context, run_pipeline
 from etl.pipeline.gate import InProcessGate
 from etl.pipeline.results import ParsedFile
 from etl.settings import PROJECT_ROOT, Settings
@@ -45,7 +45,7 @@ def settings_for(tmp_path: Path, **other: object) -> Settings:
 def test_the_samples_load_and_the_marts_equal_a_direct_load(tmp_path: Path) -> None:
     settings = settings_for(tmp_path)
     files = discover_files([SAMPLES])
-    summary = run_pipeline(files, settings, RunOptions(write_report=False), steps=SharedGate())
+    summary = run_pipeline(files, run_context(settings, RunOptions(write_report=False)), steps=SharedGate())
     outcomes = {f.file: (f.outcome, f.message) for f in summary.files}
     # The text dump as delivered is the current 2024 Q3; its re-typeset PDF (data/samples/typeset/) the same content
     # (issue 23: the PDF, found first, was the source and the delivered file "unchanged")
@@ -82,7 +82,8 @@ def test_bad_files_are_rejected_by_name_and_the_good_ones_loaded(tmp_path: Path)
     lines[6] = "\t".join(cells)
     (folder / "markup.txt").write_text("\n".join(lines), encoding="utf-8")
     settings = settings_for(tmp_path)
-    summary = run_pipeline(discover_files([folder]), settings, RunOptions(write_report=False), steps=SharedGate())
+    ctx = run_context(settings, RunOptions(write_report=False))
+    summary = run_pipeline(discover_files([folder]), ctx, steps=SharedGate())
     by_file = {f.file: f for f in summary.files}
     assert {name: f.outcome for name, f in by_file.items()} == {
         "broken.pdf": "failed",
@@ -103,14 +104,14 @@ def test_bad_files_are_rejected_by_name_and_the_good_ones_loaded(tmp_path: Path)
 def test_a_second_run_only_hashes_and_writes_nothing(tmp_path: Path) -> None:
     """No GX, no Data Docs, no report rewrite, no publish: checked in a fresh process that imports nothing else."""
     settings = settings_for(tmp_path)
-    run_pipeline([REAL_TEXT_DUMP], settings, RunOptions(), steps=SharedGate())
+    run_pipeline([REAL_TEXT_DUMP], run_context(settings, RunOptions()), steps=SharedGate())
     before = {p: p.stat().st_mtime_ns for p in (settings.warehouse, settings.report_file)}
     script = (
         "import sys, json; from pathlib import Path\n"
-        "from etl.pipeline import run_pipeline, RunOptions\n"
+        "from etl.pipeline import run_context, run_pipeline, RunOptions\n"
         "from etl.settings import Settings\n"
         f"s = Settings(warehouse=Path({str(settings.warehouse)!r}), report_file=Path({str(settings.report_file)!r}))\n"
-        f"summary = run_pipeline([Path({str(REAL_TEXT_DUMP)!r})], s, RunOptions())\n"
+        f"summary = run_pipeline([Path({str(REAL_TEXT_DUMP)!r})], run_context(s, RunOptions()))\n"
         "print(json.dumps({'gx': 'great_expectations' in sys.modules, 'plotly': 'plotly' in sys.modules,\n"
         "  'published': summary.published, 'outcomes': [f.outcome for f in summary.files],\n"
         "  'rows': summary.task_rows_in_warehouse}))\n"
@@ -125,9 +126,11 @@ def test_parsing_in_a_process_pool_gives_the_same_warehouse(tmp_path: Path) -> N
     files = [REAL_TEXT_DUMP, *SYNTHETIC]
     serial = settings_for(tmp_path / "serial")
     pooled = settings_for(tmp_path / "pooled")
-    run_pipeline(files, serial, RunOptions(write_report=False), steps=SharedGate())
+    run_pipeline(files, run_context(serial, RunOptions(write_report=False)), steps=SharedGate())
     summary = run_pipeline(
-        files, pooled, RunOptions(executor="process", workers=2, batch_size=2, write_report=False), steps=SharedGate()
+        files,
+        run_context(pooled, RunOptions(executor="process", workers=2, batch_size=2, write_report=False)),
+        steps=SharedGate(),
     )
     assert summary.executor == "process" and [f.outcome for f in summary.files] == ["loaded"] * len(files)
     assert mart_snapshot(pooled.warehouse, without=()) == mart_snapshot(serial.warehouse, without=())
@@ -153,7 +156,7 @@ def test_reading_starts_while_the_warehouse_copy_is_prepared(tmp_path: Path, mon
 
     monkeypatch.setattr(parallel_module, "read_batch", read_batch)
     summary = run_pipeline(
-        [REAL_TEXT_DUMP], settings_for(tmp_path), RunOptions(write_report=False), steps=SlowPrepare()
+        [REAL_TEXT_DUMP], run_context(settings_for(tmp_path), RunOptions(write_report=False)), steps=SlowPrepare()
     )
     assert [f.outcome for f in summary.files] == ["loaded"]
     assert seen["reading started"] < seen["prepare done"] - 0.5
@@ -188,9 +191,10 @@ def test_a_run_that_fails_while_staging_does_not_wait_for_the_parsing(tmp_path: 
         def prepare(self, staging: Path, settings: Settings) -> None:
             raise OSError(28, "No space left on device")
 
+    ctx = run_context(settings_for(tmp_path), RunOptions(batch_size=3, write_report=False))
     started = time.monotonic()
     with pytest.raises(OSError, match="No space left"):
-        run_pipeline(files, settings_for(tmp_path), RunOptions(batch_size=3, write_report=False), steps=Failing())
+        run_pipeline(files, ctx, steps=Failing())
     assert time.monotonic() - started < 3.0
     assert len(read) <= 2  # at most the file being read when the error came, and not every batch submitted
 
@@ -198,9 +202,9 @@ def test_a_run_that_fails_while_staging_does_not_wait_for_the_parsing(tmp_path: 
 def test_the_gate_worker_process_validates_like_the_gate_in_this_process(tmp_path: Path) -> None:
     files = [REAL_TEXT_DUMP, *SYNTHETIC]
     settings = settings_for(tmp_path, data_docs_dir=tmp_path / "docs")
-    summary = run_pipeline(files, settings, RunOptions(write_report=False))
+    summary = run_pipeline(files, run_context(settings, RunOptions(write_report=False)))
     here = settings_for(tmp_path / "here")
-    run_pipeline(files, here, RunOptions(write_report=False), steps=SharedGate())
+    run_pipeline(files, run_context(here, RunOptions(write_report=False)), steps=SharedGate())
     assert summary.open_warnings == 2 and not summary.failed  # Q1 after Q3, then Q2 after Q1: title changes
     query = (
         "select file_name, suite, expectation, column_name, success, observed_value from ops.validation_result "
@@ -212,6 +216,35 @@ def test_the_gate_worker_process_validates_like_the_gate_in_this_process(tmp_pat
     assert Path(summary.data_docs).exists()
 
 
+def test_a_run_reads_its_context_and_not_the_environment_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The context is made once at the edge; after that the run takes every path, the warehouse and where its
+    events go from it: the environment changed after the context was made (every path elsewhere, a SQL folder that
+    does not exist) changes nothing, and nothing is written elsewhere."""
+    settings = settings_for(tmp_path / "given")
+    events: list[RunEvent] = []
+    ctx = run_context(settings, RunOptions(), events=events.append)
+    elsewhere = tmp_path / "from-the-environment"
+    for name, value in {
+        "ETL_WAREHOUSE": elsewhere / "w.duckdb",
+        "ETL_REPORT_FILE": elsewhere / "report.html",
+        "ETL_DATA_DOCS_DIR": elsewhere / "docs",
+        "ETL_SQL_DIR": elsewhere / "sql",
+        "ETL_INDICATORS_FILE": elsewhere / "indicators.yaml",
+    }.items():
+        monkeypatch.setenv(name, str(value))
+    summary = run_pipeline([REAL_TEXT_DUMP], ctx, steps=SharedGate())
+    assert summary.published and [f.outcome for f in summary.files] == ["loaded"]
+    assert summary.report == str(settings.report_file.resolve()) and settings.report_file.exists()
+    with connect(settings.warehouse, read_only=True) as conn:
+        assert conn.execute("select source_file from core.report").fetchall() == [(REAL_TEXT_DUMP.name,)]
+    assert not elsewhere.exists()
+    assert [(e.kind, e.file) for e in events] == [
+        ("start", ""),
+        ("parsed", REAL_TEXT_DUMP.name),
+        ("loaded", REAL_TEXT_DUMP.name),
+    ]
+
+
 def test_poll_archives_good_files_and_quarantines_bad_ones(tmp_path: Path) -> None:
     settings = settings_for(tmp_path, settle_seconds=5)
     settings.inbox_dir.mkdir()
@@ -219,7 +252,7 @@ def test_poll_archives_good_files_and_quarantines_bad_ones(tmp_path: Path) -> No
     for name, data in (("q3.txt", REAL_TEXT_DUMP.read_bytes()), ("bad.pdf", b"not a pdf")):
         (settings.inbox_dir / name).write_bytes(data)
         os.utime(settings.inbox_dir / name, (old, old))
-    summary, moved = poll_inbox(settings, RunOptions(write_report=False), steps=SharedGate())
+    summary, moved = poll_inbox(run_context(settings, RunOptions(write_report=False)), steps=SharedGate())
     assert sorted((f.file, f.outcome) for f in summary.files) == [("bad.pdf", "failed"), ("q3.txt", "loaded")]
     assert list(settings.inbox_dir.iterdir()) == []
     assert {p.parent.name for p in moved if p.name.endswith("bad.pdf")} == {"quarantine"}
