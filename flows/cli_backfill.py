@@ -3,15 +3,14 @@ progress bar."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from etl.flows.cli_common import PrefectOption, WarehouseOption, app, console, err_console, require_existing
-from etl.flows.cli_run import exit_if_failed, run_or_flow
-from etl.settings import get_settings
+from etl.flows.cli_run import exit_if_failed, parsing_params, run_or_flow
+from etl.settings import Executor, get_settings
 
 
 @app.command()
@@ -25,7 +24,7 @@ def backfill(
         typer.Option("--dask-address", help="Parse on this Dask scheduler (tcp://host:8786) [env ETL_DASK_ADDRESS]"),
     ] = None,
     task_runner: Annotated[
-        str | None,
+        Executor | None,
         typer.Option(
             "--task-runner",
             help="process | dask | serial [env ETL_BACKFILL_TASK_RUNNER; dask with an address, else process]",
@@ -36,17 +35,12 @@ def backfill(
     prefect: PrefectOption = None,
 ) -> None:
     """Backfill many report files: the ingest run with a progress bar, parsing in parallel processes (or on Dask)."""
-    if task_runner not in (None, "process", "dask", "serial"):
-        err_console.print(f"[red]unknown task runner:[/red] {task_runner} (process, dask or serial)")
-        raise typer.Exit(2)
     require_existing(paths)
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # the progress bar says what the logs would
-    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # a Dask cluster logs every worker's start/stop
     from etl.flows.progress import BackfillProgress, print_backfill_summary
     from etl.pipeline import RunOptions, discover_files, listening, run_context, run_pipeline
 
     settings = get_settings(warehouse=warehouse)
-    options = RunOptions.resolve(settings, task_runner, workers, dask_address, batch_size=batch_size)  # type: ignore[arg-type]
+    options = RunOptions.resolve(settings, task_runner, workers, dask_address, batch_size=batch_size)
     with BackfillProgress(console) as progress, listening(progress.show):
         summary = run_or_flow(
             "backfill",
@@ -54,10 +48,7 @@ def backfill(
             lambda: run_pipeline(discover_files(paths), run_context(settings, options)),
             paths=[str(p) for p in paths],
             warehouse=settings.warehouse_setting,
-            executor=options.executor,
-            workers=options.workers,
-            dask_address=options.dask_address,
-            batch_size=batch_size,
+            **parsing_params(options),
         )
     print_backfill_summary(summary, settings, progress.already, console, err_console)
     exit_if_failed(summary)

@@ -73,7 +73,7 @@ def rebuild(
     prefect: PrefectOption = None,
 ) -> None:
     """Rebuild the warehouse from the archived inputs: the damaged file is moved aside, every input replayed."""
-    from etl.load.rebuild import accepted_drops, interrupted_rebuild, move_aside, replay_files
+    from etl.load.rebuild import accepted_drops, clear_for_rebuild, replay_files
     from etl.load.versions import DroppedTasksAccepted
     from etl.pipeline import RunOptions, run_context, run_pipeline
 
@@ -87,11 +87,8 @@ def rebuild(
         if not files:
             err_console.print(f"[red]no archived inputs in {archive}[/red]")
             raise typer.Exit(2)
-        resumed = interrupted_rebuild(settings.warehouse)
-        if resumed:
-            console.print(f"Resuming an interrupted rebuild (the previous warehouse is in {resumed})")
-        elif aside := move_aside(settings.warehouse):
-            console.print(f"Moved the old warehouse aside: {aside}")
+        if done := clear_for_rebuild(settings.warehouse):
+            console.print(done)
         accept = DroppedTasksAccepted(files=accepted_drops(archive))  # what the polls accepted, again
         options = RunOptions.resolve(settings, rebuild=True, accept_dropped=accept)
         summary = run_or_flow(

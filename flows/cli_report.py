@@ -142,11 +142,11 @@ def bulletin(
 ) -> None:
     """Write the supervision office's bulletin (督查通报) of one issuer and period from the marts: counts and shares,
     the targets behind 序时进度 with their gaps, the open tasks by responsible unit, every figure with its source."""
-    from etl.bulletin import BulletinError, write_bulletin
+    from etl.bulletin import BulletinError, default_bulletin_path, write_bulletin
 
     settings = get_settings(warehouse=warehouse)
     key = period_key(period)
-    target = out or settings.warehouse.parent / f"bulletin_{issuer or 'latest'}_{period or 'latest'}.docx"
+    target = out or default_bulletin_path(settings.warehouse, issuer, period)
     try:
         result = write_bulletin(
             settings.warehouse,
@@ -161,9 +161,4 @@ def bulletin(
         raise typer.Exit(1) from exc
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--out") from exc
-    p, s = result.data.period, result.data.summary
-    console.print(
-        f"Bulletin of {p.issuer} {p.year} {p.label or p.end_month} ({s['tasks']} tasks, {s['targets_behind']} "
-        f"target(s) behind): {result.path.resolve()}",
-        markup=False,
-    )
+    console.print(result.describe(), markup=False)

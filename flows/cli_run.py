@@ -13,7 +13,7 @@ import typer
 from etl.flows.cli_common import err_console
 
 if TYPE_CHECKING:
-    from etl.pipeline import RunSummary
+    from etl.pipeline import RunOptions, RunSummary
 
 
 def run_or_flow(
@@ -55,6 +55,17 @@ def run_or_flow(
             "Nothing was published (the warehouse is as before) and the input files were left where they were."
         )
         raise typer.Exit(3) from exc
+
+
+def parsing_params(options: RunOptions) -> dict[str, Any]:
+    """The flow parameters that say how a run parses (the ``backfill`` and ``ingest-reports`` flows), as the
+    command's options resolved them: the flow parses as the run here would."""
+    return {
+        "executor": options.executor,
+        "workers": options.workers,
+        "dask_address": options.dask_address,
+        "batch_size": options.batch_size,
+    }
 
 
 def exit_if_failed(summary: RunSummary) -> None:

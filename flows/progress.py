@@ -3,6 +3,7 @@ progress events (etl.pipeline.events), each file's outcome as it is loaded, then
 
 from __future__ import annotations
 
+import os
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,10 @@ class BackfillProgress:
         self.already = 0
 
     def __enter__(self) -> BackfillProgress:
+        # The bars say what the logs would: Prefect's run logs and a Dask cluster's worker start/stop lines are
+        # kept to warnings (unless set otherwise).
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
         self.progress.__enter__()
         return self
 

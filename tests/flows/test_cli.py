@@ -32,6 +32,16 @@ def test_ingest_prints_a_summary_and_exits_1_when_a_file_failed(tmp_path: Path, 
     assert "unchanged" in failed.stdout
 
 
+def test_backfill_refuses_an_unknown_task_runner_before_reading_anything(tmp_path: Path) -> None:
+    """The runner is parsed as one of the executors (etl.settings.Executor): another word exits 2 naming them."""
+    warehouse = tmp_path / "w.duckdb"
+    args = ["backfill", str(REAL_TEXT_DUMP), "--task-runner", "threads", "--warehouse", str(warehouse)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert all(word in flat(result.output) for word in ("'threads'", "'process'", "'dask'", "'serial'"))
+    assert not warehouse.exists()
+
+
 def test_ingest_of_a_missing_path_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w.duckdb")])
     assert result.exit_code == 2

@@ -18,13 +18,27 @@ from etl.bulletin.render import FORMATS, write
 from etl.load.warehouse import connect
 from etl.resources import bundled_path
 
-__all__ = ["FORMATS", "BulletinError", "BulletinResult", "write_bulletin"]
+__all__ = ["FORMATS", "BulletinError", "BulletinResult", "default_bulletin_path", "write_bulletin"]
 
 
 @dataclass(frozen=True)
 class BulletinResult:
     path: Path
     data: BulletinData
+
+    def describe(self) -> str:
+        """What was written: the issuer and period, the tasks and targets behind it counts, and where."""
+        period, summary = self.data.period, self.data.summary
+        return (
+            f"Bulletin of {period.issuer} {period.year} {period.label or period.end_month} ({summary['tasks']} tasks, "
+            f"{summary['targets_behind']} target(s) behind): {self.path.resolve()}"
+        )
+
+
+def default_bulletin_path(warehouse: Path, issuer: str | None, period: str | None) -> Path:
+    """Where a bulletin goes when no file is named: a Word file beside the warehouse, named for what was asked
+    (``bulletin_<issuer>_<period>.docx``, ``latest`` for what was left to the warehouse)."""
+    return warehouse.parent / f"bulletin_{issuer or 'latest'}_{period or 'latest'}.docx"
 
 
 def write_bulletin(

@@ -86,6 +86,17 @@ def move_aside(warehouse: Path, now: datetime | None = None) -> Path | None:
     return aside
 
 
+def clear_for_rebuild(warehouse: Path) -> str | None:
+    """Before `etl rebuild` replays the archive: resume an interrupted rebuild (the file it moved aside is left as
+    it is: it holds the data) or else move the warehouse aside; what was done, as a sentence (None: there was no
+    warehouse)."""
+    resumed = interrupted_rebuild(warehouse)
+    if resumed:
+        return f"Resuming an interrupted rebuild (the previous warehouse is in {resumed})"
+    aside = move_aside(warehouse)
+    return f"Moved the old warehouse aside: {aside}" if aside else None
+
+
 def accepted_drops(archive: Path) -> frozenset[str]:
     """SHA-256 of the archived files whose dropped tasks a poll accepted (``--accept-dropped-tasks``): the rebuild
     accepts them again, so it makes the same version current."""
