@@ -1,8 +1,9 @@
 """Query latency on a generated 10-year × 40-issuer × 4-quarter warehouse (1,600 synthetic reports).
 
 The warehouse is built with the library alone (no Prefect, no quality gate): each synthetic text dump (see
-benchmarks/_common.py) is parsed and loaded with ``etl.load.warehouse.load_report`` — the same rows a backfill
-writes, not a bulk shortcut. It is cached in $ETL_BENCH_DIR (default /tmp/etl-bench) and reused (``--rebuild``).
+benchmarks/_common.py) is parsed and loaded with ``etl.load.warehouse.load_reports``, a report a call — the same
+rows a backfill writes, not a bulk shortcut. It is cached in $ETL_BENCH_DIR (default /tmp/etl-bench) and reused
+(``--rebuild``).
 
 Then, on a read-only warm connection, every ``mart`` view (``select * from mart.<view>``, all rows fetched) and
 every ``sql/examples/*.sql`` query runs once to warm up and ``--runs`` times measured (fetchall, then a pandas
@@ -42,7 +43,7 @@ def build(path: Path, issuers: int, years: int) -> tuple[float, int]:
     from etl.extract.text_dump import read_text_dump
     from etl.load.schema import apply_schema
     from etl.load.seeds import seed_indicator_catalog
-    from etl.load.warehouse import connect, load_report
+    from etl.load.warehouse import connect, load_reports
     from etl.metrics.catalog import load_catalog
     from etl.parse.report import parse_report
 
@@ -59,7 +60,7 @@ def build(path: Path, issuers: int, years: int) -> tuple[float, int]:
             file = folder / f"{spec.stem}.txt"
             if not file.exists():
                 file.write_text(edited_dump(real, spec), encoding="utf-8")
-            load_report(conn, parse_report(read_text_dump(file)))
+            load_reports(conn, [parse_report(read_text_dump(file))])
             count += 1
             if count % 200 == 0:
                 print(f"  loaded {count} reports, {time.perf_counter() - started:.0f} s", file=sys.stderr)

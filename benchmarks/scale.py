@@ -69,7 +69,7 @@ def build(path: Path, size: int) -> None:
     from etl.extract.source import read_source
     from etl.load.schema import apply_schema
     from etl.load.seeds import seed_indicator_catalog
-    from etl.load.warehouse import connect, load_report, record_fingerprint
+    from etl.load.warehouse import connect, load_reports, record_fingerprint
     from etl.metrics.catalog import load_catalog
     from etl.parse.report import parse_report
     from etl.settings import get_settings
@@ -79,7 +79,7 @@ def build(path: Path, size: int) -> None:
     with connect(path) as conn:
         apply_schema(conn, settings.sql_dir)
         seed_indicator_catalog(conn, load_catalog(settings.indicators_file))
-        load_report(conn, report, run_id="bench")
+        load_reports(conn, [report], run_id="bench")
         params = {"n": size, "base": report.raw.source_sha256}
         for text in REPLICATE.read_text(encoding="utf-8").split(";\n"):
             statement = "\n".join(line for line in text.splitlines() if not line.startswith("--")).strip()

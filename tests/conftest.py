@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import duckdb
 import pytest
 
 import etl.flows  # noqa: F401  (Prefect environment defaults before prefect is imported)
@@ -22,7 +23,7 @@ from etl.extract.source import read_source
 from etl.extract.text_dump import read_text_dump
 from etl.load.schema import apply_schema
 from etl.load.seeds import seed_indicator_catalog
-from etl.load.warehouse import LoadResult, connect, load_report
+from etl.load.warehouse import LoadResult, connect, load_reports
 from etl.metrics.catalog import load_catalog
 from etl.models import Report
 from etl.parse.report import parse_report
@@ -88,6 +89,12 @@ def mart_snapshot(warehouse: Path, *, without: tuple[str, ...]) -> dict[str, lis
             snapshot[view] = conn.execute(f"select {', '.join(columns)} from mart.{view} order by all").fetchall()
         snapshot["task_version"] = conn.execute("select * from core.task_version order by all").fetchall()
     return snapshot
+
+
+def load_report(conn: duckdb.DuckDBPyConnection, report: Report, *, run_id: str | None = None) -> LoadResult:
+    """One report loaded in a transaction of its own (etl.load.warehouse.load_reports of one): how tests build a
+    warehouse report by report; the pipeline loads a batch at a time."""
+    return load_reports(conn, [report], run_id=run_id)[0]
 
 
 def build_warehouse(path: Path, files: Iterable[Path]) -> list[LoadResult]:

@@ -25,11 +25,12 @@ LOADER = textwrap.dedent(
     import sys, time
     from pathlib import Path
     import etl.load.warehouse as warehouse
+    import tests.conftest as conftest
     from tests.conftest import build_warehouse
 
     kill_point, target, files = sys.argv[1], int(sys.argv[2]), [Path(p) for p in sys.argv[4:]]
     loads = 0
-    original_metrics, original_load = warehouse._insert_metrics, warehouse.load_report
+    original_metrics, original_load = warehouse._insert_metrics, conftest.load_report
 
     def insert_metrics(conn, report):
         original_metrics(conn, report)
@@ -47,9 +48,7 @@ LOADER = textwrap.dedent(
         return result
 
     warehouse._insert_metrics = insert_metrics
-    warehouse.load_report = load_report
-    import tests.conftest as conftest
-    conftest.load_report = load_report
+    conftest.load_report = load_report  # build_warehouse loads each report through it
     build_warehouse(Path(sys.argv[3]), files)
     print("DONE", flush=True)
     """

@@ -30,9 +30,18 @@ from etl.load.publish import (
 from etl.load.rebuild import InterruptedRebuildError, move_aside
 from etl.load.schema import apply_schema
 from etl.load.verify import StagedWarehouseInvalid
-from etl.load.warehouse import connect, load_report
+from etl.load.warehouse import connect
 from etl.parse.report import parse_report
-from tests.conftest import REAL_TEXT_DUMP, SQL_DIR, SYNTHETIC, build_warehouse, flat, mart_snapshot, run_etl
+from tests.conftest import (
+    REAL_TEXT_DUMP,
+    SQL_DIR,
+    SYNTHETIC,
+    build_warehouse,
+    flat,
+    load_report,
+    mart_snapshot,
+    run_etl,
+)
 from tests.etl.load.old_duckdb import quarter_dump
 
 

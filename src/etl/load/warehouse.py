@@ -167,17 +167,6 @@ def loaded_among(conn: duckdb.DuckDBPyConnection, hashes: Sequence[str]) -> set[
     return {str(row[0]) for row in rows}
 
 
-def load_report(conn: duckdb.DuckDBPyConnection, report: Report, *, run_id: str | None = None) -> LoadResult:
-    """Insert one report (raw file and cells, core report, rows and metrics) in one transaction.
-
-    Idempotent by content: a file whose bytes were already loaded, or a file with the same content as a loaded
-    report of the same issuer, year and period (the PDF of a loaded text dump), changes nothing. On any error the
-    transaction is rolled back, so the warehouse never holds half a report. Rows are inserted by column name from
-    DataFrames, one insert per table.
-    """
-    return load_reports(conn, [report], run_id=run_id)[0]
-
-
 def load_reports(
     conn: duckdb.DuckDBPyConnection,
     reports: Sequence[Report],
@@ -185,11 +174,14 @@ def load_reports(
     run_id: str | None = None,
     loaded_at: Sequence[datetime] | None = None,
 ) -> list[LoadResult]:
-    """Insert several reports in one transaction: the same rows and results as ``load_report`` on each in turn.
+    """Insert reports (raw file and cells, core report, rows and metrics) in one transaction: the same rows and
+    results as loading each in turn.
 
-    Idempotent by bytes and by content against the warehouse and against the reports earlier in the list. The
-    point lookups are one query each for the whole list, and each table gets one insert by column name from one
-    DataFrame. On any error the transaction is rolled back and the error raised: none of the reports is loaded.
+    Idempotent by bytes and by content against the warehouse and against the reports earlier in the list: a file
+    whose bytes were already loaded, or a file with the same content as a loaded report of the same issuer, year and
+    period (the PDF of a loaded text dump), changes nothing. The point lookups are one query each for the whole
+    list, and each table gets one insert by column name from one DataFrame. On any error the transaction is rolled
+    back and the error raised: none of the reports is loaded (the warehouse never holds half a report).
     ``loaded_at``: each report's load time (default: now, as each is prepared).
     (The history a report is checked against is the caller's concern: etl.pipeline.load groups reports so that no
     two of a group share an issuer and year.)

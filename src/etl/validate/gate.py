@@ -19,8 +19,8 @@ batch (``report_frames``: one validation per suite, results attributed to each r
 expectation is rejected), the history frames of the batch as it loads (``history_frames_many``), the outcomes
 recorded with ``record_validations`` (etl.load.validation) in the batch's transaction; once every batch is
 loaded, the warehouse-wide suites (``published_frames``); finally ``build_data_docs``. ``validate_report``,
-``validate_reports``, ``validate_warehouse``, ``validate_published`` and ``validate_frame`` are the same for one
-report, a list, one report's history or a frame, as tests call them.
+``validate_warehouse`` and ``validate_published`` are the same for one report, one report's history or the
+published warehouse.
 """
 
 from __future__ import annotations
@@ -225,10 +225,6 @@ class QualityGate:
         """The report_* suites on the parsed report: its rows, its tasks, its header and (a scan) its OCR cells."""
         return self.validate_batch([report_frames(report)], run_names=[report.raw.source_file])[0]
 
-    def validate_reports(self, reports: list[Report]) -> list[ValidationOutcome]:
-        """validate_report for a batch of reports, in one validation per suite; one outcome per report, in order."""
-        return self.validate_batch([report_frames(r) for r in reports], run_names=[r.raw.source_file for r in reports])
-
     def validate_warehouse(self, conn: duckdb.DuckDBPyConnection, report: Report) -> ValidationOutcome:
         """The history_* suites: the report against the current reports of its issuer and year, before loading it."""
         return self.validate_batch([history_frames(conn, report)], run_names=[report.raw.source_file])[0]
@@ -236,10 +232,6 @@ class QualityGate:
     def validate_published(self, conn: duckdb.DuckDBPyConnection) -> ValidationOutcome:
         """The published_* suites on the warehouse after loading: one current version each, all rows loaded."""
         return self.validate_batch([published_frames(conn)], run_names=["published"])[0]
-
-    def validate_frame(self, suite: str, frame: pd.DataFrame, *, run_name: str = "frame") -> ValidationOutcome:
-        """One suite on a DataFrame of your own (e.g. a frame with a column dropped)."""
-        return self.validate_batch([{suite: frame}], run_names=[run_name])[0]
 
     def validate_batch(
         self, batch: list[SuiteFrames], *, run_names: list[str] | None = None

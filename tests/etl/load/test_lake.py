@@ -15,11 +15,11 @@ from etl.load import lake
 from etl.load.backend import LakeWarehouse, prepare_lake, warehouse_backend
 from etl.load.lake_locks import key_locks, report_key
 from etl.load.lake_migrate import export_lake, migrate_to_lake
-from etl.load.warehouse import connect, load_report
+from etl.load.warehouse import connect
 from etl.metrics.catalog import load_catalog
 from etl.pipeline import RunOptions, RunSummary, discover_files, run_context, run_pipeline
 from etl.settings import Settings, get_settings
-from tests.conftest import INDICATORS, REAL_TEXT_DUMP, SAMPLES, SQL_DIR, SYNTHETIC, flat, write_dump
+from tests.conftest import INDICATORS, REAL_TEXT_DUMP, SAMPLES, SQL_DIR, SYNTHETIC, flat, load_report, write_dump
 from tests.lake_helpers import differences, mart_answers
 
 pytestmark = pytest.mark.lake

@@ -21,10 +21,10 @@ from etl.load.publish import StagingInUseError, WarehouseLockedError, staged_war
 from etl.load.schema import apply_schema
 from etl.load.seeds import seed_indicator_catalog
 from etl.load.storage import create_database, storage_tag, tag_for_version
-from etl.load.warehouse import connect, load_report
+from etl.load.warehouse import connect
 from etl.metrics.catalog import load_catalog
 from etl.parse.report import parse_report
-from tests.conftest import INDICATORS, REAL_PDF, REAL_TEXT_DUMP, SQL_DIR, SYNTHETIC
+from tests.conftest import INDICATORS, REAL_PDF, REAL_TEXT_DUMP, SQL_DIR, SYNTHETIC, load_report
 
 COUNTS = (
     "select (select count(*) from core.report), (select count(*) from staging.current_report), "

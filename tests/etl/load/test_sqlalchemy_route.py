@@ -23,10 +23,10 @@ from etl.extract.source import read_source
 from etl.load.publish import staged_warehouse
 from etl.load.schema import apply_schema
 from etl.load.seeds import seed_indicator_catalog
-from etl.load.warehouse import connect, load_report
+from etl.load.warehouse import connect
 from etl.metrics.catalog import load_catalog
 from etl.parse.report import parse_report
-from tests.conftest import INDICATORS, REAL_TEXT_DUMP, SQL_DIR, SYNTHETIC
+from tests.conftest import INDICATORS, REAL_TEXT_DUMP, SQL_DIR, SYNTHETIC, load_report
 from tests.etl.load.bi_inspection import check_every_inspector_call
 from tests.etl.load.old_duckdb import cached_venv
 

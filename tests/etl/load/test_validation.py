@@ -10,10 +10,10 @@ import pytest
 
 from etl.load.schema import apply_schema
 from etl.load.validation import record_validations
-from etl.load.warehouse import connect, load_report
+from etl.load.warehouse import connect
 from etl.models import Report
 from etl.validate import ExpectationResult, QualityGate, ValidationOutcome
-from tests.conftest import SQL_DIR
+from tests.conftest import SQL_DIR, load_report
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ import duckdb
 import pytest
 
 from etl.load.schema import apply_schema
-from etl.load.warehouse import connect, load_report, warehouse_counts
+from etl.load.warehouse import connect, warehouse_counts
 from etl.models import Report, TaskRow
-from tests.conftest import SQL_DIR
+from tests.conftest import SQL_DIR, load_report
 
 TABLES = ("raw.source_file", "raw.extracted_cell", "core.report", "core.task_row")
 

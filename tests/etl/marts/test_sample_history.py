@@ -12,11 +12,11 @@ from types import ModuleType
 from etl.declared import read_sidecar
 from etl.extract.source import read_source
 from etl.load.schema import apply_schema
-from etl.load.warehouse import connect, load_report
+from etl.load.warehouse import connect
 from etl.metrics.catalog import load_catalog
 from etl.parse.report import parse_report
 from etl.settings import PROJECT_ROOT
-from tests.conftest import INDICATORS, REAL_TEXT_DUMP, SAMPLES, SQL_DIR, SYNTHETIC
+from tests.conftest import INDICATORS, REAL_TEXT_DUMP, SAMPLES, SQL_DIR, SYNTHETIC, load_report
 
 
 def generator() -> ModuleType:

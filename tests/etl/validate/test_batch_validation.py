@@ -1,8 +1,10 @@
-"""One GX validation per suite over a batch of reports, attributed back to each file as if validated alone."""
+"""One GX validation per suite over a batch of reports, attributed back to each file as if validated alone (the
+batch as a run gates it: etl.pipeline.load.gate_reports)."""
 
 from __future__ import annotations
 
 from etl.models import Report
+from etl.pipeline.load import gate_reports
 from etl.validate import QualityGate
 
 
@@ -21,7 +23,7 @@ def _comparable(outcome: object) -> list[tuple[object, ...]]:
 def test_a_batch_gives_each_report_the_outcome_it_gets_alone(gate: QualityGate, real_report: Report) -> None:
     bad = _drop_phone_and_duplicate_row(real_report)
     other = real_report.model_copy(update={"raw": real_report.raw.model_copy(update={"source_sha256": "other"})})
-    batch = gate.validate_reports([real_report, bad, other])
+    batch = gate_reports(gate, [real_report, bad, other])
     alone = [gate.validate_report(r) for r in (real_report, bad, other)]
     assert [_comparable(o) for o in batch] == [_comparable(o) for o in alone]
     assert [o.passed_critical for o in batch] == [True, False, True]
@@ -36,4 +38,4 @@ def test_a_batch_gives_each_report_the_outcome_it_gets_alone(gate: QualityGate, 
 
 
 def test_an_empty_batch_validates_nothing(gate: QualityGate) -> None:
-    assert gate.validate_reports([]) == []
+    assert gate_reports(gate, []) == []

@@ -71,7 +71,7 @@ def test_the_real_report_passes_every_expectation(gate: QualityGate, real_report
 
 def test_a_missing_required_column_is_critical(gate: QualityGate, real_report: Report) -> None:
     frame = rows_frame(real_report).drop(columns=["status"])
-    outcome = gate.validate_frame(REPORT_ROWS, frame)
+    outcome = gate.validate_batch([{REPORT_ROWS: frame}], run_names=["frame"])[0]
     observed = _failed(
         outcome, REPORT_ROWS, "table_columns_to_match_set", "task_no, task_title, plan_type, status", "critical"
     )

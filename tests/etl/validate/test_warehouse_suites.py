@@ -10,11 +10,11 @@ import duckdb
 import pytest
 
 from etl.load.schema import apply_schema
-from etl.load.warehouse import connect, load_report
+from etl.load.warehouse import connect
 from etl.models import Report
 from etl.validate import QualityGate, ValidationOutcome
 from etl.validate.suites import HISTORY_TASK_COUNT, HISTORY_TITLES, PUBLISHED_ROWS, PUBLISHED_VERSIONS
-from tests.conftest import SQL_DIR
+from tests.conftest import SQL_DIR, load_report
 
 
 @pytest.fixture
