@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from etl.load.backend import Warehouse
     from etl.pipeline.gate import Gate
     from etl.settings import Settings
 
@@ -27,8 +28,9 @@ class Finished:
     problems: tuple[str, ...] = ()  # what could not be done after the publish, one sentence each
 
 
-def finish(settings: Settings, gate: Gate | None, *, write_report: bool) -> Finished:
-    """Data Docs (if anything was validated) and the HTML report, once per run; failures as ``problems``."""
+def finish(settings: Settings, source: Warehouse, gate: Gate | None, *, write_report: bool) -> Finished:
+    """Data Docs (if anything was validated) and the HTML report of the warehouse ``source`` (the run's: a lake is
+    read at its latest snapshot), once per run; failures as ``problems``."""
     problems: list[str] = []
     docs_future = None
     if gate is not None:
@@ -39,10 +41,8 @@ def finish(settings: Settings, gate: Gate | None, *, write_report: bool) -> Fini
     report = ""
     if write_report:
         try:
-            from etl.load.backend import warehouse_backend
             from etl.report import write_report as render_report  # plotly: only when a report is written
 
-            source = warehouse_backend(settings)  # a lake is read at its latest snapshot
             written = render_report(
                 settings.warehouse if source.kind == "file" else source, settings.report_file, sql_dir=settings.sql_dir
             )

@@ -192,8 +192,8 @@ class Steps:
     def check_published(self, conn: duckdb.DuckDBPyConnection, gate: Gate, run_id: str) -> list[str]:
         return self.wrap("check-published", check_published)(conn, gate, run_id)
 
-    def finish(self, settings: Settings, gate: Gate | None, *, write_report: bool) -> Finished:
-        return self.wrap("data-docs-and-report", finish)(settings, gate, write_report=write_report)
+    def finish(self, settings: Settings, source: Warehouse, gate: Gate | None, *, write_report: bool) -> Finished:
+        return self.wrap("data-docs-and-report", finish)(settings, source, gate, write_report=write_report)
 
 
 # --- the run -----------------------------------------------------------------------------------------------------
@@ -317,7 +317,7 @@ def _read_and_publish(run: _Run, todo: list[Path], lock_held: bool) -> None:
         summary.published = True
         summary.parse_seconds = round(run.clock.seconds(), 3)
         with timer("data docs + report"):
-            _finish(run.steps, settings, gate, run.options, summary)
+            _finish(run, gate)
     finally:
         if gate is not None:
             waited = getattr(gate, "waited", 0.0)
@@ -381,10 +381,11 @@ def _took(run: _Run, batches: list[list[FileOutcome]]) -> None:
             run.ctx.emit(outcome_event(outcome))
 
 
-def _finish(steps: Steps, settings: Settings, gate: Gate | None, options: RunOptions, summary: RunSummary) -> None:
+def _finish(run: _Run, gate: Gate | None) -> None:
     """Step 7 after the publish: its links, or what it could not do, in the summary (never raised: see finish)."""
+    summary = run.summary
     try:
-        done = steps.finish(settings, gate, write_report=options.write_report)
+        done = run.steps.finish(run.ctx.settings, run.ctx.warehouse, gate, write_report=run.options.write_report)
     except Exception as exc:  # e.g. the Prefect task itself failed
         log.debug("the steps after the publish failed", exc_info=True)
         done = Finished(problems=(f"the HTML report and Data Docs were not written ({exc})",))
