@@ -28,6 +28,7 @@ from etl.metrics.catalog import load_catalog
 from etl.models import Report
 from etl.parse.report import parse_report
 from etl.settings import PROJECT_ROOT
+from etl.validate.gate import QualityGate, ValidationOutcome, history_frames_many, published_frames, report_frames
 
 # Prefect's state of a test session (PREFECT_HOME: result storage, memo store) in a temporary folder of its own, set
 # before any test module imports Prefect, instead of etl.flows' default data/.prefect in the checkout: a test run
@@ -95,6 +96,23 @@ def load_report(conn: duckdb.DuckDBPyConnection, report: Report, *, run_id: str 
     """One report loaded in a transaction of its own (etl.load.warehouse.load_reports of one): how tests build a
     warehouse report by report; the pipeline loads a batch at a time."""
     return load_reports(conn, [report], run_id=run_id)[0]
+
+
+# The quality gate's suites on one report, one report's history or the published warehouse: what a run validates a
+# batch at a time (etl.pipeline.load, etl.pipeline.run.check_published), for one, as the suites' tests ask.
+def validate_report(gate: QualityGate, report: Report) -> ValidationOutcome:
+    """The report_* suites on the parsed report: its rows, its tasks, its header and (a scan) its OCR cells."""
+    return gate.validate_batch([report_frames(report)], run_names=[report.raw.source_file])[0]
+
+
+def validate_history(gate: QualityGate, conn: duckdb.DuckDBPyConnection, report: Report) -> ValidationOutcome:
+    """The history_* suites: the report against the current reports of its issuer and year, before loading it."""
+    return gate.validate_batch(history_frames_many(conn, [report]), run_names=[report.raw.source_file])[0]
+
+
+def validate_published(gate: QualityGate, conn: duckdb.DuckDBPyConnection) -> ValidationOutcome:
+    """The published_* suites on the warehouse after loading: one current version each, all rows loaded."""
+    return gate.validate_batch([published_frames(conn)], run_names=["published"])[0]
 
 
 def build_warehouse(path: Path, files: Iterable[Path]) -> list[LoadResult]:

@@ -21,7 +21,7 @@ def record_validations(
     """Insert the validations of some reports and all their expectation results, one insert per table, within the
     caller's transaction; return their validation_id, in order.
 
-    A report is None for warehouse-wide checks (QualityGate.validate_published).
+    A report is None for warehouse-wide checks (etl.pipeline.run.check_published).
     """
     import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
 

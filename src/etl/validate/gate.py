@@ -18,9 +18,7 @@ How a run uses it (etl.pipeline.load, per batch of files): ``validate_batch`` on
 batch (``report_frames``: one validation per suite, results attributed to each report; a report failing a critical
 expectation is rejected), the history frames of the batch as it loads (``history_frames_many``), the outcomes
 recorded with ``record_validations`` (etl.load.validation) in the batch's transaction; once every batch is
-loaded, the warehouse-wide suites (``published_frames``); finally ``build_data_docs``. ``validate_report``,
-``validate_warehouse`` and ``validate_published`` are the same for one report, one report's history or the
-published warehouse.
+loaded, the warehouse-wide suites (``published_frames``); finally ``build_data_docs``.
 """
 
 from __future__ import annotations
@@ -83,18 +81,14 @@ def report_frames(report: Report) -> SuiteFrames:
     return suite_frames
 
 
-def history_frames(conn: duckdb.DuckDBPyConnection, report: Report) -> SuiteFrames:
-    """The history_* suites' frames: the report against the current reports of its issuer and year, as they are.
+def history_frames_many(conn: duckdb.DuckDBPyConnection, reports: Sequence[Report]) -> list[SuiteFrames]:
+    """The history_* suites' frames of each report: against the current reports of its issuer and year, as they are
+    (not against each other), in two queries.
 
     Task count: against the nearest earlier period. Titles: against the nearest earlier period, the same period
-    (a re-issue) and the nearest later period (periods ordered by their end month). Built before the report is
+    (a re-issue) and the nearest later period (periods ordered by their end month). Built before the reports are
     loaded.
     """
-    return history_frames_many(conn, [report])[0]
-
-
-def history_frames_many(conn: duckdb.DuckDBPyConnection, reports: Sequence[Report]) -> list[SuiteFrames]:
-    """history_frames of several reports in two queries; each against the warehouse as it is (not each other)."""
     if not reports:
         return []
     targets = [
@@ -220,18 +214,6 @@ class QualityGate:
     def data_docs_index(self) -> Path | None:
         """The Data Docs index.html (built by build_data_docs), or None without a data_docs_dir."""
         return None if self.data_docs_dir is None else self.data_docs_dir / "index.html"
-
-    def validate_report(self, report: Report) -> ValidationOutcome:
-        """The report_* suites on the parsed report: its rows, its tasks, its header and (a scan) its OCR cells."""
-        return self.validate_batch([report_frames(report)], run_names=[report.raw.source_file])[0]
-
-    def validate_warehouse(self, conn: duckdb.DuckDBPyConnection, report: Report) -> ValidationOutcome:
-        """The history_* suites: the report against the current reports of its issuer and year, before loading it."""
-        return self.validate_batch([history_frames(conn, report)], run_names=[report.raw.source_file])[0]
-
-    def validate_published(self, conn: duckdb.DuckDBPyConnection) -> ValidationOutcome:
-        """The published_* suites on the warehouse after loading: one current version each, all rows loaded."""
-        return self.validate_batch([published_frames(conn)], run_names=["published"])[0]
 
     def validate_batch(
         self, batch: list[SuiteFrames], *, run_names: list[str] | None = None

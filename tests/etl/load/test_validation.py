@@ -13,7 +13,7 @@ from etl.load.validation import record_validations
 from etl.load.warehouse import connect
 from etl.models import Report
 from etl.validate import ExpectationResult, QualityGate, ValidationOutcome
-from tests.conftest import SQL_DIR, load_report
+from tests.conftest import SQL_DIR, load_report, validate_history, validate_report
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +124,7 @@ def test_warnings_of_a_loaded_report_are_listed_as_open(
     gate: QualityGate, warehouse: duckdb.DuckDBPyConnection, real_report: Report
 ) -> None:
     report = _with_phone(real_report, "12345")
-    outcome = gate.validate_report(report).merge(gate.validate_warehouse(warehouse, report))
+    outcome = validate_report(gate, report).merge(validate_history(gate, warehouse, report))
     assert outcome.passed_critical and len(outcome.warnings) == 1
     record_validation(warehouse, "run-1", report, outcome)
     load_report(warehouse, report)
@@ -137,7 +137,7 @@ def test_a_later_validation_that_passes_closes_the_warning(
     gate: QualityGate, warehouse: duckdb.DuckDBPyConnection, real_report: Report
 ) -> None:
     report = _with_phone(real_report, "12345")
-    record_validation(warehouse, "run-1", report, gate.validate_report(report))
+    record_validation(warehouse, "run-1", report, validate_report(gate, report))
     load_report(warehouse, report)
     assert len(_open_warnings(warehouse)) == 1
     passing = _outcome(_result("warning", True, {"unexpected_count": 0}))
@@ -149,19 +149,19 @@ def test_warnings_of_superseded_or_quarantined_reports_are_not_open(
     gate: QualityGate, warehouse: duckdb.DuckDBPyConnection, real_report: Report
 ) -> None:
     original = _with_phone(real_report, "12345")
-    record_validation(warehouse, "run-1", original, gate.validate_report(original))
+    record_validation(warehouse, "run-1", original, validate_report(gate, original))
     load_report(warehouse, original)
     revised = Report(
         meta=real_report.meta.model_copy(update={"revision_label": "修订"}),
         raw=real_report.raw.model_copy(update={"source_sha256": "revised", "source_file": "revised.txt"}),
         rows=real_report.rows,
     )
-    record_validation(warehouse, "run-2", revised, gate.validate_report(revised))
+    record_validation(warehouse, "run-2", revised, validate_report(gate, revised))
     assert load_report(warehouse, revised).outcome == "loaded"
     quarantined = Report(
         meta=real_report.meta.model_copy(update={"quarter": 4}),
         raw=real_report.raw.model_copy(update={"source_sha256": "bad", "source_file": "bad.txt"}),
         rows=_with_phone(real_report, "1").rows,
     )
-    record_validation(warehouse, "run-2", quarantined, gate.validate_report(quarantined))  # warned, not loaded
+    record_validation(warehouse, "run-2", quarantined, validate_report(gate, quarantined))  # warned, not loaded
     assert _open_warnings(warehouse) == []

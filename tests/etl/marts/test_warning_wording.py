@@ -9,7 +9,7 @@ from etl.load.warehouse import connect
 from etl.parse.report import parse_report
 from etl.validate import QualityGate
 from etl.validate.suites import HISTORY_TITLES
-from tests.conftest import REAL_TEXT_DUMP, SAMPLES, build_warehouse
+from tests.conftest import REAL_TEXT_DUMP, SAMPLES, build_warehouse, validate_history
 
 
 def test_a_changed_title_is_reported_as_changed(tmp_path: Path) -> None:
@@ -19,7 +19,7 @@ def test_a_changed_title_is_reported_as_changed(tmp_path: Path) -> None:
     report = parse_report(read_source(REAL_TEXT_DUMP))
     report = report.model_copy(update={"meta": report.meta.model_copy(update={"quarter": 2})})
     with connect(warehouse) as conn:
-        outcome = QualityGate().validate_warehouse(conn, report)
+        outcome = validate_history(QualityGate(), conn, report)
     [result] = [r for r in outcome.results if r.suite == HISTORY_TITLES]
     assert not result.success
     assert result.description == "task title changed within the year (expected: unchanged)"

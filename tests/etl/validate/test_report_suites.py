@@ -15,6 +15,7 @@ from etl.settings import PROJECT_ROOT
 from etl.validate import ExpectationResult, QualityGate, ValidationOutcome
 from etl.validate.frames import rows_frame
 from etl.validate.suites import REPORT_HEADER, REPORT_ROWS, REPORT_TASKS, SUITES
+from tests.conftest import validate_report
 
 
 def _result(
@@ -59,7 +60,7 @@ def _with_task_count(report: Report, count: int) -> Report:
 
 
 def test_the_real_report_passes_every_expectation(gate: QualityGate, real_report: Report) -> None:
-    outcome = gate.validate_report(real_report)
+    outcome = validate_report(gate, real_report)
     assert outcome.passed_critical and outcome.success
     assert outcome.failures == [] and outcome.warnings == []
     assert outcome.suites == (REPORT_ROWS, REPORT_TASKS, REPORT_HEADER)
@@ -80,61 +81,61 @@ def test_a_missing_required_column_is_critical(gate: QualityGate, real_report: R
 
 @pytest.mark.parametrize("column", ["task_no", "task_title", "plan_type", "status"])
 def test_a_null_required_value_is_critical(gate: QualityGate, real_report: Report, column: str) -> None:
-    outcome = gate.validate_report(_edit_row(real_report, 2, **{column: None}))
+    outcome = validate_report(gate, _edit_row(real_report, 2, **{column: None}))
     observed = _failed(outcome, REPORT_ROWS, "column_values_to_not_be_null", column, "critical")
     assert observed["unexpected_count"] == 1
 
 
 def test_a_blank_title_is_critical(gate: QualityGate, real_report: Report) -> None:
-    outcome = gate.validate_report(_edit_row(real_report, 2, task_title="  "))
+    outcome = validate_report(gate, _edit_row(real_report, 2, task_title="  "))
     observed = _failed(outcome, REPORT_ROWS, "column_values_to_match_regex", "task_title", "critical")
     assert observed["values"] == ["  "]
     assert observed["rows"][0]["task_no"] == 4
 
 
 def test_a_fractional_task_number_is_critical(gate: QualityGate, real_report: Report) -> None:
-    outcome = gate.validate_report(_edit_row(real_report, 2, task_no=4.5))
+    outcome = validate_report(gate, _edit_row(real_report, 2, task_no=4.5))
     observed = _failed(outcome, REPORT_ROWS, "column_values_to_be_of_type", "task_no", "critical")
     assert observed["observed"] == "float64"
 
 
 @pytest.mark.parametrize("task_no", [0, -3])
 def test_a_task_number_below_one_is_critical(gate: QualityGate, real_report: Report, task_no: int) -> None:
-    outcome = gate.validate_report(_edit_row(real_report, 2, task_no=task_no))
+    outcome = validate_report(gate, _edit_row(real_report, 2, task_no=task_no))
     observed = _failed(outcome, REPORT_ROWS, "column_values_to_be_between", "task_no", "critical")
     assert observed["values"] == [task_no]
 
 
 def test_a_repeated_task_and_plan_type_is_critical(gate: QualityGate, real_report: Report) -> None:
-    outcome = gate.validate_report(_with_rows(real_report, [*real_report.rows, real_report.rows[2]]))
+    outcome = validate_report(gate, _with_rows(real_report, [*real_report.rows, real_report.rows[2]]))
     observed = _failed(outcome, REPORT_ROWS, "compound_columns_to_be_unique", "task_no, plan_type", "critical")
     assert observed["unexpected_count"] == 2
     assert {"task_no": 4, "plan_type": "schedule"} in observed["values"]
 
 
 def test_an_unknown_plan_type_is_critical(gate: QualityGate, real_report: Report) -> None:
-    outcome = gate.validate_report(_edit_row(real_report, 2, plan_type="timeline"))
+    outcome = validate_report(gate, _edit_row(real_report, 2, plan_type="timeline"))
     observed = _failed(outcome, REPORT_ROWS, "column_values_to_be_in_set", "plan_type", "critical")
     assert observed["values"] == ["timeline"]
 
 
 def test_a_task_without_both_plan_types_is_critical(gate: QualityGate, real_report: Report) -> None:
     rows = [r for r in real_report.rows if (r.task_no, r.plan_type) != (4, "roadmap")]
-    outcome = gate.validate_report(_with_rows(real_report, rows))
+    outcome = validate_report(gate, _with_rows(real_report, rows))
     observed = _failed(outcome, REPORT_TASKS, "column_values_to_be_in_set", "plan_types", "critical")
     assert observed["values"] == ["schedule"]
     assert observed["rows"] == [{"plan_types": "schedule", "task_no": 4}]
 
 
 def test_an_unknown_status_is_critical(gate: QualityGate, real_report: Report) -> None:
-    outcome = gate.validate_report(_edit_row(real_report, 2, status="done"))
+    outcome = validate_report(gate, _edit_row(real_report, 2, status="done"))
     observed = _failed(outcome, REPORT_ROWS, "column_values_to_be_in_set", "status", "critical")
     assert observed["values"] == ["done"]
 
 
 @pytest.mark.parametrize("phone", ["12345", "电话5515812", "123456789"])
 def test_a_phone_number_of_another_shape_is_a_warning(gate: QualityGate, real_report: Report, phone: str) -> None:
-    outcome = gate.validate_report(_edit_row(real_report, 2, phone=phone))
+    outcome = validate_report(gate, _edit_row(real_report, 2, phone=phone))
     observed = _failed(outcome, REPORT_ROWS, "column_values_to_match_regex", "phone", "warning")
     assert observed["values"] == [phone]
     assert observed["rows"][0]["task_no"] == 4
@@ -142,7 +143,7 @@ def test_a_phone_number_of_another_shape_is_a_warning(gate: QualityGate, real_re
 
 @pytest.mark.parametrize("phone", ["5515812", "0556-5515812", "05565515812", "13905561234", None])
 def test_phone_numbers_of_the_expected_shape_pass(gate: QualityGate, real_report: Report, phone: str | None) -> None:
-    outcome = gate.validate_report(_edit_row(real_report, 2, phone=phone))
+    outcome = validate_report(gate, _edit_row(real_report, 2, phone=phone))
     assert _result(outcome, REPORT_ROWS, "column_values_to_match_regex", "phone", "warning").success
 
 
@@ -160,50 +161,50 @@ def test_phone_numbers_of_the_expected_shape_pass(gate: QualityGate, real_report
 def test_leftover_markup_or_garbled_text_is_critical(
     gate: QualityGate, real_report: Report, column: str, text: str
 ) -> None:
-    outcome = gate.validate_report(_edit_row(real_report, 2, **{column: text}))
+    outcome = validate_report(gate, _edit_row(real_report, 2, **{column: text}))
     observed = _failed(outcome, REPORT_ROWS, "column_values_to_not_match_regex", column, "critical")
     assert observed["values"] == [text]
     assert observed["rows"][0]["task_no"] == 4
 
 
 def test_an_empty_issuer_is_critical(gate: QualityGate, real_report: Report) -> None:
-    outcome = gate.validate_report(_with_meta(real_report, issuer=None))
+    outcome = validate_report(gate, _with_meta(real_report, issuer=None))
     _failed(outcome, REPORT_HEADER, "column_values_to_not_be_null", "issuer", "critical")
 
 
 @pytest.mark.parametrize("year", [1999, date.today().year + 2])
 def test_an_implausible_year_is_critical(gate: QualityGate, real_report: Report, year: int) -> None:
-    outcome = gate.validate_report(_with_meta(real_report, year=year))
+    outcome = validate_report(gate, _with_meta(real_report, year=year))
     assert _failed(outcome, REPORT_HEADER, "column_values_to_be_between", "year", "critical")["values"] == [year]
 
 
 @pytest.mark.parametrize("month", [0, 13])
 def test_a_period_end_outside_one_to_twelve_is_critical(gate: QualityGate, real_report: Report, month: int) -> None:
-    outcome = gate.validate_report(_with_meta(real_report, period_end_month=month))
+    outcome = validate_report(gate, _with_meta(real_report, period_end_month=month))
     observed = _failed(outcome, REPORT_HEADER, "column_values_to_be_between", "period_end_month", "critical")
     assert observed["values"] == [month]
 
 
 def test_an_unknown_period_kind_is_critical(gate: QualityGate, real_report: Report) -> None:
-    outcome = gate.validate_report(_with_meta(real_report, period_kind="decade"))
+    outcome = validate_report(gate, _with_meta(real_report, period_kind="decade"))
     observed = _failed(outcome, REPORT_HEADER, "column_values_to_be_in_set", "period_kind", "critical")
     assert observed["values"] == ["decade"]
 
 
 def test_a_status_missing_in_a_table_with_a_status_column_is_critical(gate: QualityGate, real_report: Report) -> None:
-    outcome = gate.validate_report(_edit_row(real_report, 2, status=None, status_text=None))
+    outcome = validate_report(gate, _edit_row(real_report, 2, status=None, status_text=None))
     observed = _failed(outcome, REPORT_ROWS, "column_values_to_not_be_null", "status", "critical")
     assert observed["rows"][0]["task_no"] == 4
 
 
 def test_a_plan_row_without_plan_type_is_critical(gate: QualityGate, real_report: Report) -> None:
-    outcome = gate.validate_report(_edit_row(real_report, 2, plan_type=None))
+    outcome = validate_report(gate, _edit_row(real_report, 2, plan_type=None))
     _failed(outcome, REPORT_ROWS, "column_values_to_not_be_null", "plan_type", "critical")
 
 
 @pytest.mark.parametrize("count", [0, 201])
 def test_an_implausible_task_count_is_critical(gate: QualityGate, real_report: Report, count: int) -> None:
-    outcome = gate.validate_report(_with_task_count(real_report, count))
+    outcome = validate_report(gate, _with_task_count(real_report, count))
     observed = _failed(outcome, REPORT_HEADER, "column_values_to_be_between", "task_count", "critical")
     assert observed["values"] == [count]
     assert not _result(outcome, REPORT_HEADER, "column_values_to_be_between", "task_count", "warning").success
@@ -211,7 +212,7 @@ def test_an_implausible_task_count_is_critical(gate: QualityGate, real_report: R
 
 @pytest.mark.parametrize("count", [2, 101])
 def test_an_unusual_task_count_is_a_warning(gate: QualityGate, real_report: Report, count: int) -> None:
-    outcome = gate.validate_report(_with_task_count(real_report, count))
+    outcome = validate_report(gate, _with_task_count(real_report, count))
     observed = _failed(outcome, REPORT_HEADER, "column_values_to_be_between", "task_count", "warning")
     assert observed["values"] == [count]
     assert outcome.warnings == [_result(outcome, REPORT_HEADER, "column_values_to_be_between", "task_count", "warning")]
@@ -219,7 +220,7 @@ def test_an_unusual_task_count_is_a_warning(gate: QualityGate, real_report: Repo
 
 def test_the_summary_names_failures_first_with_their_offending_values(gate: QualityGate, real_report: Report) -> None:
     report = _edit_row(real_report, 2, phone="12345", plan_text="<p>x</p>")
-    lines = gate.validate_report(report).summary().splitlines()
+    lines = validate_report(gate, report).summary().splitlines()
     assert len(lines) == 2
     assert lines[0].startswith("critical: no leftover markup") and "<p>x</p>" in lines[0]
     assert lines[1].startswith("warning: phone number") and "12345" in lines[1]
@@ -227,7 +228,7 @@ def test_the_summary_names_failures_first_with_their_offending_values(gate: Qual
 
 def test_long_offending_values_are_cut_short(gate: QualityGate, real_report: Report) -> None:
     text = "<p>" + "很长的文字" * 100
-    outcome = gate.validate_report(_edit_row(real_report, 2, progress_text=text))
+    outcome = validate_report(gate, _edit_row(real_report, 2, progress_text=text))
     observed = _failed(outcome, REPORT_ROWS, "column_values_to_not_match_regex", "progress_text", "critical")
     assert len(observed["values"][0]) == 80 and observed["values"][0].endswith("…")
 

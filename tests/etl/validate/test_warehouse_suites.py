@@ -14,7 +14,7 @@ from etl.load.warehouse import connect
 from etl.models import Report
 from etl.validate import QualityGate, ValidationOutcome
 from etl.validate.suites import HISTORY_TASK_COUNT, HISTORY_TITLES, PUBLISHED_ROWS, PUBLISHED_VERSIONS
-from tests.conftest import SQL_DIR, load_report
+from tests.conftest import SQL_DIR, load_report, validate_history, validate_published, validate_report
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_a_report_consistent_with_its_earlier_quarter_passes(
     gate: QualityGate, warehouse: duckdb.DuckDBPyConnection, real_report: Report
 ) -> None:
     _load(warehouse, _version(real_report, "q2", quarter=2))
-    outcome = gate.validate_warehouse(warehouse, real_report)
+    outcome = validate_history(gate, warehouse, real_report)
     assert outcome.success
     assert outcome.suites == (HISTORY_TASK_COUNT, HISTORY_TITLES)
 
@@ -74,7 +74,7 @@ def test_the_first_report_of_a_year_has_nothing_to_compare_with(
     gate: QualityGate, warehouse: duckdb.DuckDBPyConnection, real_report: Report
 ) -> None:
     _load(warehouse, _version(_retitled(real_report, 4, "去年的标题"), "2023q2", year=2023, quarter=2))
-    assert gate.validate_warehouse(warehouse, real_report).success
+    assert validate_history(gate, warehouse, real_report).success
 
 
 def test_a_sharp_drop_in_task_count_is_a_warning(
@@ -82,7 +82,7 @@ def test_a_sharp_drop_in_task_count_is_a_warning(
 ) -> None:
     _load(warehouse, _version(real_report, "q1", quarter=1))
     _load(warehouse, _version(real_report, "q2", quarter=2))
-    outcome = gate.validate_warehouse(warehouse, _first_tasks(real_report, 8))  # 8 of 17 tasks: ratio 0.4706
+    outcome = validate_history(gate, warehouse, _first_tasks(real_report, 8))  # 8 of 17 tasks: ratio 0.4706
     assert outcome.passed_critical
     result = _only(outcome, HISTORY_TASK_COUNT)
     assert (result.success, result.severity, result.column) == (False, "warning", "task_count_ratio")
@@ -98,14 +98,14 @@ def test_a_drop_to_half_or_a_later_quarter_loaded_earlier_is_no_warning(
 ) -> None:
     _load(warehouse, _version(_first_tasks(real_report, 16), "q2", quarter=2))
     _load(warehouse, _version(_first_tasks(real_report, 2), "q4", quarter=4))  # later quarter: not compared
-    assert _only(gate.validate_warehouse(warehouse, _first_tasks(real_report, 8)), HISTORY_TASK_COUNT).success
+    assert _only(validate_history(gate, warehouse, _first_tasks(real_report, 8)), HISTORY_TASK_COUNT).success
 
 
 def test_a_title_changed_within_the_year_is_a_warning_naming_the_task(
     gate: QualityGate, warehouse: duckdb.DuckDBPyConnection, real_report: Report
 ) -> None:
     _load(warehouse, _version(_retitled(real_report, 4, "旧的任务标题"), "q2", quarter=2))
-    outcome = gate.validate_warehouse(warehouse, real_report)
+    outcome = validate_history(gate, warehouse, real_report)
     assert outcome.passed_critical
     result = _only(outcome, HISTORY_TITLES)
     assert (result.success, result.severity, result.column) == (False, "warning", "task_title, other_title")
@@ -120,14 +120,14 @@ def test_a_title_change_is_reported_once_by_the_report_where_it_happens(
 ) -> None:
     _load(warehouse, _version(_retitled(real_report, 4, "旧的任务标题"), "q1", quarter=1))
     _load(warehouse, _version(real_report, "q2", quarter=2))  # the change happened in Q2
-    assert gate.validate_warehouse(warehouse, real_report).success  # Q3 agrees with its neighbour Q2
+    assert validate_history(gate, warehouse, real_report).success  # Q3 agrees with its neighbour Q2
 
 
 def test_a_title_change_is_found_whatever_the_loading_order(
     gate: QualityGate, warehouse: duckdb.DuckDBPyConnection, real_report: Report
 ) -> None:
     _load(warehouse, _version(real_report, "q4", quarter=4))
-    result = _only(gate.validate_warehouse(warehouse, _retitled(real_report, 4, "旧的任务标题")), HISTORY_TITLES)
+    result = _only(validate_history(gate, warehouse, _retitled(real_report, 4, "旧的任务标题")), HISTORY_TITLES)
     assert not result.success
     assert result.observed["rows"][0]["other_period"] == "四季度"
 
@@ -137,7 +137,7 @@ def test_only_current_versions_are_compared(
 ) -> None:
     _load(warehouse, _version(_retitled(real_report, 4, "旧的任务标题"), "q2", quarter=2))
     _load(warehouse, _version(real_report, "q2-revised", quarter=2, revision="修订"))
-    assert gate.validate_warehouse(warehouse, real_report).success
+    assert validate_history(gate, warehouse, real_report).success
 
 
 def test_the_published_warehouse_passes(
@@ -145,7 +145,7 @@ def test_the_published_warehouse_passes(
 ) -> None:
     _load(warehouse, real_report)
     _load(warehouse, _version(real_report, "q3-revised", revision="修订"))
-    outcome = gate.validate_published(warehouse)
+    outcome = validate_published(gate, warehouse)
     assert outcome.success
     assert outcome.suites == (PUBLISHED_VERSIONS, PUBLISHED_ROWS)
 
@@ -157,7 +157,7 @@ def test_two_current_versions_of_a_quarter_are_critical(
     _load(warehouse, _version(real_report, "q3-again"))
     # A broken staging view that forgets to pick one version per quarter:
     warehouse.execute("create or replace view staging.current_report as select * from core.report")
-    outcome = gate.validate_published(warehouse)
+    outcome = validate_published(gate, warehouse)
     result = _only(outcome, PUBLISHED_VERSIONS)
     assert (result.success, result.severity) == (False, "critical")
     assert outcome.failures == [result]
@@ -169,7 +169,7 @@ def test_a_report_missing_rows_is_critical(
 ) -> None:
     _load(warehouse, real_report)
     warehouse.execute("delete from core.task_row where task_no = 4")
-    result = _only(gate.validate_published(warehouse), PUBLISHED_ROWS)
+    result = _only(validate_published(gate, warehouse), PUBLISHED_ROWS)
     assert (result.success, result.severity) == (False, "critical")
     assert result.observed["values"] == [[34, 32]]
     assert result.observed["rows"][0]["report_id"] == real_report.raw.source_sha256
@@ -178,7 +178,7 @@ def test_a_report_missing_rows_is_critical(
 def test_data_docs_are_built_as_static_html(tmp_path: Path, real_report: Report) -> None:
     docs = tmp_path / "data_docs"
     with QualityGate(data_docs_dir=docs) as docs_gate:
-        outcome = docs_gate.validate_report(real_report)
+        outcome = validate_report(docs_gate, real_report)
         assert docs_gate.data_docs_index == docs / "index.html"
         assert outcome.data_docs == docs / "index.html"
     assert (docs / "index.html").is_file()
@@ -188,6 +188,6 @@ def test_data_docs_are_built_as_static_html(tmp_path: Path, real_report: Report)
 
 
 def test_without_a_docs_folder_nothing_is_built(gate: QualityGate, real_report: Report) -> None:
-    gate.validate_report(real_report)
+    validate_report(gate, real_report)
     assert gate.data_docs_index is None
     assert gate.build_data_docs() is None
