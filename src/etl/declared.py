@@ -32,10 +32,6 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + SIDECAR_SUFFIX)
 
 
-def is_sidecar(path: Path) -> bool:
-    return path.name.endswith(SIDECAR_SUFFIX)
-
-
 def read_sidecar(path: Path) -> DeclaredMeta | None:
     """The metadata declared in the document's sidecar, None when it has none; ReportError naming the sidecar when
     it is not a mapping of the known keys (issuer, period, synthetic, note)."""
@@ -69,13 +65,3 @@ def declared_for(path: Path, given: DeclaredMeta | None = None) -> DeclaredMeta 
             )
         merged[name] = value
     return DeclaredMeta.model_validate(merged)
-
-
-def write_sidecar(path: Path, declared: DeclaredMeta) -> Path:
-    """Write a document's sidecar (the archive keeps one beside each input that had one)."""
-    target = sidecar_path(path)
-    target.write_text(
-        yaml.safe_dump(declared.model_dump(exclude_defaults=True), allow_unicode=True, sort_keys=False),
-        encoding="utf-8",
-    )
-    return target

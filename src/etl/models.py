@@ -86,10 +86,6 @@ class RawReport(BaseModel):
         "mark read as ✓ because of the cell it stands in, text drawn twice and read once), page by page",
     )
 
-    def has_field(self, name: str) -> bool:
-        """Whether a column of the table fills the field (a table without 监督方式 has no supervision)."""
-        return any(column.field == name for column in self.columns)
-
 
 class DeclaredMeta(BaseModel):
     """What a user declares about a document whose text does not say it (--issuer/--period, a .meta.yaml sidecar).
