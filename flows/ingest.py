@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -36,6 +35,7 @@ from etl.extract.guarded import ExtractLimits, ExtractorPool
 from etl.flows import ensure_prefect_home
 from etl.flows.runners import api_url_for_workers, task_runner_for
 from etl.load.versions import DroppedTasksAccepted
+from etl.markdown_text import md_text
 from etl.models import DeclaredMeta
 from etl.pipeline import RunOptions, RunSummary, Steps, discover_files, run_context, run_pipeline
 from etl.pipeline import poll_inbox as poll_inbox_once
@@ -241,15 +241,6 @@ def summary_markdown(summary: RunSummary, kind: str) -> str:
 def _shown_warehouse(warehouse: str) -> str:
     """The warehouse file's absolute path, or the lake as described (etl.load.lake.LakeSpec.describe)."""
     return warehouse if warehouse.startswith("ducklake:") else str(Path(warehouse).resolve())
-
-
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-
-
-def md_text(text: str) -> str:
-    """Text shown as itself in Markdown: every ASCII punctuation character backslash-escaped (CommonMark: no tag,
-    link, emphasis or code span can start), line breaks as spaces."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(text.splitlines()))
 
 
 def _run(

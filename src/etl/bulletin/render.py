@@ -9,7 +9,6 @@ a 黑体-like face for headings, a 宋体-like one for the text), with the CJK f
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +20,11 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from etl.bulletin.compose import Block, Heading, Paragraph, Table
+from etl.markdown_text import md_text
 
 SERIF = "Noto Serif CJK SC"  # 宋体-like: the text
 SANS = "Noto Sans CJK SC"  # 黑体-like: title, headings, tables
 FORMATS = (".docx", ".md", ".html")
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def write(blocks: list[Block], out: Path) -> Path:
@@ -146,12 +145,6 @@ def _repeat_header(row: Any) -> None:
 
 
 # Markdown and HTML ----------------------------------------------------------------------------------------------
-
-
-def md_text(text: str) -> str:
-    """Text shown as itself in Markdown (CommonMark, GitHub tables): every ASCII punctuation character escaped, line
-    breaks as spaces."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(text.split("\n")))
 
 
 def to_markdown(blocks: list[Block]) -> str:
