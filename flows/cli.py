@@ -175,12 +175,12 @@ def sql(
     import duckdb
 
     from etl.flows.cli_lake import snapshot_option
-    from etl.flows.sql_output import FORMATS
+    from etl.flows.sql_output import OUTPUT_FORMATS
     from etl.load.lake import LakeError
     from etl.load.query import RefusedQuery
 
-    if output_format not in FORMATS:
-        raise typer.BadParameter(f"{output_format!r}: one of {', '.join(FORMATS)}", param_hint="--format")
+    if output_format not in OUTPUT_FORMATS:
+        raise typer.BadParameter(f"{output_format!r}: one of {', '.join(OUTPUT_FORMATS)}", param_hint="--format")
     settings = get_settings(warehouse=warehouse)
     moment = snapshot_option(settings, as_of)
     try:

@@ -16,7 +16,7 @@ from etl.settings import Settings
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from etl.flows.sql_output import Format
+    from etl.flows.sql_output import OutputFormat
     from etl.report.data import PeriodKey
 
 app = typer.Typer(
@@ -111,7 +111,7 @@ def require_existing(paths: list[Path]) -> None:
         raise typer.Exit(2)
 
 
-def print_query(settings: Settings, query: str, output_format: Format = "table", as_of: Any = None) -> None:
+def print_query(settings: Settings, query: str, output_format: OutputFormat = "table", as_of: Any = None) -> None:
     from etl.flows.sql_output import print_result
     from etl.load.query import run_query  # read-only, no access to other files, settings locked
 

@@ -63,8 +63,6 @@ def _is_transient(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-# Transient failures are retried with backoff (1, 2, 4 s); inputs include connections and the gate, so no task's
-# inputs are hashed for caching (NO_CACHE).
 BACKOFF = exponential_backoff(backoff_factor=1)
 
 

@@ -18,8 +18,9 @@ from rich.console import Console
 from rich.table import Column, Table
 from rich.text import Text
 
-Format = Literal["table", "csv", "json", "markdown"]
-FORMATS: tuple[Format, ...] = ("table", "csv", "json", "markdown")
+# How `etl sql` prints (not the input formats: etl.extract.formats).
+OutputFormat = Literal["table", "csv", "json", "markdown"]
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("table", "csv", "json", "markdown")
 
 
 def cell_text(value: Any) -> str:
@@ -83,7 +84,7 @@ def print_table(console: Console, columns: list[str], rows: list[tuple[Any, ...]
     Console(file=console.file, width=width, color_system=None, soft_wrap=False).print(table)
 
 
-def print_result(console: Console, columns: list[str], rows: list[tuple[Any, ...]], fmt: Format) -> None:
+def print_result(console: Console, columns: list[str], rows: list[tuple[Any, ...]], fmt: OutputFormat) -> None:
     if fmt == "table":
         print_table(console, columns, rows)
         return

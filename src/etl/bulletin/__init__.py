@@ -14,11 +14,11 @@ from pathlib import Path
 
 from etl.bulletin.compose import compose
 from etl.bulletin.data import BulletinData, BulletinError, read_bulletin_data
-from etl.bulletin.render import FORMATS, write
+from etl.bulletin.render import BULLETIN_SUFFIXES, bulletin_suffix, write
 from etl.load.warehouse import connect
 from etl.resources import bundled_path
 
-__all__ = ["FORMATS", "BulletinError", "BulletinResult", "default_bulletin_path", "write_bulletin"]
+__all__ = ["BULLETIN_SUFFIXES", "BulletinError", "BulletinResult", "default_bulletin_path", "write_bulletin"]
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,7 @@ def write_bulletin(
     """Write the bulletin of ``issuer`` for the period ending in ``end_month`` of ``year`` (default: the latest) to
     ``out`` (.docx, .md or .html). BulletinError when there is no such report (or several issuers and none chosen);
     ValueError for another suffix; FileNotFoundError for a missing warehouse."""
-    if out.suffix.lower() not in FORMATS:
-        raise ValueError(f"{out.name}: a bulletin is written as {', '.join(FORMATS)}, not {out.suffix or 'no suffix'}")
+    bulletin_suffix(out)  # refused before the warehouse is read
     with connect(warehouse, read_only=True) as conn:
         data = read_bulletin_data(conn, sql_dir or bundled_path("sql"), year=year, end_month=end_month, issuer=issuer)
     return BulletinResult(write(compose(data, generated_at=generated_at), out), data)

@@ -24,14 +24,23 @@ from etl.markdown_text import md_text
 
 SERIF = "Noto Serif CJK SC"  # 宋体-like: the text
 SANS = "Noto Sans CJK SC"  # 黑体-like: title, headings, tables
-FORMATS = (".docx", ".md", ".html")
+# The files a bulletin is written as, by suffix (not the input formats: etl.extract.formats).
+BULLETIN_SUFFIXES = (".docx", ".md", ".html")
+
+
+def bulletin_suffix(out: Path) -> str:
+    """The suffix of ``out`` (lower case) if a bulletin can be written as it; ValueError naming the file if not."""
+    suffix = out.suffix.lower()
+    if suffix not in BULLETIN_SUFFIXES:
+        raise ValueError(
+            f"{out.name}: a bulletin is written as {', '.join(BULLETIN_SUFFIXES)}, not {out.suffix or 'no suffix'}"
+        )
+    return suffix
 
 
 def write(blocks: list[Block], out: Path) -> Path:
     """Write the bulletin to ``out`` in the format its suffix names (.docx, .md, .html); written whole, then renamed."""
-    suffix = out.suffix.lower()
-    if suffix not in FORMATS:
-        raise ValueError(f"{out.name}: a bulletin is written as {', '.join(FORMATS)}, not {out.suffix or 'no suffix'}")
+    suffix = bulletin_suffix(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     if suffix == ".docx":
