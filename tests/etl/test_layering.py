@@ -300,3 +300,62 @@ def test_the_cycle_check_sees_an_import_put_off_into_a_function(tmp_path: Path) 
     rebuild.write_text("from etl.load.files import wal_path\n", encoding="utf-8")
     graph = {name: imported_modules(path, set(names)) for name, path in names.items()}
     assert import_cycles(graph) == []
+
+
+# The rooms of the library (docs/architecture.md), lowest first: a module imports only its own room and the rooms of a
+# lower rank, so no room reaches up and two rooms of one rank know nothing of each other. The modules at the top of
+# etl (settings, models, errors, vocabulary …) are below every room, but etl.inbox, which knows the input formats.
+ROOM_RANKS = {
+    "base": 0,
+    "extract": 1,
+    "normalize": 1,
+    "metrics": 1,
+    "parse": 2,
+    "inbox": 2,
+    "validate": 3,
+    "load": 4,
+    "report": 5,
+    "export": 5,
+    "docs": 5,
+    "bulletin": 6,
+    "pipeline": 7,
+}
+
+
+def room_of(module: str) -> str:
+    """``etl.load.rebuild`` → load; ``etl.inbox`` → inbox; any other module at the top of etl → base."""
+    parts = module.split(".")
+    if len(parts) == 1:
+        return "base"  # etl itself
+    if len(parts) > 2 or (PACKAGE / parts[1]).is_dir():
+        return parts[1]
+    return parts[1] if parts[1] in ROOM_RANKS else "base"
+
+
+def imports_against_the_rooms(graph: dict[str, set[str]]) -> list[str]:
+    """``a -> b`` for every import of a room of the same or a higher rank than the importer's own."""
+    return sorted(
+        f"{module} -> {other}"
+        for module, others in graph.items()
+        for other in others
+        if room_of(module) != room_of(other) and ROOM_RANKS[room_of(other)] >= ROOM_RANKS[room_of(module)]
+    )
+
+
+def test_every_room_imports_only_the_rooms_below_it() -> None:
+    modules = library_modules()
+    assert {room_of(name) for name in modules} == set(ROOM_RANKS)  # a new room is given its rank here
+    graph = {name: imported_modules(path, set(modules)) - {name} for name, path in modules.items()}
+    assert imports_against_the_rooms(graph) == []
+
+
+def test_the_room_check_sees_an_import_up_and_one_sideways() -> None:
+    graph = {
+        "etl.parse.report": {"etl.normalize.text", "etl.load.warehouse"},
+        "etl.extract.pdf": {"etl.metrics.grammar", "etl.models"},
+        "etl.load.warehouse": {"etl.parse.report", "etl.inbox"},
+    }
+    assert imports_against_the_rooms(graph) == [
+        "etl.extract.pdf -> etl.metrics.grammar",
+        "etl.parse.report -> etl.load.warehouse",
+    ]
