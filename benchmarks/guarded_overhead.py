@@ -32,7 +32,6 @@ from etl.extract.guarded import (  # noqa: E402
     ExtractLimits,
     ExtractorPool,
     extract_guarded,
-    read_source_guarded_with_stats,
 )
 from etl.extract.guarded_child import page_count  # noqa: E402
 from etl.extract.source import read_source  # noqa: E402
@@ -81,12 +80,13 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for path in FILES:
-        raw, stats = read_source_guarded_with_stats(path, limits)  # warms the default pool's child
+        warm = extract_guarded(path, limits)  # warms the default pool's child
+        raw, stats = warm.raw, warm.stats
         inprocess = median_seconds(lambda p=path: read_source(p), args.repeat)
-        guarded = median_seconds(lambda p=path: read_source_guarded_with_stats(p, limits), args.repeat)
+        guarded = median_seconds(lambda p=path: extract_guarded(p, limits), args.repeat)
         transfer = []
         for _ in range(args.repeat):
-            _, stats = read_source_guarded_with_stats(path, limits)
+            stats = extract_guarded(path, limits).stats
             transfer.append(stats.seconds - (stats.child_seconds or 0.0))
         counting = median_seconds(lambda p=path: page_count(p), args.repeat)
         lines.append(
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| {counting * 1000:.2f} ms | {stats.peak_rss_mb:.0f} MB |"
         )
     inprocess = median_seconds(lambda: read_source(TEXT_DUMP), args.repeat)
-    guarded = median_seconds(lambda: read_source_guarded_with_stats(TEXT_DUMP, limits), args.repeat)
+    guarded = median_seconds(lambda: extract_guarded(TEXT_DUMP, limits), args.repeat)
     lines.append(
         f"| {TEXT_DUMP.name} (text dump, in the child since issue 16) | | {inprocess * 1000:.1f} ms "
         f"| {guarded * 1000:.1f} ms "

@@ -32,7 +32,7 @@ import scan_matrix  # noqa: E402
 from _common import cpu_model, load_average, target_table  # noqa: E402
 
 from etl.errors import ReportError  # noqa: E402
-from etl.extract.guarded import ExtractLimits, read_source_guarded_with_stats, shutdown  # noqa: E402
+from etl.extract.guarded import ExtractLimits, extract_guarded, shutdown  # noqa: E402
 from etl.extract.source import read_source  # noqa: E402
 from etl.extract.text_dump import read_text_dump  # noqa: E402
 from etl.settings import get_settings  # noqa: E402
@@ -72,7 +72,8 @@ def run_one(scan: scan_matrix.Scan, folder: Path) -> Outcome:
     outcome = Outcome(scan)
     start = time.perf_counter()
     try:
-        raw, stats = read_source_guarded_with_stats(path, LIMITS)
+        read = extract_guarded(path, LIMITS)
+        raw, stats = read.raw, read.stats
     except ReportError as exc:
         outcome.error = str(exc)
         outcome.seconds = time.perf_counter() - start
@@ -113,7 +114,7 @@ def illegible_rows(folder: Path) -> list[str]:
         scan = scan_matrix.illegible(kind)
         path = scan_matrix.write(scan, folder)
         try:
-            read_source_guarded_with_stats(path, LIMITS)
+            extract_guarded(path, LIMITS)
             verdict = "**loaded (WRONG)**"
         except ReportError as exc:
             named = "page 1" in str(exc)

@@ -33,7 +33,6 @@ from etl.extract.guarded import (
     Then,
     extract_guarded,
     read_source_guarded,
-    read_source_guarded_with_stats,
 )
 from etl.extract.source import read_source
 from etl.extract.text_dump import read_text_dump
@@ -195,12 +194,18 @@ def test_limits_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     assert ExtractLimits.from_settings(Settings()) == ExtractLimits(5.0, 50, 1024, 30.0)
 
 
+def read_with_stats(path: Path) -> tuple[RawReport, guarded.ExtractStats]:
+    """A file read in a guarded child, with how it went there (the child's pid, pages, peak memory)."""
+    read = extract_guarded(path)
+    return read.raw, read.stats
+
+
 def test_reads_what_read_source_reads_and_reuses_its_child() -> None:
-    first, stats = read_source_guarded_with_stats(REAL_PDF)
-    second, again = read_source_guarded_with_stats(REAL_PDF)
+    first, stats = read_with_stats(REAL_PDF)
+    second, again = read_with_stats(REAL_PDF)
     assert first == second == read_source(REAL_PDF)
     assert stats.in_child and stats.page_count == 12 and again.child_pid == stats.child_pid
-    text, text_stats = read_source_guarded_with_stats(REAL_TEXT_DUMP)
+    text, text_stats = read_with_stats(REAL_TEXT_DUMP)
     assert text_stats.in_child and text == read_source(REAL_TEXT_DUMP)  # every format, since issue 16
     assert not record_differences(parse_report(text), parse_report(first))
 
@@ -223,22 +228,22 @@ def test_a_text_dump_whose_parsing_takes_too_long_is_stopped_by_the_time_limit(t
 
 
 def test_a_child_killed_by_a_limit_is_replaced_and_the_next_file_is_read() -> None:
-    _, before = read_source_guarded_with_stats(REAL_PDF)
+    _, before = read_with_stats(REAL_PDF)
     rejected(HOSTILE / "slow_content.pdf", ExtractLimits(max_extract_seconds=0.5))
-    raw, after = read_source_guarded_with_stats(REAL_PDF)
+    raw, after = read_with_stats(REAL_PDF)
     assert after.child_pid != before.child_pid
     assert len(raw.rows) == 34
 
 
 def test_a_child_that_died_while_idle_is_replaced_without_blaming_the_next_file() -> None:
-    _, before = read_source_guarded_with_stats(REAL_PDF)
+    _, before = read_with_stats(REAL_PDF)
     assert before.child_pid is not None
     os.kill(before.child_pid, signal.SIGKILL)
     stat = Path(f"/proc/{before.child_pid}/stat")
     deadline = time.monotonic() + 10
     while stat.exists() and stat.read_text().split(") ")[1][0] != "Z" and time.monotonic() < deadline:
         time.sleep(0.01)
-    raw, after = read_source_guarded_with_stats(REAL_PDF)
+    raw, after = read_with_stats(REAL_PDF)
     assert after.child_pid != before.child_pid
     assert len(raw.rows) == 34
 
@@ -246,7 +251,7 @@ def test_a_child_that_died_while_idle_is_replaced_without_blaming_the_next_file(
 def test_threads_each_get_a_child() -> None:
     """Prefect runs tasks in threads: concurrent callers get the same report, each read in a child of its own."""
     with ThreadPoolExecutor(max_workers=3) as pool:
-        results = list(pool.map(lambda _: read_source_guarded_with_stats(REAL_PDF), range(6)))
+        results = list(pool.map(lambda _: read_with_stats(REAL_PDF), range(6)))
     assert all(raw == results[0][0] for raw, _ in results)
     assert all(stats.in_child for _, stats in results)
 
@@ -286,7 +291,8 @@ import json, resource, sys
 from pathlib import Path
 from etl.extract import guarded
 limits = guarded.ExtractLimits(max_extract_memory_mb=int(sys.argv[2]))
-raw, stats = guarded.read_source_guarded_with_stats(Path(sys.argv[1]), limits)
+read = guarded.extract_guarded(Path(sys.argv[1]), limits)
+raw, stats = read.raw, read.stats
 guarded.shutdown()  # the child exits and is reaped: its peak enters RUSAGE_CHILDREN
 children_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps({"raw": raw.model_dump(mode="json"), "stats": stats.__dict__, "children_peak_mb": children_peak_mb}))

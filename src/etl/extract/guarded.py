@@ -138,12 +138,6 @@ def read_source_guarded(path: Path, limits: ExtractLimits | None = None) -> RawR
     return extract_guarded(path, limits).raw
 
 
-def read_source_guarded_with_stats(path: Path, limits: ExtractLimits | None = None) -> tuple[RawReport, ExtractStats]:
-    """read_source_guarded, with how long it took and (for a PDF) how much memory the child needed."""
-    extracted = extract_guarded(path, limits)
-    return extracted.raw, extracted.stats
-
-
 @overload
 def extract_guarded(
     path: Path, limits: ExtractLimits | None = None, pool: ExtractorPool | None = None
