@@ -46,7 +46,14 @@ from etl.extract.grid import (
     read_page_table,
     table_bbox,
 )
-from etl.extract.ocr_engine import OcrLine, close_misread_brackets, line_chars, pair_brackets, recognise_crops
+from etl.extract.ocr_engine import (
+    OcrLine,
+    close_misread_brackets,
+    line_chars,
+    pair_brackets,
+    pair_quotes,
+    recognise_crops,
+)
 from etl.extract.ocr_image import (
     PageImage,
     ScanPage,
@@ -340,9 +347,10 @@ def one_edit_apart(a: str, b: str) -> bool:
 def _paired(table: PageTable) -> PageTable:
     """Bracket pairs of mixed kinds made lenticular over each whole cell (ocr_engine.pair_brackets): the
     recogniser reads a line at a time, and 【局招商组】 wraps as 【局招 / 商组] (seen at 200 dpi); a closing
-    bracket misread as 1 is restored over the whole cell too (ocr_engine.close_misread_brackets: 【重点 / 办1)."""
+    bracket misread as 1 is restored over the whole cell too (ocr_engine.close_misread_brackets: 【重点 / 办1), and
+    double quotes made “…” pairs (ocr_engine.pair_quotes: a quotation wraps over lines as well)."""
     rows = tuple(
-        replace(row, cells=tuple(pair_brackets(close_misread_brackets(cell)) for cell in row.cells))
+        replace(row, cells=tuple(pair_quotes(pair_brackets(close_misread_brackets(cell))) for cell in row.cells))
         for row in table.rows
     )
     return replace(table, rows=rows)

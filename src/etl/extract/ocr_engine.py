@@ -190,6 +190,31 @@ def close_misread_brackets(text: str) -> str:
     return "".join(out)
 
 
+_DOUBLE_QUOTES = frozenset('"“”')
+
+
+def pair_quotes(text: str) -> str:
+    """Double quotes in Chinese text made an opening “ and a closing ” in turn, in a cell read by OCR only.
+
+    The recogniser writes " for WenQuanYi's “ and ” and now and then “ for ” (the scan matrix's two WenQuanYi
+    combinations: 9 of their first 24 differences); Chinese text quotes with “…” pairs, which do not nest (an
+    inner quote is ‘…’). Only where the reading is whole and Chinese: an even number of double quotes, each
+    beside a Chinese character; a cell that lost a quote, or quotes around Latin text, is left as read."""
+    places = [k for k, ch in enumerate(text) if ch in _DOUBLE_QUOTES]
+    if not places or len(places) % 2:
+        return text
+
+    def beside_chinese(k: int) -> bool:
+        return any(0 <= j < len(text) and _is_cjk(text[j]) for j in (k - 1, k + 1))
+
+    if not all(beside_chinese(k) for k in places):
+        return text
+    out = list(text)
+    for n, k in enumerate(places):
+        out[k] = "“" if n % 2 == 0 else "”"
+    return "".join(out)
+
+
 def line_chars(line: OcrLine) -> list[Char]:
     """A recognised line as characters: placed at the recogniser's positions when known, else spread evenly
     over the line's box; each reaches half-way to its neighbours, so no gap inside a line reads as a space."""

@@ -22,7 +22,7 @@ from etl.extract.assemble import build_report
 from etl.extract.grid import PageTable
 from etl.extract.guarded import read_source_guarded
 from etl.extract.ocr import one_edit_apart, repeated_headers
-from etl.extract.ocr_engine import close_misread_brackets, pair_brackets, punctuation_width
+from etl.extract.ocr_engine import close_misread_brackets, pair_brackets, pair_quotes, punctuation_width
 from etl.extract.ocr_image import deskew, ink_mask, ruling_lines, skew_angle
 from etl.extract.ocr_marks import DECIDED_MARK
 from etl.extract.pdf_fast import read_fast
@@ -120,6 +120,25 @@ def test_a_real_digit_or_glyph_near_a_bracket_is_left_as_read() -> None:
         "市发改委1、市财政局",  # no bracket at all
     ]
     assert {text: close_misread_brackets(text) for text in unchanged} == {text: text for text in unchanged}
+
+
+def test_double_quotes_in_chinese_text_are_made_pairs() -> None:
+    # As read from the WenQuanYi layout (pdftoppm 200 dpi colour, gs 300 dpi 1-bit), the report printing “…”.
+    assert pair_quotes('新增国家级专精特新"小巨人"企业5家') == "新增国家级专精特新“小巨人”企业5家"
+    assert pair_quotes("开展“专精特新“企业培育") == "开展“专精特新”企业培育"
+    assert pair_quotes('实施"一企一策"\n"一链一策"') == "实施“一企一策”\n“一链一策”"  # over a cell's lines
+    assert pair_quotes("新增“小巨人”企业") == "新增“小巨人”企业"  # read right: unchanged
+
+
+def test_quotes_that_do_not_pair_or_quote_latin_text_are_left_as_read() -> None:
+    unchanged = [
+        '专精特新"小巨人企业',  # one quote lost: which is which is not known
+        '新增"小巨人"企业、"专精特新',  # three
+        'the "PM2.5" index',  # not Chinese
+        '指数"PM2.5"',  # the closing quote is between Latin characters
+        "无引号的文字",
+    ]
+    assert {text: pair_quotes(text) for text in unchanged} == {text: text for text in unchanged}
 
 
 def _expected() -> RawReport:
