@@ -50,12 +50,31 @@ class PageImage:
     red: Mask | None = None
 
 
+# Pages scanned finer than this (by more than 5 %: a fax's 204 dpi is read as it is) are reduced to it first, by
+# area averaging. The recogniser reads a text line scaled to 48 px high, about 200 dpi for the report's 10.5 pt
+# text: from a 300 dpi 1-bit page (Ghostscript's tiffg4, no anti-aliasing) its own scaling kept a staircase and
+# cost characters (徽→微, 目→日), while averaging 3 × 3 pixels into 2 × 2 gives grey edges (gs_tiffg4_300: 213 →
+# 221 of 238 text cells exact; 18 % less CPU). Measured on the matrix's 300 dpi combinations
+# (benchmarks/results/fidelity_scans.md).
+WORK_DPI = 200.0
+
+
 def page_image(image: Image.Image, dpi: float) -> PageImage:
-    """A decoded page image as grey and red ink (red_ink) at ``dpi``."""
+    """A decoded page image as grey and red ink (red_ink) at ``dpi``, reduced to WORK_DPI when finer."""
+    if dpi > 1.05 * WORK_DPI:
+        image, dpi = reduced(image, dpi), WORK_DPI
     if image.mode in ("RGB", "RGBA", "CMYK", "P", "YCbCr", "LA", "PA"):
         rgb = np.asarray(image.convert("RGB"), dtype=np.uint8)
         return PageImage(rgb[:, :, 0].copy(), dpi, red_ink(rgb))
     return PageImage(to_grey(image), dpi)
+
+
+def reduced(image: Image.Image, dpi: float) -> Image.Image:
+    """The page at WORK_DPI, each new pixel the average of the pixels it covers (1-bit pages become grey)."""
+    colour = image.mode in ("RGB", "RGBA", "CMYK", "P", "YCbCr", "LA", "PA")
+    source = image.convert("RGB" if colour else "L")
+    size = (max(1, round(image.width * WORK_DPI / dpi)), max(1, round(image.height * WORK_DPI / dpi)))
+    return source.resize(size, Image.Resampling.BOX)
 
 
 def red_ink(rgb: NDArray[np.uint8]) -> Mask | None:
