@@ -154,9 +154,10 @@ def pair_brackets(text: str) -> str:
 
 # A bracket the recogniser opened and never closed: the closers of each opener, and the glyphs a closing bracket
 # is misread as. Seen: 】 read as 1 in 【重点办】 and 【运行办】 (WenQuanYi Zen Hei, pdftoppm 200 dpi colour and
-# Ghostscript 300 dpi 1-bit, confidence 0.78); l I | ] 」 are the same thin upright stroke.
+# Ghostscript 300 dpi 1-bit, confidence 0.78), and as ！ when that scan is read at 200 dpi; l I | ] 」 ! are the
+# same thin upright stroke.
 _CLOSERS = {"【": "】]", "（": "）)", "(": ")）"}
-_CLOSER_LOOKALIKES = frozenset("1lI|]」")
+_CLOSER_LOOKALIKES = frozenset("1lI|]」!！")
 # What may follow a bracket's last character: the cell's end, a line break or space, a list separator.
 _AFTER_CONTENT = frozenset("、，,；;。")
 

@@ -54,8 +54,9 @@ class PageImage:
 # area averaging. The recogniser reads a text line scaled to 48 px high, about 200 dpi for the report's 10.5 pt
 # text: from a 300 dpi 1-bit page (Ghostscript's tiffg4, no anti-aliasing) its own scaling kept a staircase and
 # cost characters (徽→微, 目→日), while averaging 3 × 3 pixels into 2 × 2 gives grey edges (gs_tiffg4_300: 213 →
-# 221 of 238 text cells exact; 18 % less CPU). Measured on the matrix's 300 dpi combinations
-# (benchmarks/results/fidelity_scans.md).
+# 221 of 238 text cells exact, measured twice; 18 % less CPU). Its cost, measured on wqy_gs_300_bw_skew (WenQuanYi,
+# 1-bit with σ6 noise): 99.16 → 98.38 % of characters (small dots lost, 】 read as ！); that combination met
+# neither way. The matrix's other 300 dpi combinations: benchmarks/results/fidelity_scans.md.
 WORK_DPI = 200.0
 
 
@@ -99,6 +100,13 @@ def red_ink(rgb: NDArray[np.uint8]) -> Mask | None:
 MIN_RULING_PT = 20.0
 # Gaps in a printed line up to this long (points) are closed before runs are measured (noise, JPEG).
 LINE_GAP_PT = 1.2
+# A ruling line is mostly ink: at least this share of a bridged run. Bridging the gaps between the bottom
+# strokes of a line of small text makes runs longer than MIN_RULING_PT too, but with much paper between the
+# strokes: on the Calc layout's 9 pt narrow text at 150 dpi (calc_pdfium_150_grey_png, a 3 px bridge) such runs
+# were 0.43-0.79 ink (90 % under 0.74), and chained the table's top line into the title's runs (its header lost).
+# Fitted there; the ruling lines of four other combinations (pdfium 150 dpi 1-bit with σ10 noise, gs 300 dpi
+# 1-bit WenQuanYi, pdftoppm 200 dpi grey serif, the Calc page itself) measured 0.94-1.00.
+RULING_MIN_INK = 0.85
 # The skew search: up to this many degrees either way, first in coarse steps, then fine around the best.
 MAX_SKEW_DEGREES = 3.0
 COARSE_STEP, FINE_STEP = 0.1, 0.01
@@ -199,9 +207,10 @@ def deskew_mask(mask: Mask, angle: float) -> Mask:
     return np.asarray(image, dtype=np.uint8) > 127
 
 
-def _runs(mask: Mask, min_length: int, gap: int) -> list[tuple[int, int, int]]:
+def _runs(mask: Mask, min_length: int, gap: int, min_ink: float = RULING_MIN_INK) -> list[tuple[int, int, int]]:
     """Runs of ink along each row, gaps of up to ``gap`` pixels bridged (noise and JPEG leave pinholes in a
-    printed line), at least ``min_length`` long: (row, start, end), end exclusive."""
+    printed line), at least ``min_length`` long and at least ``min_ink`` of them ink (not a line of text whose
+    strokes were bridged): (row, start, end), end exclusive."""
     padded = np.pad(mask, ((0, 0), (1, 1))).astype(np.int8)
     steps = np.diff(padded, axis=1)
     rows, starts = np.nonzero(steps == 1)
@@ -213,7 +222,8 @@ def _runs(mask: Mask, min_length: int, gap: int) -> list[tuple[int, int, int]]:
     first = np.flatnonzero(new)
     last = np.append(first[1:], len(rows)) - 1
     run_rows, run_starts, run_ends = rows[first], starts[first], ends[last]
-    keep = run_ends - run_starts >= min_length
+    inked = np.add.reduceat(ends - starts, first)
+    keep = (run_ends - run_starts >= min_length) & (inked >= min_ink * (run_ends - run_starts))
     return list(zip(run_rows[keep].tolist(), run_starts[keep].tolist(), run_ends[keep].tolist(), strict=True))
 
 

@@ -101,6 +101,7 @@ def test_a_closing_bracket_misread_as_a_thin_glyph_is_restored() -> None:
     assert close_misread_brackets(cell) == "市经济和信息化局相关\n县(市、区)政府【重点办\n】"
     assert split_responsible(close_misread_brackets("安庆高新区管委会【运行办1")) == (("安庆高新区管委会",), "运行办")
     # Other thin glyphs, a cell's lines, a list separator or a space after the bracket's words.
+    assert close_misread_brackets("市经济和信息化局【信推办！") == "市经济和信息化局【信推办】"  # gs 300 dpi at 200
     assert close_misread_brackets("市科技局【局招\n商组l") == "市科技局【局招\n商组】"
     assert close_misread_brackets("市财政局【中小办|、市税务局") == "市财政局【中小办】、市税务局"
     assert close_misread_brackets("市发改委（牵头I 市财政局") == "市发改委（牵头） 市财政局"
