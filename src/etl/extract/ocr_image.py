@@ -55,8 +55,9 @@ class PageImage:
 # text: from a 300 dpi 1-bit page (Ghostscript's tiffg4, no anti-aliasing) its own scaling kept a staircase and
 # cost characters (徽→微, 目→日), while averaging 3 × 3 pixels into 2 × 2 gives grey edges (gs_tiffg4_300: 213 →
 # 221 of 238 text cells exact, measured twice; 18 % less CPU). Its cost, measured on wqy_gs_300_bw_skew (WenQuanYi,
-# 1-bit with σ6 noise): 99.16 → 98.38 % of characters (small dots lost, 】 read as ！); that combination met
-# neither way. The matrix's other 300 dpi combinations: benchmarks/results/fidelity_scans.md.
+# 1-bit with σ6 noise): 99.16 → 98.38 % of characters (small dots lost, 】 read as ！) in one run, refused in the
+# whole matrix's (a sliver of a ruling line read as ， in page 1's header); it met neither way. The matrix's
+# other 300 dpi combinations: benchmarks/results/fidelity_scans.md.
 WORK_DPI = 200.0
 
 
