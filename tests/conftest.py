@@ -99,7 +99,7 @@ def load_report(conn: duckdb.DuckDBPyConnection, report: Report, *, run_id: str 
 
 
 # The quality gate's suites on one report, one report's history or the published warehouse: what a run validates a
-# batch at a time (etl.pipeline.load, etl.pipeline.run.check_published), for one, as the suites' tests ask.
+# batch at a time (etl.pipeline.gate_and_load, etl.pipeline.run.check_published), for one, as the suites' tests ask.
 def validate_report(gate: QualityGate, report: Report) -> ValidationOutcome:
     """The report_* suites on the parsed report: its rows, its tasks, its header and (a scan) its OCR cells."""
     return gate.validate_batch([report_frames(report)], run_names=[report.raw.source_file])[0]

@@ -219,7 +219,7 @@ def test_the_hook_makes_each_step_one_task_with_its_retries() -> None:
     from prefect import Task
 
     from etl.flows.ingest import step_task
-    from etl.pipeline.load import load_batch
+    from etl.pipeline.gate_and_load import load_batch
     from etl.pipeline.run import check
 
     checked = step_task("check-warehouse", check)

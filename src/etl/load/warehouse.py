@@ -183,8 +183,8 @@ def load_reports(
     list, and each table gets one insert by column name from one DataFrame. On any error the transaction is rolled
     back and the error raised: none of the reports is loaded (the warehouse never holds half a report).
     ``loaded_at``: each report's load time (default: now, as each is prepared).
-    (The history a report is checked against is the caller's concern: etl.pipeline.load groups reports so that no
-    two of a group share an issuer and year.)
+    (The history a report is checked against is the caller's concern: etl.pipeline.gate_and_load groups reports so
+    that no two of a group share an issuer and year.)
     """
     known = loaded_among(conn, [r.raw.source_sha256 for r in reports])
     contents = [content_sha256(r) for r in reports]

@@ -19,7 +19,7 @@ from etl.validate.gate import QualityGate, SuiteFrames, ValidationOutcome
 
 
 class Validator(Protocol):
-    """What gating a batch needs of a quality gate (etl.pipeline.load): a QualityGate is one."""
+    """What gating a batch needs of a quality gate (etl.pipeline.gate_and_load): a QualityGate is one."""
 
     def validate_batch(
         self, batch: list[SuiteFrames], *, run_names: list[str] | None = None

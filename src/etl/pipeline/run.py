@@ -18,7 +18,7 @@ What a run takes from its edge (settings, options, the warehouse, the event sink
 4. ``parse``: batches of files are read and parsed, in parallel unless serial; any failure is that file's
    rejection.
 5. Under the writer lock, a staging copy of the warehouse is prepared (``prepare``: schema, catalog seed) and each
-   parsed batch is gated and loaded in file order as it arrives (``load``: etl.pipeline.load).
+   parsed batch is gated and loaded in file order as it arrives (``load``: etl.pipeline.gate_and_load).
 6. ``check_published``: the warehouse-wide suites; then the staging copy replaces the published file (one
    publish per run) and its fingerprint is recorded.
 7. ``finish``: Data Docs and the HTML report, once per run (etl.pipeline.finish). A failure after the publish never
@@ -57,7 +57,7 @@ from etl.pipeline.discover import inbox_files
 from etl.pipeline.events import RunEvent, outcome_event
 from etl.pipeline.finish import Finished, finish
 from etl.pipeline.gate import Gate, GateWorker, InProcessGate
-from etl.pipeline.load import already_loaded, load_batch, rejected
+from etl.pipeline.gate_and_load import already_loaded, load_batch, rejected
 from etl.pipeline.options import RunOptions
 from etl.pipeline.parallel import parse_batches
 from etl.pipeline.parallel_load import parallel_loads

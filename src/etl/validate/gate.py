@@ -14,7 +14,7 @@ With ``data_docs_dir`` set, Data Docs (static HTML) are built there by ``build_d
 ``with QualityGate(...)``), once per run (about 0.2 s) rather than by an UpdateDataDocsAction after every
 checkpoint, which would add about 0.15 s per suite run.
 
-How a run uses it (etl.pipeline.load, per batch of files): ``validate_batch`` on the report frames of the whole
+How a run uses it (etl.pipeline.gate_and_load, per batch of files): ``validate_batch`` on the report frames of the whole
 batch (``report_frames``: one validation per suite, results attributed to each report; a report failing a critical
 expectation is rejected), the history frames of the batch as it loads (``history_frames_many``), the outcomes
 recorded with ``record_validations`` (etl.load.validation) in the batch's transaction; once every batch is

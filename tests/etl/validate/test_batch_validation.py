@@ -1,10 +1,10 @@
 """One GX validation per suite over a batch of reports, attributed back to each file as if validated alone (the
-batch as a run gates it: etl.pipeline.load.gate_reports)."""
+batch as a run gates it: etl.pipeline.gate_and_load.gate_reports)."""
 
 from __future__ import annotations
 
 from etl.models import Report
-from etl.pipeline.load import gate_reports
+from etl.pipeline.gate_and_load import gate_reports
 from etl.validate import QualityGate
 from tests.conftest import validate_report
 

@@ -1,4 +1,5 @@
-"""The batch load (etl.pipeline.load.load_batch) in bulk gives the warehouse that loading one report at a time gives.
+"""The batch load (etl.pipeline.gate_and_load.load_batch) in bulk gives the warehouse that loading one report at a
+time gives.
 
 The batch mixes everything the grouping must get right: reports of the same issuer and year (history across
 batch-mates), a same-bytes copy, a same-content duplicate (the real report's text dump next to its PDF), a report
@@ -19,7 +20,7 @@ from etl.load.schema import apply_schema
 from etl.load.seeds import seed_indicator_catalog
 from etl.load.warehouse import connect
 from etl.metrics.catalog import load_catalog
-from etl.pipeline.load import load_batch
+from etl.pipeline.gate_and_load import load_batch
 from etl.pipeline.read import read_and_parse
 from etl.pipeline.results import FileOutcome, ParsedFile
 from etl.validate import QualityGate
@@ -167,7 +168,7 @@ def test_the_later_of_two_originals_in_one_batch_is_current_even_when_the_clock_
     is current, as loading them one after the other makes it. Defect found in review: ties fell to report_id."""
     import datetime as dt
 
-    import etl.pipeline.load as load_module
+    import etl.pipeline.gate_and_load as load_module
 
     frozen = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 
