@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.sizes, args.new, args.runs = "10,20", 2, 1
     from etl.pipeline import RunOptions, Steps
-    from etl.pipeline.gate import InProcessGate
+    from etl.pipeline.gate_worker import InProcessGate
     from etl.settings import Settings
     from etl.validate import QualityGate
 

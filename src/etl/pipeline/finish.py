@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from etl.load.backend import Warehouse
-    from etl.pipeline.gate import Gate
+    from etl.pipeline.gate_worker import Gate
     from etl.settings import Settings
 
 log = logging.getLogger(__name__)

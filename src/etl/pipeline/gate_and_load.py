@@ -39,7 +39,7 @@ from etl.load.validation import record_validations
 from etl.load.versions import DroppedTasksAccepted, dropped_refusal, replaced_versions, version_warning, warning_note
 from etl.load.warehouse import LoadResult, load_reports, loaded_among, record_outcomes
 from etl.models import Report
-from etl.pipeline.gate import Validator
+from etl.pipeline.gate_worker import Validator
 from etl.pipeline.results import FileOutcome, ParsedFile
 from etl.validate.gate import SuiteFrames, ValidationOutcome, history_frames_many, report_frames
 

@@ -13,7 +13,7 @@ What a run takes from its edge (settings, options, the warehouse, the event sink
 2. ``hash``: every input is hashed. Files whose bytes are loaded already are ``unchanged`` and are not read. When
    no file is left, the run ends here: nothing is written, no Great Expectations, no Data Docs, no report (a
    no-op costs the hashing).
-3. The quality gate starts (``etl.pipeline.gate``): a worker process for a serial run, which imports GX there
+3. The quality gate starts (``etl.pipeline.gate_worker``): a worker process for a serial run, which imports GX there
    while this process parses; for parallel parsing, in this process, GX imported by the run's warm-up thread.
 4. ``parse``: batches of files are read and parsed, in parallel unless serial; any failure is that file's
    rejection.
@@ -56,8 +56,8 @@ from etl.pipeline.context import RunContext
 from etl.pipeline.discover import inbox_files
 from etl.pipeline.events import RunEvent, outcome_event
 from etl.pipeline.finish import Finished, finish
-from etl.pipeline.gate import Gate, GateWorker, InProcessGate
 from etl.pipeline.gate_and_load import already_loaded, load_batch, rejected
+from etl.pipeline.gate_worker import Gate, GateWorker, InProcessGate
 from etl.pipeline.options import RunOptions
 from etl.pipeline.parallel import parse_batches
 from etl.pipeline.parallel_load import parallel_loads

@@ -14,7 +14,7 @@ import pytest
 
 from etl.load.warehouse import connect, fingerprint_path
 from etl.pipeline import RunEvent, RunOptions, Steps, discover_files, poll_inbox, run_context, run_pipeline
-from etl.pipeline.gate import InProcessGate
+from etl.pipeline.gate_worker import InProcessGate
 from etl.pipeline.results import ParsedFile
 from etl.settings import PROJECT_ROOT, Settings
 from etl.validate import QualityGate
