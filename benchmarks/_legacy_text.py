@@ -8,7 +8,13 @@ short lines. Nothing in the pipeline imports it.
 
 from __future__ import annotations
 
-from etl.normalize.text import _ITEM, _split_items, _squeeze_spaces, is_cjk, strip_markup
+from etl.normalize.text import _CJK, _ITEM, _split_items, _squeeze_spaces, strip_markup
+
+
+def is_cjk(ch: str) -> bool:
+    """A character where Chinese typesetting puts no spaces: the library's class (the old code listed the same
+    ranges as comparisons; equal on every code point when it moved here)."""
+    return _CJK.fullmatch(ch) is not None
 
 
 def legacy_clean_cell(raw: str) -> str:

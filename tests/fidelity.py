@@ -17,13 +17,14 @@ the fixture generators (scripts/), so that all three agree on what "the same rep
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from etl.models import COLUMN_NAMES, RawReport, RawRow, Report, TaskRow
 from etl.normalize.status import load_statuses
-from etl.normalize.text import clean_cell, comparable
+from etl.normalize.text import clean_cell
 
 TASK_COLUMNS: tuple[int, ...] = tuple(
     COLUMN_NAMES.index(name) for name in ("task_no", "task_title", "responsible", "supervision")
@@ -31,6 +32,11 @@ TASK_COLUMNS: tuple[int, ...] = tuple(
 DONE, NOT_DONE = COLUMN_NAMES.index("done"), COLUMN_NAMES.index("not_done")
 # TaskRow fields that say where a row came from: they differ by format and layout by design.
 LINEAGE_FIELDS: frozenset[str] = frozenset({"source_pages", "source_line"})
+
+
+def comparable(text: str) -> str:
+    """Text with all whitespace removed: what a whitespace-insensitive comparison compares."""
+    return re.sub(r"\s+", "", text)
 
 
 @dataclass(frozen=True)

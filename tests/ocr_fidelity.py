@@ -27,9 +27,8 @@ from etl.extract.ocr_engine import OcrLine
 from etl.extract.ocr_image import ScanPage
 from etl.extract.ocr_marks import column_edges
 from etl.models import COLUMN_NAMES, RawReport, RawRow
-from etl.normalize.text import comparable
 from etl.parse.report import parse_report
-from tests.fidelity import DONE, NOT_DONE, apply_mark_set, canonical_cells
+from tests.fidelity import DONE, NOT_DONE, apply_mark_set, canonical_cells, comparable
 
 TEXT_COLUMNS: tuple[int, ...] = tuple(c for c in range(len(COLUMN_NAMES)) if c not in (DONE, NOT_DONE))
 

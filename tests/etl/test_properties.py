@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 
 from etl.metrics.grammar import extract_metrics, figures
 from etl.normalize.status import StatusError, status_of
-from etl.normalize.text import clean_cell, comparable
+from etl.normalize.text import clean_cell
 from etl.normalize.units import UnitsError, split_names, split_responsible
 from etl.parse.title import TitleError, report_meta
+from tests.fidelity import comparable
 
 # Text shaped like the reports': CJK, digits, units, punctuation, markup, whitespace — plus anything at all.
 REPORT_ALPHABET = st.sampled_from(

@@ -29,22 +29,9 @@ _WHITESPACE = re.compile(f"[\t\r\f\v{SPACES}]+")
 _ITEM = re.compile(r"(?<![0-9.])(\d{1,2})[.．](?![0-9])")
 
 
-def is_cjk(ch: str) -> bool:
-    """True for CJK ideographs and full-width punctuation, where Chinese typesetting puts no spaces."""
-    code = ord(ch)
-    return (
-        0x3000 <= code <= 0x303F  # CJK punctuation 。、「」【】
-        or 0x3400 <= code <= 0x4DBF
-        or 0x4E00 <= code <= 0x9FFF
-        or 0xF900 <= code <= 0xFAFF
-        or 0xFF00 <= code <= 0xFFEF  # full-width forms （），：；
-        or 0x2018 <= code <= 0x201F  # “ ” ‘ ’ as used in Chinese text
-        or 0x2014 <= code <= 0x2026  # — …
-        or code == 0x00B7
-    )
-
-
-# The characters is_cjk accepts, as a regular-expression class; a space beside one of them is dropped.
+# CJK ideographs and full-width punctuation, where Chinese typesetting puts no spaces: CJK punctuation 。、「」【】
+# (U+3000-303F), the ideographs (extension A, the unified block, compatibility), full-width forms （），：；, “ ” ‘ ’
+# as used in Chinese text, — … and ·. A space beside one of them is dropped.
 _CJK_CLASS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201f\u2014-\u2026\u00b7"
 _CJK = re.compile(f"[{_CJK_CLASS}]")
 _SPACE_BY_CJK = re.compile(f"(?<=[{_CJK_CLASS}]) | (?=[{_CJK_CLASS}])")
@@ -234,8 +221,3 @@ class _ItemScan:
             return 1
         assert first is not None and self._first_text is not None
         return starts + (1 if first > self._first_text else 0)
-
-
-def comparable(text: str) -> str:
-    """Text with all whitespace removed: for whitespace-insensitive comparisons."""
-    return re.sub(r"\s+", "", text)

@@ -1,6 +1,7 @@
 import unicodedata
 
-from etl.normalize.text import SPACES, clean_cell, comparable, strip_markup
+from etl.normalize.text import SPACES, clean_cell, strip_markup
+from tests.fidelity import comparable
 
 
 def test_html_paragraphs_become_numbered_lines() -> None:
