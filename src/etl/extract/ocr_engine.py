@@ -94,7 +94,9 @@ def char_centres(text: str, info: Any, crop_width: int, left: float, to_pt: floa
     return [(left + (column + 0.5) * unit) * to_pt for column in columns]
 
 
-def _is_cjk(ch: str) -> bool:
+def _is_ideograph(ch: str) -> bool:
+    """A CJK unified ideograph (U+4E00-9FFF): one em wide, what punctuation widths are measured against (not
+    etl.normalize.text's wider class, which takes CJK punctuation and full-width forms too)."""
     return "\u4e00" <= ch <= "\u9fff"
 
 
@@ -108,7 +110,11 @@ def punctuation_width(text: str, centres: list[float] | None) -> str:
     """
     if centres is None or len(text) < 3:
         return text
-    advances = [centres[i + 1] - centres[i] for i in range(len(text) - 1) if _is_cjk(text[i]) and _is_cjk(text[i + 1])]
+    advances = [
+        centres[i + 1] - centres[i]
+        for i in range(len(text) - 1)
+        if _is_ideograph(text[i]) and _is_ideograph(text[i + 1])
+    ]
     if len(advances) < 2:
         return text
     advance = float(np.median(advances))
@@ -185,7 +191,7 @@ def close_misread_brackets(text: str) -> str:
                 continue
             ends_words = j + 1 == len(run) or run[j + 1].isspace() or run[j + 1] in _AFTER_CONTENT
             before = run[:j].rstrip()  # a cell's lines: the bracket wraps alone onto the next line (【重点办 / 1)
-            if ends_words and before and _is_cjk(before[-1]) and not any(c.isdigit() for c in before):
+            if ends_words and before and _is_ideograph(before[-1]) and not any(c.isdigit() for c in before):
                 out[k + 1 + j] = closers[0]
             break
     return "".join(out)
@@ -206,7 +212,7 @@ def pair_quotes(text: str) -> str:
         return text
 
     def beside_chinese(k: int) -> bool:
-        return any(0 <= j < len(text) and _is_cjk(text[j]) for j in (k - 1, k + 1))
+        return any(0 <= j < len(text) and _is_ideograph(text[j]) for j in (k - 1, k + 1))
 
     if not all(beside_chinese(k) for k in places):
         return text
