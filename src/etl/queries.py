@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from etl.resources import bundled_path
+from etl.resources import SHIPPED_SQL_DIR
 
-QUERIES_DIR = bundled_path("sql", "queries")  # shipped in the wheel with the rest of sql/ (etl.resources)
+QUERIES_DIR = SHIPPED_SQL_DIR / "queries"  # shipped in the wheel with the rest of sql/ (etl.resources)
 
 
 @cache

@@ -15,3 +15,8 @@ from pathlib import Path
 def bundled_path(*parts: str) -> Path:
     """The path of a shipped file or folder (``bundled_path("sql")``); the package is installed unzipped."""
     return Path(str(files("etl").joinpath(*parts)))
+
+
+# The shipped sql/: the default of Settings.sql_dir (ETL_SQL_DIR), named once here for what reads it without settings
+# (the named queries of sql/queries/; the report and the bulletin when no folder is passed).
+SHIPPED_SQL_DIR = bundled_path("sql")

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from etl.resources import bundled_path
+from etl.resources import SHIPPED_SQL_DIR, bundled_path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # The oldest DuckDB able to open the warehouse files we write (BI drivers often bundle DuckDB 1.1).
@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     )
     samples_dir: Path = Field(default=Path("data/samples"), description="Bundled sample reports")
     sql_dir: Path = Field(
-        default_factory=lambda: bundled_path("sql"), description="Migrations and views (default: the shipped sql/)"
+        default=SHIPPED_SQL_DIR, description="Migrations and views (default: the shipped sql/)"
     )
     data_docs_dir: Path | None = Field(
         default=None,

@@ -16,7 +16,7 @@ from etl.bulletin.compose import compose
 from etl.bulletin.data import BulletinData, BulletinError, read_bulletin_data
 from etl.bulletin.render import BULLETIN_SUFFIXES, bulletin_suffix, write
 from etl.load.warehouse import connect
-from etl.resources import bundled_path
+from etl.resources import SHIPPED_SQL_DIR
 
 __all__ = ["BULLETIN_SUFFIXES", "BulletinError", "BulletinResult", "default_bulletin_path", "write_bulletin"]
 
@@ -56,5 +56,5 @@ def write_bulletin(
     ValueError for another suffix; FileNotFoundError for a missing warehouse."""
     bulletin_suffix(out)  # refused before the warehouse is read
     with connect(warehouse, read_only=True) as conn:
-        data = read_bulletin_data(conn, sql_dir or bundled_path("sql"), year=year, end_month=end_month, issuer=issuer)
+        data = read_bulletin_data(conn, sql_dir or SHIPPED_SQL_DIR, year=year, end_month=end_month, issuer=issuer)
     return BulletinResult(write(compose(data, generated_at=generated_at), out), data)

@@ -35,11 +35,10 @@ from etl.report.data import (
     read_report_data,
     status_label,
 )
-from etl.resources import bundled_path
+from etl.resources import SHIPPED_SQL_DIR
 
 T = TypeVar("T")
 REPORT_TIME_ZONE = ZoneInfo("Asia/Shanghai")
-DEFAULT_SQL_DIR = bundled_path("sql")
 PLOT_CONFIG = {"displayModeBar": False, "responsive": False}
 NO_DATA = '<p class="empty">暂无数据（no data yet）</p>'
 
@@ -82,7 +81,7 @@ class ReportResult:
 
 
 def write_report(
-    warehouse: Path | Readable, out: Path, *, sql_dir: Path = DEFAULT_SQL_DIR, period: PeriodKey | None = None
+    warehouse: Path | Readable, out: Path, *, sql_dir: Path = SHIPPED_SQL_DIR, period: PeriodKey | None = None
 ) -> ReportResult:
     """Render the report of the warehouse (read-only connection) to ``out``; written whole, then renamed.
 
