@@ -43,6 +43,7 @@ from etl.pipeline.parallel import extractor_pool_for, parsed_in_order
 from etl.pipeline.processes import exit_with_parent
 from etl.pipeline.read import read_batch
 from etl.pipeline.results import ParsedFile
+from etl.pipeline.run import READ_AND_PARSE
 from etl.settings import Executor, get_settings
 
 P = ParamSpec("P")
@@ -73,7 +74,7 @@ RETRIED: dict[str, Any] = {"retries": 3, "retry_delay_seconds": BACKOFF, "retry_
 STEP_TASKS: dict[str, dict[str, Any]] = {
     "check-warehouse": RETRIED,
     "hash-files": RETRIED,
-    "read-and-parse": RETRIED,
+    READ_AND_PARSE: RETRIED,
     "prepare-warehouse": RETRIED,
     # No retries: the batch's reports are committed round by round, so a second attempt would find the first ones
     # loaded and call them unchanged. A failure here fails the run with nothing published; the next run does it again.
@@ -116,7 +117,7 @@ def parse_on_task_runner(
     stack.enter_context(runner)
     children = extractor_pool_for(options, stack)
     local = options.executor != "dask"  # a Dask worker reads in its own children; an Event does not pickle
-    parse_task = step_task("read-and-parse", _read_and_parse)
+    parse_task = step_task(READ_AND_PARSE, _read_and_parse)
 
     def submit(batch: list[str], stop: threading.Event) -> Any:
         parameters = {

@@ -128,15 +128,20 @@ R = TypeVar("R")
 
 
 class StepWrap(Protocol):
-    """The one hook an orchestrator supplies: ``wrap(name, step)`` gives what runs in the step's place, called
+    """The hook every named step runs through: ``wrap(name, step)`` gives what runs in the step's place, called
     with the step's arguments (flows/: a Prefect task named ``name``, with that step's retries)."""
 
     def __call__(self, name: str, step: Callable[P, R]) -> Callable[P, R]: ...
 
 
+# The name of step 4, read and parse: not run through ``wrap`` (the parse hook submits its batches itself), so named
+# here for the hook to use (flows/: each batch a Prefect task of this name).
+READ_AND_PARSE = "read-and-parse"
+
+
 class ParseBatches(Protocol):
     """How parse batches are submitted and taken back in order (etl.pipeline.parallel.parse_batches here; flows/:
-    each batch a Prefect task on Prefect's task runner)."""
+    each batch a Prefect task named READ_AND_PARSE on Prefect's task runner)."""
 
     def __call__(
         self, batches: list[list[Path]], options: RunOptions, limits: ExtractLimits, stack: ExitStack
