@@ -149,7 +149,7 @@ def ingest(
 
 def _print_example(settings: Settings) -> None:
     """The example query as a command to type (``Try: etl sql …``), then its result."""
-    from etl.queries import query
+    from etl.named_queries import query
 
     example = query("cli_example")
     console.print(
@@ -245,7 +245,7 @@ def indicators(
     warehouse: WarehouseOption = None,
 ) -> None:
     """Show how many metrics each catalog indicator took, or (--unmatched) the metrics none took."""
-    from etl.queries import query
+    from etl.named_queries import query
 
     settings = get_settings(warehouse=warehouse)
     print_query(settings, query("cli_unmatched_metrics" if unmatched else "cli_indicators"))

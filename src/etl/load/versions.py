@@ -27,8 +27,8 @@ from typing import Any
 import duckdb
 
 from etl.models import Report
+from etl.named_queries import query
 from etl.parse.report import content_sha256
-from etl.queries import query
 from etl.validate.gate import ExpectationResult, ValidationOutcome
 from etl.validate.suites import WARNING
 

@@ -16,8 +16,8 @@ import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the en
 
 from etl.load.storage import create_database, writer_config
 from etl.models import COLUMN_LABELS, COLUMN_NAMES, RawReport, Report, TaskMetric
+from etl.named_queries import query
 from etl.parse.report import content_sha256
-from etl.queries import query
 from etl.settings import DEFAULT_STORAGE_VERSION
 from etl.vocabulary import OutcomeKind
 

@@ -39,7 +39,7 @@ import duckdb
 import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the environment
 
 from etl.models import Report
-from etl.queries import query
+from etl.named_queries import query
 from etl.validate import frames
 from etl.validate.suites import (
     BATCH_KEY,

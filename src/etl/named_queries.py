@@ -1,4 +1,5 @@
-"""Named SQL queries (sql/queries/*.sql), loaded by name: no multi-line SQL strings in Python."""
+"""Named SQL queries (sql/queries/*.sql), loaded by name: no multi-line SQL strings in Python. (The report's and the
+bulletin's queries, read from the settings' sql/ folder, are loaded by etl.report.queries.)"""
 
 from __future__ import annotations
 
