@@ -27,7 +27,10 @@ class BulletinError(LookupError):
 
 
 @dataclass(frozen=True)
-class Period:
+class IssuerPeriod:
+    """A period one issuer has a current report for (sql/bulletin/periods.sql); not etl.periods.Period, which is
+    only what a report covers."""
+
     issuer: str
     year: int
     end_month: int
@@ -71,7 +74,9 @@ class TargetLine:
 
 
 @dataclass(frozen=True)
-class OpenTask:
+class UnitOpenTask:
+    """An open task as one responsible unit holds it (a row per unit); the report's OpenTask is the task whole."""
+
     unit: str | None  # one responsible unit; None when the table names none
     unit_no: int
     task_no: int
@@ -97,10 +102,10 @@ class Source:
 
 @dataclass(frozen=True)
 class BulletinData:
-    period: Period
+    period: IssuerPeriod
     summary: dict[str, Any]  # the row of mart.supervision_summary, by column name
     targets: list[TargetLine]
-    open_tasks: list[OpenTask]
+    open_tasks: list[UnitOpenTask]
     sources: list[Source]
 
 
@@ -116,17 +121,17 @@ def read_bulletin_data(
         period=period,
         summary=_summary(conn, sql_dir, params),
         targets=[_target(row, scopes) for row in _rows(conn, sql_dir, "targets", params)],
-        open_tasks=[OpenTask(**row) for row in _renamed(_rows(conn, sql_dir, "open_tasks", params))],
+        open_tasks=[UnitOpenTask(**row) for row in _renamed(_rows(conn, sql_dir, "open_tasks", params))],
         sources=[Source(**_source(row)) for row in _rows(conn, sql_dir, "sources", params)],
     )
 
 
-def periods(conn: duckdb.DuckDBPyConnection, sql_dir: Path) -> list[Period]:
-    return [Period(str(i), int(y), int(m), str(k), lb, bool(s)) for i, y, m, k, lb, s in
+def periods(conn: duckdb.DuckDBPyConnection, sql_dir: Path) -> list[IssuerPeriod]:
+    return [IssuerPeriod(str(i), int(y), int(m), str(k), lb, bool(s)) for i, y, m, k, lb, s in
             run_query(conn, sql_dir, "periods", folder=FOLDER)]  # fmt: skip
 
 
-def _choose(found: list[Period], *, year: int | None, end_month: int | None, issuer: str | None) -> Period:
+def _choose(found: list[IssuerPeriod], *, year: int | None, end_month: int | None, issuer: str | None) -> IssuerPeriod:
     if not found:
         raise BulletinError("the warehouse holds no report: ingest one first")
     issuers = sorted({p.issuer for p in found})
