@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 
 from etl.report.data import period_name
-from etl.report.queries import load_query, run_query
+from etl.report.queries import load_query, run_named_query
 
 FOLDER = "bulletin"
 # One figure of mart.target_attainment.considered_figures: "500家 企业数字化诊断工作 (诊断: counts …)".
@@ -116,7 +116,7 @@ def read_bulletin_data(
     or, without ``issuer``, when the period has several."""
     period = _choose(periods(conn, sql_dir), year=year, end_month=end_month, issuer=issuer)
     params = {"issuer": period.issuer, "year": period.year, "period_end_month": period.end_month}
-    scopes = dict(run_query(conn, sql_dir, "figure_scopes", folder=FOLDER))
+    scopes = dict(run_named_query(conn, sql_dir, "figure_scopes", folder=FOLDER))
     return BulletinData(
         period=period,
         summary=_summary(conn, sql_dir, params),
@@ -128,7 +128,7 @@ def read_bulletin_data(
 
 def periods(conn: duckdb.DuckDBPyConnection, sql_dir: Path) -> list[IssuerPeriod]:
     return [IssuerPeriod(str(i), int(y), int(m), str(k), lb, bool(s)) for i, y, m, k, lb, s in
-            run_query(conn, sql_dir, "periods", folder=FOLDER)]  # fmt: skip
+            run_named_query(conn, sql_dir, "periods", folder=FOLDER)]  # fmt: skip
 
 
 def _choose(found: list[IssuerPeriod], *, year: int | None, end_month: int | None, issuer: str | None) -> IssuerPeriod:

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from etl.periods import Period, declared_period, period_spec
-from etl.report.queries import run_query
+from etl.report.queries import run_named_query
 from etl.vocabulary import PERIOD_KINDS, STATUS_LABELS, PeriodKind
 
 __all__ = [
@@ -246,7 +246,7 @@ class UnknownPeriodError(LookupError):
 
 def read_report_data(conn: duckdb.DuckDBPyConnection, sql_dir: Path, period: PeriodKey | None = None) -> ReportData:
     """Everything the page shows; it leads with ``period`` (default: the latest period loaded)."""
-    completion_rows = run_query(conn, sql_dir, "issuer_completion")
+    completion_rows = run_named_query(conn, sql_dir, "issuer_completion")
     synthetic = frozenset((str(i), PeriodKey(int(y), int(m))) for i, y, m, *_, s in completion_rows if s)
     names = _Names(synthetic)
     completion = [
@@ -259,37 +259,39 @@ def read_report_data(conn: duckdb.DuckDBPyConnection, sql_dir: Path, period: Per
             f"no current report for {period.year} ending in month {period.end_month} in the warehouse; "
             f"periods loaded: {loaded}"
         )
-    latest = run_query(conn, sql_dir, "latest_period")
+    latest = run_named_query(conn, sql_dir, "latest_period")
     lead = period or (PeriodKey(int(latest[0][0]), int(latest[0][1])) if latest else None)
     params = {"year": lead.year if lead else None, "period_end_month": lead.end_month if lead else None}
     return ReportData(
-        headline=_headline(run_query(conn, sql_dir, "headline", params)[0], lead, completion, names),
+        headline=_headline(run_named_query(conn, sql_dir, "headline", params)[0], lead, completion, names),
         completion=completion,
         office_completion=[
             OfficeCompletion(str(i), PeriodKey(int(y), int(m)), names(i, y, m, k, lb), str(o), int(t), int(c),
                              _float(r))
-            for i, y, m, k, lb, o, t, c, r in run_query(conn, sql_dir, "office_completion")
+            for i, y, m, k, lb, o, t, c, r in run_named_query(conn, sql_dir, "office_completion")
         ],
         status_counts=[
             StatusCount(PeriodKey(int(y), int(m)), names(None, y, m, k, lb), _str(s), int(n))
-            for y, m, k, lb, s, n in run_query(conn, sql_dir, "status_counts")
+            for y, m, k, lb, s, n in run_named_query(conn, sql_dir, "status_counts")
         ],
         status_changes=[
             StatusChange(str(i), PeriodKey(int(y), int(m)), names(i, y, m, k, lb), int(n), str(t), _str(o),
                          names(i, y, pm, k, plb).removeprefix(f"{y}年"), str(ps), str(s))
-            for i, y, m, k, lb, n, t, o, pm, plb, ps, s in run_query(conn, sql_dir, "status_changes")
+            for i, y, m, k, lb, n, t, o, pm, plb, ps, s in run_named_query(conn, sql_dir, "status_changes")
         ],
         open_tasks=[
             OpenTask(str(i), PeriodKey(int(y), int(m)), int(n), str(t), _str(o), str(s),
                      [_progress_row(r) for r in rows])
-            for i, y, m, _k, _lb, n, t, o, s, rows in (run_query(conn, sql_dir, "open_tasks", params) if lead else [])
+            for i, y, m, _k, _lb, n, t, o, s, rows in (
+                run_named_query(conn, sql_dir, "open_tasks", params) if lead else []
+            )
         ],
         year_over_year=[
             YearOverYear(str(i), PeriodKey(int(y), int(m)), names(i, y, m, k, lb), str(c), str(n), str(u), float(v),
                          float(p), float(d), str(ck), _float(ch), names.compared(i, y, m))
-            for i, y, m, k, lb, c, n, u, v, p, d, ck, ch in run_query(conn, sql_dir, "year_over_year")
+            for i, y, m, k, lb, c, n, u, v, p, d, ck, ch in run_named_query(conn, sql_dir, "year_over_year")
         ],
-        targets=_targets(run_query(conn, sql_dir, "target_attainment")),
+        targets=_targets(run_named_query(conn, sql_dir, "target_attainment")),
         synthetic=synthetic,
     )  # fmt: skip
 

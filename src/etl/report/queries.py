@@ -35,7 +35,7 @@ def load_query(sql_dir: Path, name: str, folder: str = REPORT_SQL_FOLDER) -> str
     return text
 
 
-def run_query(
+def run_named_query(
     conn: duckdb.DuckDBPyConnection,
     sql_dir: Path,
     name: str,

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from etl.report import write_report
-from etl.report.queries import ReportQueryError, load_query, run_query
+from etl.report.queries import ReportQueryError, load_query, run_named_query
 from tests.conftest import PROJECT_ROOT, SQL_DIR
 
 REPORT_SQL = SQL_DIR / "report"
@@ -24,7 +24,7 @@ def query_names() -> list[str]:
 
 def test_every_query_file_is_used_and_every_query_used_has_a_file() -> None:
     source = "\n".join(path.read_text(encoding="utf-8") for path in REPORT_PACKAGE.glob("*.py"))
-    used = set(re.findall(r'run_query\(conn, sql_dir, "(\w+)"', source))
+    used = set(re.findall(r'run_named_query\(conn, sql_dir, "(\w+)"', source))
     assert used == set(query_names()) and len(used) >= 9
 
 
@@ -55,7 +55,7 @@ def test_each_file_is_one_commented_query_with_import_ctes_first(name: str) -> N
 @pytest.mark.parametrize("name", query_names())
 def test_each_query_runs_on_the_samples(name: str, sample_warehouse: Path) -> None:
     with duckdb.connect(str(sample_warehouse), read_only=True) as conn:
-        rows = run_query(conn, SQL_DIR, name, {"year": 2024, "period_end_month": 9})
+        rows = run_named_query(conn, SQL_DIR, name, {"year": 2024, "period_end_month": 9})
     assert rows, f"{name} returns rows on the sample warehouse"
 
 
@@ -74,7 +74,7 @@ def test_a_parameter_not_given_is_an_error_naming_the_file(sample_warehouse: Pat
         duckdb.connect(str(sample_warehouse), read_only=True) as conn,
         pytest.raises(ReportQueryError, match=r"open_tasks\.sql: .*parameters: (year|period_end_month)"),
     ):
-        run_query(conn, SQL_DIR, "open_tasks", {"year": 2024})
+        run_named_query(conn, SQL_DIR, "open_tasks", {"year": 2024})
 
 
 def test_the_report_reads_its_queries_from_the_sql_dir_it_is_given(sample_warehouse: Path, tmp_path: Path) -> None:
