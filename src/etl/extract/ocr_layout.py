@@ -29,6 +29,9 @@ JOIN_GAP_SHARE = 0.5
 SPLIT_SHARE = 1.6
 # Above the table, ink separated by more than this many line heights is another piece of text.
 WORD_GAP_LINES = 2.5
+# A band touching a cell region's top or bottom edge no taller than this share of the line height (and at most
+# 2 px) is a ruling line's edge (drop_edge_slivers): a line is 1-3 px, a text line 20-30 px at 150-200 dpi.
+SLIVER_SHARE = 0.08
 # Around a band's ink, the crop keeps this share of the line height: the recogniser wants a margin (with 0.2 it
 # dropped a line's final 。 on four cells of four pages, with 0.5 on none).
 PAD_SHARE = 0.5
@@ -57,6 +60,23 @@ def erase_rulings(part: Mask, min_run: int) -> Mask:
         long = ends - starts >= min_run
         for row, start, end in zip(rows[long], starts[long], ends[long], strict=True):
             axis_view[row, start:end] = False
+    return out
+
+
+def drop_edge_slivers(part: Mask, max_px: int) -> Mask:
+    """The region's ink without a band of at most ``max_px`` rows that touches its top or bottom edge: the edge
+    of a ruling line the cell's inset cut through (the part of the line inside the inset is erased with it, its
+    broken edge is not a straight run). Read, such a sliver became ， or →， before 已完成 (issue 21's WenQuanYi
+    scans: the line under 完成情况, 200 dpi colour and 300 dpi 1-bit read at 200) or 一一 in an empty status cell.
+    Text keeps a margin inside its cell, and a line of text is several times taller."""
+    bands = _bands(part.sum(axis=1))
+    if not bands:
+        return part
+    out = part
+    for start, end in {bands[0], bands[-1]}:
+        if (start == 0 or end == part.shape[0]) and end - start <= max_px:
+            out = out.copy() if out is part else out
+            out[start:end] = False
     return out
 
 
@@ -110,7 +130,7 @@ def region_lines(
     """The text lines in a pixel region (x0, y0, x1, y1) of the page's ink; ``split``: a band is cut where its
     ink leaves a gap wider than WORD_GAP_LINES (above the table), else one crop per band (inside a cell)."""
     x0, y0, x1, y1 = region
-    part = erase_rulings(ink[y0:y1, x0:x1], min_run)
+    part = drop_edge_slivers(erase_rulings(ink[y0:y1, x0:x1], min_run), max(2, round(SLIVER_SHARE * line)))
     if not part.any():
         return []
     profile = part.sum(axis=1)

@@ -24,6 +24,7 @@ from etl.extract.guarded import read_source_guarded
 from etl.extract.ocr import one_edit_apart, repeated_headers
 from etl.extract.ocr_engine import close_misread_brackets, pair_brackets, pair_quotes, punctuation_width
 from etl.extract.ocr_image import deskew, ink_mask, ruling_lines, skew_angle
+from etl.extract.ocr_layout import drop_edge_slivers, region_lines
 from etl.extract.ocr_marks import DECIDED_MARK
 from etl.extract.pdf_fast import read_fast
 from etl.extract.rulings import cells_from_rulings
@@ -140,6 +141,38 @@ def test_quotes_that_do_not_pair_or_quote_latin_text_are_left_as_read() -> None:
         "无引号的文字",
     ]
     assert {text: pair_quotes(text) for text in unchanged} == {text: text for text in unchanged}
+
+
+def _cell_with_text(top_sliver: int, text_top: int) -> np.ndarray:
+    """A 40 × 120 px cell region as the line finder gets it: a 24 px line of "text" (blocks with gaps) from
+    ``text_top``, and a ruling line's broken edge (pieces, one row each) in its first ``top_sliver`` rows."""
+    cell = np.zeros((40, 120), dtype=bool)
+    for x in range(6, 110, 14):
+        cell[text_top : text_top + 24, x : x + 10] = True
+    for row in range(top_sliver):
+        for x in range(10, 110, 20):
+            cell[row, x : x + 12] = True
+    return cell
+
+
+def test_a_ruling_lines_edge_cut_by_the_cells_inset_is_not_read_as_text() -> None:
+    # Seen in the scan matrix: the edge of the line under 完成情况 read as ，/→， before 已完成 and 一一 in an empty
+    # 未完成 cell, refusing the file.
+    cell = _cell_with_text(top_sliver=1, text_top=8)
+    kept = drop_edge_slivers(cell, 2)
+    assert not kept[:2].any() and (kept[8:] == cell[8:]).all()
+    crops = region_lines(cell, (0, 0, 120, 40), line=24.0, min_run=40, split=False)
+    assert [crop.box[1] for crop in crops] == [8]  # one line, the text's: no crop for the sliver
+
+
+def test_text_and_thin_strokes_away_from_the_edge_are_kept() -> None:
+    away = _cell_with_text(top_sliver=0, text_top=8)
+    away[3, 20:40] = True  # a thin stroke (the top of 三) with paper between it and the cell's edge
+    assert (drop_edge_slivers(away, 2) == away).all()
+    touching = _cell_with_text(top_sliver=0, text_top=0)  # text up to the edge: taller than a sliver
+    assert (drop_edge_slivers(touching, 2) == touching).all()
+    thick = _cell_with_text(top_sliver=3, text_top=8)  # three rows at the edge: more than the 2 px allowed
+    assert (drop_edge_slivers(thick, 2) == thick).all()
 
 
 def _expected() -> RawReport:
