@@ -50,6 +50,10 @@ class PageImage:
     red: Mask | None = None
 
 
+# Pillow modes that carry colour (or a palette): read through RGB, whose red channel drops a seal (to_grey);
+# every other mode (L, 1, I;16 …) is read as grey levels.
+COLOUR_MODES: tuple[str, ...] = ("RGB", "RGBA", "CMYK", "P", "YCbCr", "LA", "PA")
+
 # Pages scanned finer than this (by more than 5 %: a fax's 204 dpi is read as it is) are reduced to it first, by
 # area averaging. The recogniser reads a text line scaled to 48 px high, about 200 dpi for the report's 10.5 pt
 # text: from a 300 dpi 1-bit page (Ghostscript's tiffg4, no anti-aliasing) its own scaling kept a staircase and
@@ -65,7 +69,7 @@ def page_image(image: Image.Image, dpi: float) -> PageImage:
     """A decoded page image as grey and red ink (red_ink) at ``dpi``, reduced to WORK_DPI when finer."""
     if dpi > 1.05 * WORK_DPI:
         image, dpi = reduced(image, dpi), WORK_DPI
-    if image.mode in ("RGB", "RGBA", "CMYK", "P", "YCbCr", "LA", "PA"):
+    if image.mode in COLOUR_MODES:
         rgb = np.asarray(image.convert("RGB"), dtype=np.uint8)
         return PageImage(rgb[:, :, 0].copy(), dpi, red_ink(rgb))
     return PageImage(to_grey(image), dpi)
@@ -73,7 +77,7 @@ def page_image(image: Image.Image, dpi: float) -> PageImage:
 
 def reduced(image: Image.Image, dpi: float) -> Image.Image:
     """The page at WORK_DPI, each new pixel the average of the pixels it covers (1-bit pages become grey)."""
-    colour = image.mode in ("RGB", "RGBA", "CMYK", "P", "YCbCr", "LA", "PA")
+    colour = image.mode in COLOUR_MODES
     source = image.convert("RGB" if colour else "L")
     size = (max(1, round(image.width * WORK_DPI / dpi)), max(1, round(image.height * WORK_DPI / dpi)))
     return source.resize(size, Image.Resampling.BOX)
@@ -132,7 +136,7 @@ def to_grey(image: Image.Image) -> Grey:
     ruling lines under it stay whole), while the seal itself turns light. (Whitening "reddish" pixels instead
     was measured worse: thin lines and strokes under the seal are reddish too, and the grid broke.)
     """
-    if image.mode in ("RGB", "RGBA", "CMYK", "P", "YCbCr", "LA", "PA"):
+    if image.mode in COLOUR_MODES:
         return np.asarray(image.convert("RGB"), dtype=np.uint8)[:, :, 0].copy()
     return np.asarray(image.convert("L"), dtype=np.uint8).copy()
 
