@@ -18,9 +18,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl.extract.formats import FORMATS
 from tests.conftest import PROJECT_ROOT, REAL_TEXT_DUMP
 
 pytestmark = pytest.mark.wheel
+LIST_FORMATS = "from etl.extract.formats import FORMATS; print(*(fmt.name for fmt in FORMATS))"
 
 
 def test_the_installed_wheel_ingests_a_report_from_another_folder(tmp_path: Path) -> None:
@@ -34,6 +36,9 @@ def test_the_installed_wheel_ingests_a_report_from_another_folder(tmp_path: Path
     names = zipfile.ZipFile(wheel).namelist()
     assert "etl/sql/migrations/0001_baseline.sql" in names and "etl/data/indicators.yaml" in names
     assert "etl/data/templates.yaml" in names
+    # The input formats are found from the modules of etl.extract.readers: every one of them ships.
+    readers = sorted(PROJECT_ROOT.joinpath("src/etl/extract/readers").glob("*.py"))
+    assert len(readers) >= 10 and all(f"etl/extract/readers/{path.name}" in names for path in readers)
     # One namespace: the Prefect wiring (the repository's flows/) is etl.flows; nothing else at the top.
     assert "etl/flows/ingest.py" in names and "etl/flows/cli.py" in names
     tops = {name.split("/")[0] for name in names}
@@ -60,6 +65,16 @@ def test_the_installed_wheel_ingests_a_report_from_another_folder(tmp_path: Path
         timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    installed = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", LIST_FORMATS],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert installed.stdout.split() == [fmt.name for fmt in FORMATS]  # the installed wheel finds the same formats
     with duckdb.connect(str(work / "x.duckdb"), read_only=True) as conn:
         assert conn.execute("select count(*) from core.report").fetchone() == (1,)
         assert conn.execute("select count(*) from mart.task_progress").fetchone() == (34,)

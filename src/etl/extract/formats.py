@@ -1,30 +1,35 @@
-"""The input formats, in one list: each says its name, its suffixes, how its content is recognised and which reader
-reads it. Everything that depends on the set of formats is derived from ``FORMATS``: the suffixes a folder search
-takes (etl.extract.source.is_report_file), the dispatch (etl.extract.source.read_source), the ``source_format``
-values a RawReport may carry (``SOURCE_FORMATS``), what the guarded child imports when it starts
+"""The input formats, as one registry: each format declares itself in its own module of etl.extract.readers
+(``FORMAT = Format(...)``: its name, its suffixes, how its content is recognised, which reader reads it and where
+in the order it is tried); this module holds ``Format``, the content tests they share and finds those modules
+(``FORMATS``). Everything that depends on the set of formats is derived from ``FORMATS``: the suffixes a folder
+search takes (etl.extract.source.is_report_file), the dispatch (etl.extract.source.read_source), the
+``source_format`` values a RawReport may carry (``SOURCE_FORMATS``), what the guarded child imports when it starts
 (``preload_modules``) and the README's table of formats (tests/etl/extract/test_formats.py holds it to this list).
 
-A file's format is decided by its content, not its name: the formats are tried in order and the first whose test
-accepts the file's first bytes reads it. PDFs start with %PDF; Word and Excel files are ZIP packages holding
-word/document.xml or xl/workbook.xml; images (PNG, JPEG, TIFF) have their signature; a web page starts with markup;
-a text dump is what is left. Some entries only refuse, with a message that says what to do (a legacy .doc/.xls, a
-ZIP that is no Office file, a file named .pdf that is not one).
+A file's format is decided by its content, not its name: the formats are tried in order (``Format.tried``) and the
+first whose test accepts the file's first bytes reads it. PDFs start with %PDF; Word and Excel files are ZIP
+packages holding word/document.xml or xl/workbook.xml; images (PNG, JPEG, TIFF) have their signature; a web page
+starts with markup; a text dump is what is left. Some entries only refuse, with a message that says what to do (a
+legacy .doc/.xls, a ZIP that is no Office file, a file named .pdf that is not one).
 
-To add a format: write its reader (a module of etl.extract whose function takes the path and the templates and
-returns a RawReport), add one ``Format`` below, a test, and its line in README's table.
+To add a format, touch 3 files: a module ``src/etl/extract/readers/<name>.py`` declaring its ``FORMAT`` and its
+reader, its test ``tests/etl/extract/test_<name>.py``, and its line in README's table of formats. Nothing is
+registered here (tests/etl/extract/test_format_discovery.py adds a format so, from outside the package). A reader
+too large for that module gets its own beside pdf.py and docx.py, imported inside the reader function: a 4th file.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from etl.errors import ReportError
-from etl.extract.package import check_package
 from etl.extract.template import TemplateSet
 from etl.models import RawReport
 
@@ -63,15 +68,18 @@ class Probe:
 @dataclass(frozen=True)
 class Format:
     """One input format: its ``name`` (the ``source_format`` recorded for a file it reads), what it is, the suffixes
-    a folder search takes it by, its content test and its reader. ``refuses``: the entry recognises files only to
-    refuse them with a useful message (it reads nothing and is no source_format). ``preload``: modules the guarded
-    child imports at start, for the formats most files come in."""
+    a folder search takes it by, its content test and its reader. ``tried``: its place in the order the content
+    tests run, lowest first (spaced by 100, so a new format fits between two: a refusal of a misnamed file goes
+    before the formats its content could pass for, the text dump, which takes anything, is last). ``refuses``: the
+    entry recognises files only to refuse them with a useful message (it reads nothing and is no source_format).
+    ``preload``: modules the guarded child imports at start, for the formats most files come in."""
 
     name: str
     describes: str
     suffixes: tuple[str, ...]
     matches: Callable[[Probe], bool]
     read: Reader
+    tried: int
     preload: tuple[str, ...] = ()
     refuses: bool = False
 
@@ -98,139 +106,91 @@ def looks_like_html(head: bytes, suffix: str) -> bool:
     return bool(_MARKUP_START.match(head.removeprefix(b"\xef\xbb\xbf").lstrip()))
 
 
-# --- readers: each imports its libraries only when a file of its format arrives ---------------------------------
+def is_package_of(member: str) -> Callable[[Probe], bool]:
+    """The content test of an Office package: a readable ZIP holding ``member`` (word/document.xml …)."""
 
-
-def _read_pdf(path: Path, templates: TemplateSet) -> RawReport:
-    from etl.extract.grid import ScanNeedsOcr
-    from etl.extract.pdf import read_pdf
-
-    try:
-        return read_pdf(path, templates)
-    except ScanNeedsOcr:  # no text layer: a scan, read by OCR
-        from etl.extract.ocr import read_scan_pdf
-
-        return read_scan_pdf(path.read_bytes(), path.name, templates)
-
-
-def _read_scan(path: Path, templates: TemplateSet) -> RawReport:
-    from etl.extract.ocr import read_scan_image
-
-    return read_scan_image(path, templates)
-
-
-def _read_docx(path: Path, templates: TemplateSet) -> RawReport:
-    from etl.extract.docx import read_docx
-
-    check_package(path, "Word document (.docx)")
-    return read_docx(path, templates)
-
-
-def _read_xlsx(path: Path, templates: TemplateSet) -> RawReport:
-    from etl.extract.xlsx import read_xlsx
-
-    check_package(path, "Excel workbook (.xlsx)")
-    return read_xlsx(path, templates)
-
-
-def _read_html(path: Path, templates: TemplateSet) -> RawReport:
-    from etl.extract.html import read_html
-
-    return read_html(path, templates)
-
-
-def _read_text_dump(path: Path, templates: TemplateSet) -> RawReport:
-    from etl.extract.text_dump import read_text_dump
-
-    return read_text_dump(path, templates)
-
-
-def _refuse_misnamed_pdf(path: Path, templates: TemplateSet) -> RawReport:
-    raise ReportError.single(path.name, "named .pdf but is not a PDF (no %PDF header)")
-
-
-def _refuse_legacy_office(path: Path, templates: TemplateSet) -> RawReport:
-    suffix = path.suffix.lower()
-    target = "xlsx" if suffix in (".xls", ".et") else "docx"
-    kind = "Excel 97-2003 workbook (.xls)" if target == "xlsx" else "Word 97-2003 document (.doc)"
-    raise ReportError.single(
-        path.name,
-        f"a legacy {kind} (OLE2 compound file) cannot be read; save it as .{target} in Word/Excel/WPS, or convert it "
-        f"with: libreoffice --headless --convert-to {target} '{path.name}'",
-    )
-
-
-def _refuse_other_zip(path: Path, templates: TemplateSet) -> RawReport:
-    raise ReportError.single(
-        path.name, "a ZIP archive that is neither a Word (.docx) nor an Excel (.xlsx) file: not a report"
-    )
-
-
-def _is_package_of(member: str) -> Callable[[Probe], bool]:
     def matches(probe: Probe) -> bool:
         return probe.package_members is not None and member in probe.package_members
 
     return matches
 
 
-FORMATS: tuple[Format, ...] = (
-    Format(
-        "pdf", "PDF with a text layer (one without is read by OCR, as scan)", (".pdf",),
-        lambda p: looks_like_pdf(p.head), _read_pdf,
-        preload=("pypdfium2", "etl.extract.pdf_fast", "etl.extract.pdf"),
-    ),
-    Format(
-        "scan", "page images (PNG, JPEG, TIFF) and image-only PDFs, read by OCR",
-        (".png", ".jpg", ".jpeg", ".tif", ".tiff"), lambda p: looks_like_image(p.head), _read_scan,
-    ),
-    Format(
-        "misnamed_pdf", "a file named .pdf that is not a PDF: refused", (),
-        lambda p: p.path.suffix.lower() == ".pdf", _refuse_misnamed_pdf, refuses=True,
-    ),
-    Format(
-        "docx", "Word document", (".docx",), _is_package_of("word/document.xml"), _read_docx,
-    ),
-    Format(
-        "xlsx", "Excel workbook", (".xlsx",), _is_package_of("xl/workbook.xml"), _read_xlsx,
-    ),
-    Format(
-        "legacy_office", "Word 97-2003 (.doc) or Excel 97-2003 (.xls): refused with the command that converts it",
-        (".doc", ".xls"), lambda p: p.head.startswith(OLE2_MAGIC), _refuse_legacy_office,
-        refuses=True,
-    ),
-    Format(
-        "zip", "a ZIP archive that is no Office file: refused", (),
-        lambda p: p.head.startswith(ZIP_MAGIC), _refuse_other_zip, refuses=True,
-    ),
-    Format(
-        "html", "web page saved from a government site", (".html", ".htm"),
-        lambda p: looks_like_html(p.head, p.path.suffix), _read_html,
-        preload=("lxml.html", "etl.extract.html"),
-    ),
-    Format(
-        "text", "tab-separated text dump of the PDF table (whatever no other format takes)", (".txt", ".tsv"),
-        lambda p: True, _read_text_dump, preload=("etl.extract.text_dump",),
-    ),
-)  # fmt: skip
+# --- the registry: the modules of etl.extract.readers, found when the formats are first asked for ----------------
 
-SUFFIXES: frozenset[str] = frozenset(suffix for fmt in FORMATS for suffix in fmt.suffixes)
-SOURCE_FORMATS: tuple[str, ...] = tuple(fmt.name for fmt in FORMATS if not fmt.refuses)
+READERS = "etl.extract.readers"
+
+
+def discover_formats(package: str = READERS) -> tuple[Format, ...]:
+    """The ``FORMAT`` of every module of ``package``, in the order they are tried (``Format.tried``, lowest first).
+
+    Each module is named for the format it declares, and no two formats share a place in the order (a tie would
+    leave the order to the file system's listing); TypeError/ValueError naming the module otherwise."""
+    found: list[Format] = []
+    for module_info in sorted(pkgutil.iter_modules(importlib.import_module(package).__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{package}.{module_info.name}")
+        fmt = getattr(module, "FORMAT", None)
+        if not isinstance(fmt, Format):
+            raise TypeError(f"{module.__name__} declares no FORMAT = Format(...)")
+        if fmt.name != module_info.name:
+            raise ValueError(f"{module.__name__} declares the format {fmt.name!r}: a module is named for its format")
+        tied = next((other for other in found if other.tried == fmt.tried), None)
+        if tied is not None:
+            raise ValueError(f"formats {tied.name!r} and {fmt.name!r} are both tried {fmt.tried}: give each its place")
+        found.append(fmt)
+    return tuple(sorted(found, key=lambda fmt: fmt.tried))
+
+
+@dataclass(frozen=True)
+class Registry:
+    """What depends on the set of formats, derived from it once."""
+
+    formats: tuple[Format, ...]
+
+    @cached_property
+    def suffixes(self) -> frozenset[str]:
+        return frozenset(suffix for fmt in self.formats for suffix in fmt.suffixes)
+
+    @cached_property
+    def source_formats(self) -> tuple[str, ...]:
+        return tuple(fmt.name for fmt in self.formats if not fmt.refuses)
+
+
+@cache
+def registry() -> Registry:
+    return Registry(discover_formats())
+
+
+# FORMATS, SUFFIXES and SOURCE_FORMATS are read from the registry when first named (PEP 562), not when this module is
+# imported: the reader modules import Format from here, so the registry cannot be built before this module is.
+if TYPE_CHECKING:
+    FORMATS: tuple[Format, ...]
+    SUFFIXES: frozenset[str]
+    SOURCE_FORMATS: tuple[str, ...]
+
+_DERIVED = {"FORMATS": "formats", "SUFFIXES": "suffixes", "SOURCE_FORMATS": "source_formats"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _DERIVED:
+        return getattr(registry(), _DERIVED[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def source_format(name: str) -> str:
     """``name`` if it is the name of a format that reads files (the ``source_format`` of a RawReport it makes)."""
-    if name not in SOURCE_FORMATS:
-        raise ValueError(f"{name!r} is not a source format of etl.extract.formats ({', '.join(SOURCE_FORMATS)})")
+    allowed = registry().source_formats
+    if name not in allowed:
+        raise ValueError(f"{name!r} is not a source format of etl.extract.formats ({', '.join(allowed)})")
     return name
 
 
 def format_of(path: Path, head: bytes) -> Format:
     """The first format whose content test accepts the file (the text dump takes what no other does)."""
     probe = Probe(path, head[:HEAD_BYTES])
-    return next(fmt for fmt in FORMATS if fmt.matches(probe))
+    return next(fmt for fmt in registry().formats if fmt.matches(probe))
 
 
 def preload_modules() -> tuple[str, ...]:
     """What the guarded child imports when it starts: the readers of the common formats and the templates."""
-    modules = [module for fmt in FORMATS for module in fmt.preload]
+    modules = [module for fmt in registry().formats for module in fmt.preload]
     return tuple(dict.fromkeys([*modules, "etl.extract.template"]))

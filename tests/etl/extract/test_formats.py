@@ -1,19 +1,42 @@
-"""The format registry: the one list every format-dependent thing is derived from."""
+"""The format registry: the one list every format-dependent thing is derived from, found from the modules of
+etl.extract.readers (tests/etl/extract/test_format_discovery.py adds one from outside the package)."""
 
 from __future__ import annotations
 
 import importlib
 import re
+import subprocess
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
 from etl.errors import ReportError
-from etl.extract.formats import FORMATS, SOURCE_FORMATS, SUFFIXES, format_of, preload_modules, source_format
+from etl.extract.formats import (
+    FORMATS,
+    SOURCE_FORMATS,
+    SUFFIXES,
+    discover_formats,
+    format_of,
+    preload_modules,
+    source_format,
+)
 from etl.extract.source import is_report_file, read_source
 from etl.settings import PROJECT_ROOT
 
 SAMPLES = PROJECT_ROOT / "data" / "samples"
+README = PROJECT_ROOT / "README.md"
+
+
+def test_the_formats_are_tried_in_the_order_they_always_were() -> None:
+    """The content tests overlap (a PDF named .txt, a .docx is a ZIP, anything is a text dump), so the order is
+    behaviour: each module says its place (Format.tried) and the registry sorts by it, not by the module's name."""
+    assert [fmt.name for fmt in FORMATS] == [
+        "pdf", "scan", "misnamed_pdf", "docx", "xlsx", "legacy_office", "zip", "html", "text"
+    ]  # fmt: skip
+    assert [fmt.tried for fmt in FORMATS] == sorted(fmt.tried for fmt in FORMATS)
+    assert [fmt.name for fmt in FORMATS] != sorted(fmt.name for fmt in FORMATS)  # the order is not the listing's
 
 
 def test_names_are_unique_and_every_suffix_belongs_to_one_format() -> None:
@@ -84,8 +107,73 @@ def test_the_child_preloads_modules_that_exist() -> None:
         importlib.import_module(name)
 
 
-def test_readme_lists_each_format_once_with_its_suffixes() -> None:
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+def readme_disagreement(readme: str, formats: Iterable[tuple[str, Iterable[str], bool]]) -> dict[str, object]:
+    """Where README's table of formats and the registry differ: format name → (README's suffixes, the registry's),
+    None for a side that lacks it. ``formats``: (name, suffixes, refuses) of each format; a refusal has no row."""
     table = readme.split("| format | suffixes | reader |\n", 1)[1].split("\n\n", 1)[0]
-    rows = {m[1]: m[2].split() for m in re.finditer(r"^\| `([a-z_]+)` \| ([^|]*) \|", table, re.MULTILINE)}
-    assert rows == {fmt.name: list(fmt.suffixes) for fmt in FORMATS if not fmt.refuses}
+    rows = {m[1]: m[2].split() for m in re.finditer(r"^\| `([a-z_0-9]+)` \| ([^|]*) \|", table, re.MULTILINE)}
+    registry = {name: list(suffixes) for name, suffixes, refuses in formats if not refuses}
+    return {
+        name: (rows.get(name), registry.get(name))
+        for name in rows.keys() | registry
+        if rows.get(name) != registry.get(name)
+    }
+
+
+def test_readme_lists_each_format_once_with_its_suffixes() -> None:
+    readme = README.read_text(encoding="utf-8")
+    assert readme_disagreement(readme, [(fmt.name, fmt.suffixes, fmt.refuses) for fmt in FORMATS]) == {}
+    wrong = readme.replace("| `html` | .html .htm |", "| `html` | .html |")
+    assert readme_disagreement(wrong, [(fmt.name, fmt.suffixes, fmt.refuses) for fmt in FORMATS]) == {
+        "html": ([".html"], [".html", ".htm"])
+    }
+
+
+def test_importing_the_registry_imports_no_reading_library() -> None:
+    """Finding the formats imports every module of etl.extract.readers: they must stay cheap (a reader imports its
+    library when a file arrives), or every folder search and CLI start would pay for PDFium, OCR and lxml."""
+    code = (
+        "import sys\nfrom etl.extract.formats import FORMATS\nassert len(FORMATS) >= 9\n"
+        "heavy = {'pypdfium2', 'pdfplumber', 'pdfminer', 'docx', 'openpyxl', 'lxml', 'PIL', 'numpy',"
+        " 'rapidocr_onnxruntime', 'onnxruntime', 'cv2', 'pandas', 'duckdb'}\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in"
+        " {'etl.extract.pdf', 'etl.extract.ocr', 'etl.extract.docx', 'etl.extract.html', 'etl.extract.text_dump'}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def write_package(root: Path, name: str, modules: dict[str, str]) -> str:
+    """A package ``name`` under ``root`` holding ``modules`` (module name → source)."""
+    package = root / name
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    for module, source in modules.items():
+        (package / f"{module}.py").write_text(source, encoding="utf-8")
+    return name
+
+
+DECLARES = (
+    "from etl.extract.formats import Format\n\nFORMAT = Format({name!r}, 'x', (), lambda p: True, None, {tried})\n"
+)
+
+
+def test_discovery_sorts_by_place_and_refuses_a_tie_a_misnamed_or_an_undeclared_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(tmp_path))
+    good = write_package(
+        tmp_path, "formats_sorted", {"b": DECLARES.format(name="b", tried=1), "a": DECLARES.format(name="a", tried=2)}
+    )
+    assert [fmt.name for fmt in discover_formats(good)] == ["b", "a"]
+    tie = write_package(
+        tmp_path, "formats_tied", {"a": DECLARES.format(name="a", tried=5), "b": DECLARES.format(name="b", tried=5)}
+    )
+    with pytest.raises(ValueError, match="formats 'a' and 'b' are both tried 5"):
+        discover_formats(tie)
+    misnamed = write_package(tmp_path, "formats_misnamed", {"csv": DECLARES.format(name="tsv", tried=1)})
+    with pytest.raises(ValueError, match=r"formats_misnamed.csv declares the format 'tsv'"):
+        discover_formats(misnamed)
+    undeclared = write_package(tmp_path, "formats_undeclared", {"helpers": "SPLIT = ','\n"})
+    with pytest.raises(TypeError, match=r"formats_undeclared.helpers declares no FORMAT"):
+        discover_formats(undeclared)
