@@ -120,12 +120,19 @@ def parse_text_dump(data: bytes, file_name: str, templates: TemplateSet | None =
 
 
 def delimited_report(
-    data: bytes, file_name: str, lines: Sequence[list[str]], templates: TemplateSet, format_name: str
+    data: bytes,
+    file_name: str,
+    lines: Sequence[list[str]],
+    templates: TemplateSet,
+    format_name: str,
+    *,
+    separated: str = "tab-separated",
 ) -> RawReport:
     """The RawReport of a delimited table whose lines are already split into cells (one row a line, no row cut by a
     page break): the lines above the first header are its title, each page starts with its header; ReportError
-    naming the line of anything malformed. A delimited format is only a splitter in front of this."""
-    table = _cell_table(file_name, lines, templates)
+    naming the line of anything malformed (a row of the wrong width is said to have so many ``separated`` cells).
+    A delimited format is only a splitter in front of this."""
+    table = _cell_table(file_name, lines, templates, separated)
     try:
         column_map = table.column_map.settled([cells for _, _, cells in table.body])
     except TemplateMismatch as exc:
@@ -166,7 +173,7 @@ class _CellTable:
     body: list[tuple[int, int, list[str]]]  # page, line, cells in source order
 
 
-def _cell_table(file_name: str, lines: Sequence[list[str]], templates: TemplateSet) -> _CellTable:
+def _cell_table(file_name: str, lines: Sequence[list[str]], templates: TemplateSet, separated: str) -> _CellTable:
     """Read the lines into title, pages (each starting with its header) and body rows; ReportError for no header,
     a header no template accepts, or lines that do not fit their page."""
     title_lines: list[str] = []
@@ -203,9 +210,7 @@ def _cell_table(file_name: str, lines: Sequence[list[str]], templates: TemplateS
         assert column_map is not None  # a page starts with its header
         if len(cells) != column_map.width:
             problems.append(
-                Problem(
-                    f"expected {column_map.width} tab-separated cells, found {len(cells)}", page=page, line=line_no
-                )
+                Problem(f"expected {column_map.width} {separated} cells, found {len(cells)}", page=page, line=line_no)
             )
         else:
             body.append((page, line_no, cells))
