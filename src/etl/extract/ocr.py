@@ -80,7 +80,7 @@ from etl.extract.ocr_marks import (
     summary,
 )
 from etl.extract.rulings import cells_from_rulings
-from etl.extract.template import TemplateSet
+from etl.extract.template import TemplateSet, merge_header_lines
 from etl.extract.template_file import load_templates
 from etl.models import RawReport
 
@@ -275,7 +275,7 @@ def _tables(
         chars = mark_chars(page_cells)
         chars += [ch for index, line in enumerate(lines) if index not in taken for ch in line_chars(line)]
         context = PageContext(file_name, page.number, first_table=not tables, templates=templates)
-        table = _paired(read_page_table(page.boxes, chars, context))
+        table = header_marks_dropped(_paired(read_page_table(page.boxes, chars, context)), templates, notes)
         problems += _undecided(table, [c for c in page_cells if c.decision == "undecided"])
         tables.append(table)
         notes.extend(context.notes)
@@ -292,6 +292,25 @@ def _tables(
             f"other marks: {summary(cells)}; marks read as {DECIDED_MARK} (√ and ✓ are not told apart)"
         )
     return tables, notes
+
+
+def header_marks_dropped(table: PageTable, templates: TemplateSet, notes: list[str]) -> PageTable:
+    """A page's header cells without the punctuation and symbols that no header word holds (a note names them).
+
+    A ruling line's sliver or a speck inside a header cell is read as ，, →, + (wqy_gs_300_bw_skew: 完成情况，已完成):
+    no header word holds such a mark (TemplateSet.without_stray_marks), so it is noise, not a reworded header.
+    Only marks are dropped: a header read with a wrong word still refuses the file as build_report checks it."""
+    if not table.header_lines:
+        return table
+    lines = tuple(tuple(templates.without_stray_marks(cell) for cell in line) for line in table.header_lines)
+    if lines == table.header_lines:
+        return table
+    read = [cell for line in table.header_lines for cell in line if templates.without_stray_marks(cell) != cell]
+    notes.append(
+        f"page {table.page}: header cell(s) read by OCR as [{', '.join(c.replace(chr(10), '') for c in read)}]: "
+        "punctuation and symbols that no header word holds dropped"
+    )
+    return replace(table, header_lines=lines, header=tuple(merge_header_lines(lines)))
 
 
 def repeated_headers(tables: list[PageTable], notes: list[str]) -> list[PageTable]:

@@ -34,7 +34,7 @@ from etl.extract.grid import BBox, Char
 from etl.extract.ocr_engine import OcrLine
 from etl.extract.ocr_image import MIN_RULING_PT, RED_INK_SHARE, Grey, Mask, ScanPage, ink_level
 from etl.extract.ocr_layout import erase_rulings
-from etl.extract.template import TemplateSet
+from etl.extract.template import TemplateSet, drop_stray_marks
 
 # Shares of the way from paper to ink: below NOISE_CONTRAST a pixel is paper whatever the cell's noise.
 NOISE_CONTRAST = 0.5
@@ -210,7 +210,8 @@ def mark_cells(page: ScanPage, lines: list[OcrLine], status: StatusColumns) -> t
     header_bottom = 0.0
     found: list[int] = []
     for line in lines:
-        if re.sub(r"\s+", "", line.text) in status.headers:
+        # a speck read beside the header word (，已完成) does not hide the column (template.drop_stray_marks)
+        if drop_stray_marks(re.sub(r"\s+", "", line.text), status.headers) in status.headers:
             column = column_of(edges, (line.box[0] + line.box[2]) / 2)
             if column >= 0:
                 found.append(column)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import product
 from typing import Literal
@@ -31,7 +31,8 @@ from etl.periods import Period, PeriodWords
 RowLayout = Literal["plan_rows", "one_per_task"]
 ROW_LAYOUTS: tuple[str, ...] = ("plan_rows", "one_per_task")
 # What counts as a dash between months (1-9月, 1—9月) once full-width forms are folded.
-_DASHES = re.compile(r"[‐‑‒–—―−－~～〜]")
+_DASH_CHARS = "‐‑‒–—―−－~～〜"
+_DASHES = re.compile(f"[{_DASH_CHARS}]")
 # A status cell is a mark or a short word (已完成, 达序时进度, 正在推进); a narrative cell is a sentence. Fitted on the
 # bureau's status words (at most 4 characters) and the graded words of supervision bulletins (at most 6: 未达序时进度),
 # against the shortest narrative cells of the real tables (象山: 17 characters with figures); checked on the other
@@ -52,6 +53,16 @@ def normalize_header(text: str) -> str:
     """A header text as matched: full-width forms folded (NFKC), whitespace removed, dashes made '-'."""
     folded = unicodedata.normalize("NFKC", text)
     return _DASHES.sub("-", re.sub(r"\s+", "", folded))
+
+
+def drop_stray_marks(text: str, words: Iterable[str]) -> str:
+    """``text`` without the punctuation and symbols (Unicode categories P and S) that none of ``words`` holds.
+
+    For header cells read by OCR: a sliver of a ruling line or a speck inside a header cell is read as ，, →, +
+    or · (完成情况，已完成), and a header word holds no such mark, so it cannot be part of one. Letters and
+    ideographs are kept: a header read with a wrong character is still a wrong header."""
+    kept = {ch for word in words for ch in word}
+    return "".join(ch for ch in text if ch in kept or unicodedata.category(ch)[0] not in "PS")
 
 
 def merge_header_lines(lines: Sequence[Sequence[str]]) -> list[str]:
@@ -237,6 +248,15 @@ class TemplateSet:
         if "period_plan" in self.fields and self.periods.of_header(header) is not None:
             return ("period_plan",)
         return ()
+
+    def header_words(self) -> list[str]:
+        """Every header word of the file, and the dashes of period headers (1-9月, matched by pattern)."""
+        words = [h for spec in self.fields.values() for h in spec.headers]
+        return [*words, *self.by_content, "-" + _DASH_CHARS]
+
+    def without_stray_marks(self, text: str) -> str:
+        """A header cell read by OCR without the punctuation and symbols no header word holds (drop_stray_marks)."""
+        return drop_stray_marks(text, self.header_words())
 
     def is_header_word(self, text: str) -> bool:
         """Whether a cell's text is a header word of some field: how extractors recognise a header row."""

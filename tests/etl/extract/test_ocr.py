@@ -21,7 +21,7 @@ from etl.errors import ReportError
 from etl.extract.assemble import build_report
 from etl.extract.grid import PageTable
 from etl.extract.guarded import read_source_guarded
-from etl.extract.ocr import one_edit_apart, repeated_headers
+from etl.extract.ocr import header_marks_dropped, one_edit_apart, repeated_headers
 from etl.extract.ocr_engine import close_misread_brackets, pair_brackets, pair_quotes, punctuation_width
 from etl.extract.ocr_image import deskew, ink_mask, ruling_lines, skew_angle
 from etl.extract.ocr_layout import drop_edge_slivers, region_lines
@@ -354,3 +354,39 @@ def test_the_fidelity_score_counts_only_the_columns_the_report_prints() -> None:
     score = score_scan(expected, expected.model_copy(update={"rows": tuple(changed)}))
     assert score.text_cells == 7 * len(expected.rows)
     assert score.cells_exact == score.text_cells - 1
+
+
+@pytest.mark.parametrize("misread", ["，已完成", "已完成→", "+，已完成·"])
+def test_a_header_cell_with_a_stray_mark_is_read_without_it(misread: str) -> None:
+    """wqy_gs_300_bw_skew was refused on page 1 for 完成情况，已完成: a ruling line's sliver read as ，. No header word
+    holds punctuation or a symbol, so the marks are dropped (a note names the cell) and the page reads as printed."""
+    data, tables = _real_tables()
+    tables[0] = _header_with(tables[0], "已完成", misread)
+    with pytest.raises(ReportError, match=r"page 1: the table is not a task-completion report table"):
+        build_report(data, SAMPLE_PDF.name, 12, tables, [], load_templates())
+    notes: list[str] = []
+    fixed = header_marks_dropped(tables[0], load_templates(), notes)
+    assert fixed.header_lines == _real_tables()[1][0].header_lines and fixed.rows == tables[0].rows
+    assert notes == [f"page 1: header cell(s) read by OCR as [{misread}]: punctuation and symbols that no header "
+                     "word holds dropped"]  # fmt: skip
+    report = build_report(data, SAMPLE_PDF.name, 12, [fixed, *tables[1:]], [], load_templates())
+    assert report.rows == build_report(data, SAMPLE_PDF.name, 12, _real_tables()[1], [], load_templates()).rows
+
+
+def test_a_wrong_header_word_is_still_refused_after_stray_marks_are_dropped() -> None:
+    """Only marks are dropped: 已办结 (a word no template names) beside a ， is refused as before, with the same
+    message naming the page and the column as read without the mark; a header left as printed is not touched."""
+    data, tables = _real_tables()
+    notes: list[str] = []
+    assert header_marks_dropped(tables[0], load_templates(), notes) is tables[0] and notes == []
+    wrong = header_marks_dropped(_header_with(tables[0], "已完成", "，已办结"), load_templates(), notes)
+    plain = _header_with(tables[0], "已完成", "已办结")
+    assert wrong.header_lines == plain.header_lines
+    messages = []
+    for table in (wrong, plain):
+        with pytest.raises(ReportError) as caught:
+            build_report(data, SAMPLE_PDF.name, 12, [table, *tables[1:]], [], load_templates())
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert "page 1: the table is not a task-completion report table: found columns [" in messages[0]
+    assert "完成情况已办结" in messages[0]

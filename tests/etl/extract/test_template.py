@@ -14,7 +14,7 @@ import pytest
 from etl.errors import ReportError
 from etl.extract.guarded import ExtractLimits, read_source_guarded
 from etl.extract.source import read_source
-from etl.extract.template import TemplateMismatch
+from etl.extract.template import TemplateMismatch, drop_stray_marks
 from etl.extract.template_file import TemplateError, bundled_templates_text, load_templates, parse_templates
 from etl.extract.text_dump import read_text_dump
 from etl.models import COLUMN_NAMES, Report
@@ -263,3 +263,15 @@ def test_a_malformed_template_file_is_refused(edit: object, message: str) -> Non
 
 def test_the_bundled_templates_are_data_templates_yaml() -> None:
     assert bundled_templates_text() == (PROJECT_ROOT / "data" / "templates.yaml").read_text(encoding="utf-8")
+
+
+def test_stray_marks_are_dropped_from_a_header_only_where_no_header_word_holds_them() -> None:
+    """OCR reads a ruling line's sliver or a speck in a header cell as ，→+·; header words hold none (the dashes of
+    period headers excepted), so they go. Letters and ideographs stay: a wrong word is still a wrong header."""
+    assert TEMPLATES.without_stray_marks("完成情况，已完成") == "完成情况已完成"
+    assert TEMPLATES.without_stray_marks("→，未完成+") == "未完成"
+    assert TEMPLATES.without_stray_marks("1－9月") == "1－9月" and TEMPLATES.without_stray_marks("1-9月") == "1-9月"
+    assert TEMPLATES.without_stray_marks("已完戌") == "已完戌" and TEMPLATES.without_stray_marks("A已完成") == "A已完成"
+    # a template file whose header word holds a mark keeps it (the rule reads the words, not a fixed list)
+    assert drop_stray_marks("责任单位/部门，", ["责任单位/部门"]) == "责任单位/部门"
+    assert drop_stray_marks("责任单位/部门，", ["责任单位"]) == "责任单位部门"
