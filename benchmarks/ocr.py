@@ -133,7 +133,7 @@ def detector_lines(page: ScanPage) -> list[OcrLine]:
     import cv2
     import numpy as np
 
-    from etl.extract.ocr_engine import char_centres, engine, pair_brackets, punctuation_width
+    from etl.extract.ocr_engine import char_centres, ctc_column, engine, pair_brackets, punctuation_width
 
     ocr_engine_ = engine()
     grey = clean_for_recognition(page.grey, page.threshold, page.red)
@@ -154,7 +154,8 @@ def detector_lines(page: ScanPage) -> list[OcrLine]:
         xs, ys = [float(p[0]) for p in points], [float(p[1]) for p in points]
         centres = char_centres(str(text), info, crop.shape[1], min(xs), to_pt)
         box = (min(xs) * to_pt, min(ys) * to_pt, max(xs) * to_pt, max(ys) * to_pt)
-        lines.append(OcrLine(pair_brackets(punctuation_width(str(text), centres)), box, float(score), centres))
+        column = ctc_column(info, crop.shape[1], to_pt)
+        lines.append(OcrLine(pair_brackets(punctuation_width(str(text), centres, column)), box, float(score), centres))
     return lines
 
 

@@ -40,6 +40,7 @@ from PIL import Image, UnidentifiedImageError
 from etl.errors import Problem, ReportError
 from etl.extract.assemble import build_report
 from etl.extract.grid import (
+    BBox,
     GridUnreadable,
     PageContext,
     PageTable,
@@ -49,6 +50,7 @@ from etl.extract.grid import (
 from etl.extract.ocr_engine import (
     OcrLine,
     close_misread_brackets,
+    is_ideograph,
     line_chars,
     pair_brackets,
     pair_quotes,
@@ -273,7 +275,8 @@ def _tables(
     problems: list[Problem] = []
     for page, lines, (page_cells, taken) in zip(pages, recognised, measured, strict=True):
         chars = mark_chars(page_cells)
-        chars += [ch for index, line in enumerate(lines) if index not in taken for ch in line_chars(line)]
+        read = full_stops_read_as_zero(lines, page.boxes)
+        chars += [ch for index, line in enumerate(read) if index not in taken for ch in line_chars(line)]
         context = PageContext(file_name, page.number, first_table=not tables, templates=templates)
         table = header_marks_dropped(_paired(read_page_table(page.boxes, chars, context)), templates, notes)
         problems += _undecided(table, [c for c in page_cells if c.decision == "undecided"])
@@ -292,6 +295,36 @@ def _tables(
             f"other marks: {summary(cells)}; marks read as {DECIDED_MARK} (√ and ✓ are not told apart)"
         )
     return tables, notes
+
+
+def full_stops_read_as_zero(lines: list[OcrLine], boxes: Sequence[BBox]) -> list[OcrLine]:
+    """A full stop that wrapped alone onto a cell's last line, read by the recogniser as 0, restored as 。.
+
+    A sentence's 。 wraps alone when the line above is full; alone, the recogniser reads its ring as 0, unsure of
+    it (serif_pdftoppm_200_grey_skew: three times, confidence 0.47-0.77). Taken for 。 only where nothing else
+    can be meant: the line is that one 0, read with less confidence than a legible page's median line
+    (LEGIBLE_MEDIAN_SCORE), it is its cell's last line, and the line above it in the cell ends with a Chinese
+    character (a figure's 0 would follow a digit, or come with its unit). Anything else is left as read."""
+    cells = [_cell_index(line.box, boxes) for line in lines]
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if line.text.strip() != "0" or line.score >= LEGIBLE_MEDIAN_SCORE or cells[i] is None:
+            continue
+        mates = [other for j, other in enumerate(lines) if j != i and cells[j] == cells[i]]
+        middle = (line.box[1] + line.box[3]) / 2
+        above = [m for m in mates if (m.box[1] + m.box[3]) / 2 < middle]
+        if len(above) < len(mates) or not above:  # not the cell's last line, or its only one
+            continue
+        last = max(above, key=lambda m: m.box[3]).text.rstrip()
+        if last and is_ideograph(last[-1]):
+            out[i] = replace(line, text="。", centres=None)
+    return out
+
+
+def _cell_index(box: BBox, boxes: Sequence[BBox]) -> int | None:
+    """The grid cell holding a line's centre, if any."""
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return next((k for k, (x0, top, x1, bottom) in enumerate(boxes) if x0 <= x <= x1 and top <= y <= bottom), None)
 
 
 def header_marks_dropped(table: PageTable, templates: TemplateSet, notes: list[str]) -> PageTable:

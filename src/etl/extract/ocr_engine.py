@@ -76,7 +76,8 @@ def recognise_crops(grey: Grey, crops: Sequence[LineCrop], dpi: float) -> list[O
             continue
         box = (crop.box[0] * to_pt, crop.box[1] * to_pt, crop.box[2] * to_pt, crop.box[3] * to_pt)
         centres = char_centres(str(text), info, crop.x1 - crop.x0, crop.x0, to_pt)
-        text = pair_brackets(punctuation_width(str(text), centres))
+        column = ctc_column(info, crop.x1 - crop.x0, to_pt)
+        text = pair_brackets(punctuation_width(str(text), centres, column))
         lines.append(OcrLine(text, box, float(score), centres))
     return lines
 
@@ -94,26 +95,38 @@ def char_centres(text: str, info: Any, crop_width: int, left: float, to_pt: floa
     return [(left + (column + 0.5) * unit) * to_pt for column in columns]
 
 
-def _is_ideograph(ch: str) -> bool:
+def ctc_column(info: Any, crop_width: int, to_pt: float) -> float:
+    """The width (points) of one of the recogniser's output columns: how finely it places a character; 0 unknown."""
+    try:
+        return crop_width / float(info[0]) * to_pt
+    except (IndexError, TypeError, ValueError, ZeroDivisionError):
+        return 0.0
+
+
+def is_ideograph(ch: str) -> bool:
     """A CJK unified ideograph (U+4E00-9FFF): one em wide, what punctuation widths are measured against (not
     etl.normalize.text's wider class, which takes CJK punctuation and full-width forms too)."""
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def punctuation_width(text: str, centres: list[float] | None) -> str:
-    """Full- or half-width punctuation decided by the space it takes, not by the recogniser's habit.
+def punctuation_width(text: str, centres: list[float] | None, column: float = 0.0) -> str:
+    """Full- or half-width punctuation decided by the space it takes where that is measured clearly.
 
-    The recogniser writes ，（）；： after Chinese text whatever was printed, but a report may use , ( ) ; :
-    (the real one does on one page). A full-width mark takes a whole em: the characters either side of it are
-    about two CJK advances apart; a half-width one about 1.2–1.4 (measured on the scans: 1.17–1.6 against
-    1.83–2.2). Marks at a line's end, where that cannot be measured, follow the line's other marks if any.
+    The recogniser may write ，（）；： after Chinese text where , ( ) ; : was printed (the real report uses both,
+    39 half-width commas among its full-width ones). A full-width mark takes a whole em: the characters either
+    side of it are about two CJK advances apart; a half-width one about 1.2–1.4 (measured on the scans: 1.17–1.6
+    against 1.83–2.2). The positions are the recogniser's output columns (``column`` points apart, a third of an
+    advance or so), so a span within one column of the limit is not a measurement: there the recogniser's own
+    form stands (the scan matrix: 5/3 of an advance held 24 full-width marks and 10 half-width ones, each written
+    in its printed form, and made 24 of them half width when measured). Marks at a line's end, where nothing is
+    measured, follow the line's measured marks if any.
     """
     if centres is None or len(text) < 3:
         return text
     advances = [
         centres[i + 1] - centres[i]
         for i in range(len(text) - 1)
-        if _is_ideograph(text[i]) and _is_ideograph(text[i + 1])
+        if is_ideograph(text[i]) and is_ideograph(text[i + 1])
     ]
     if len(advances) < 2:
         return text
@@ -125,7 +138,10 @@ def punctuation_width(text: str, centres: list[float] | None) -> str:
         if ch not in FULL_TO_HALF and ch not in HALF_TO_FULL:
             continue
         if 0 < k < len(text) - 1:
-            half = (centres[k + 1] - centres[k - 1]) < HALF_WIDTH_SPAN * advance
+            span, limit = centres[k + 1] - centres[k - 1], HALF_WIDTH_SPAN * advance
+            if abs(span - limit) <= column:
+                continue  # within the positions' resolution: as the recogniser read it
+            half = span < limit
             out[k] = _width_form(ch, half)
             decided.append(half)
         else:
@@ -191,7 +207,7 @@ def close_misread_brackets(text: str) -> str:
                 continue
             ends_words = j + 1 == len(run) or run[j + 1].isspace() or run[j + 1] in _AFTER_CONTENT
             before = run[:j].rstrip()  # a cell's lines: the bracket wraps alone onto the next line (【重点办 / 1)
-            if ends_words and before and _is_ideograph(before[-1]) and not any(c.isdigit() for c in before):
+            if ends_words and before and is_ideograph(before[-1]) and not any(c.isdigit() for c in before):
                 out[k + 1 + j] = closers[0]
             break
     return "".join(out)
@@ -212,7 +228,7 @@ def pair_quotes(text: str) -> str:
         return text
 
     def beside_chinese(k: int) -> bool:
-        return any(0 <= j < len(text) and _is_ideograph(text[j]) for j in (k - 1, k + 1))
+        return any(0 <= j < len(text) and is_ideograph(text[j]) for j in (k - 1, k + 1))
 
     if not all(beside_chinese(k) for k in places):
         return text

@@ -21,8 +21,14 @@ from etl.errors import ReportError
 from etl.extract.assemble import build_report
 from etl.extract.grid import PageTable
 from etl.extract.guarded import read_source_guarded
-from etl.extract.ocr import header_marks_dropped, one_edit_apart, repeated_headers
-from etl.extract.ocr_engine import close_misread_brackets, pair_brackets, pair_quotes, punctuation_width
+from etl.extract.ocr import full_stops_read_as_zero, header_marks_dropped, one_edit_apart, repeated_headers
+from etl.extract.ocr_engine import (
+    OcrLine,
+    close_misread_brackets,
+    pair_brackets,
+    pair_quotes,
+    punctuation_width,
+)
 from etl.extract.ocr_image import deskew, ink_mask, ruling_lines, skew_angle
 from etl.extract.ocr_layout import drop_edge_slivers, region_lines
 from etl.extract.ocr_marks import DECIDED_MARK
@@ -390,3 +396,42 @@ def test_a_wrong_header_word_is_still_refused_after_stray_marks_are_dropped() ->
     assert messages[0] == messages[1]
     assert "page 1: the table is not a task-completion report table: found columns [" in messages[0]
     assert "完成情况已办结" in messages[0]
+
+
+def test_a_punctuation_span_within_the_recognisers_resolution_keeps_the_form_it_read() -> None:
+    """Positions come in the recogniser's output columns (here 10/3 pt for a 10 pt advance): a comma whose neighbours
+    are 5 columns apart (1.67 advances, against the 1.7 limit) is not measured either way, and stays as read; one
+    4 columns (1.33) or 7 columns (2.33) apart is measured, whatever the recogniser wrote."""
+    column = 10.0 / 3
+    at = [0.0, 10.0, 20.0, 30.0]
+
+    def spaced(columns: int) -> list[float]:
+        gap = columns * column
+        return [*at, at[-1] + gap / 2, at[-1] + gap, at[-1] + gap + 10.0]
+
+    assert punctuation_width("专项监察，规范", spaced(5), column) == "专项监察，规范"
+    assert punctuation_width("专项监察,规范", spaced(5), column) == "专项监察,规范"
+    assert punctuation_width("专项监察，规范", spaced(5)) == "专项监察,规范"  # resolution unknown: measured
+    assert punctuation_width("专项监察，规范", spaced(4), column) == "专项监察,规范"
+    assert punctuation_width("专项监察,规范", spaced(7), column) == "专项监察，规范"
+
+
+def test_a_full_stop_wrapped_alone_and_read_as_zero_is_restored_and_a_figure_is_not() -> None:
+    """A cell (0-100 pt wide) whose sentence's 。 wrapped alone onto its last line, read as 0 with confidence 0.47
+    (serif_pdftoppm_200_grey_skew): restored. Left as read: a 0 read with confidence, a 0 after a digit, a 0 that is
+    not the cell's last line, a 0 alone in its cell, a longer reading."""
+    cell, other = (0.0, 0.0, 100.0, 60.0), (100.0, 0.0, 200.0, 60.0)
+
+    def line(text: str, top: float, score: float = 0.97, x: float = 2.0) -> OcrLine:
+        return OcrLine(text, (x, top, x + 10.0 * len(text), top + 10.0), score)
+
+    def read(*lines: OcrLine) -> list[str]:
+        return [ln.text for ln in full_stops_read_as_zero(list(lines), [cell, other])]
+
+    assert read(line("加快推进项目建设", 2.0), line("0", 14.0, 0.47)) == ["加快推进项目建设", "。"]
+    assert read(line("加快推进项目建设", 2.0), line("0", 14.0, 0.97)) == ["加快推进项目建设", "0"]
+    assert read(line("新增企业数量1", 2.0), line("0", 14.0, 0.47)) == ["新增企业数量1", "0"]
+    assert read(line("加快推进项目建设", 2.0), line("0", 14.0, 0.47), line("家企业", 26.0)) == [
+        "加快推进项目建设", "0", "家企业"]  # fmt: skip
+    assert read(line("0", 14.0, 0.47), line("加快推进项目建设", 2.0, x=102.0)) == ["0", "加快推进项目建设"]
+    assert read(line("加快推进项目建设", 2.0), line("0个", 14.0, 0.47)) == ["加快推进项目建设", "0个"]
