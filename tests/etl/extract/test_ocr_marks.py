@@ -9,6 +9,7 @@ three renderers that are not the project's generator — pdftoppm (poppler), pyp
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -167,3 +168,19 @@ def test_a_ruling_lines_edge_left_inside_a_cell_is_not_ink_and_a_mark_beside_it_
         mark[151 - 2 * k : 153 - 2 * k, 86 + k] = 20
     length, centre = stroke_length(mark, (5, 10, 195, 290), ink)
     assert length > 0.5 and centre is not None and 70 < centre[0] < 110
+
+
+def test_a_status_header_read_with_a_stray_mark_still_names_its_column_and_a_wrong_word_does_not() -> None:
+    """A ruling line's sliver read as ， beside 已完成 (wqy_gs_300_bw_skew) does not hide the mark column: marks
+    are no part of a header word (template.drop_stray_marks). A header read as another word names no column."""
+    matrix = scan_matrix()
+    scan = matrix.Scan("t", str(REAL_PDF.relative_to(PROJECT_ROOT)), "pdftoppm", 150, "grey", pages=(1,))
+    page = prepare_page(1, page_image(matrix.pages_of(scan)[0], 150.0))
+    assert isinstance(page, ScanPage), page
+    lines = status_header_lines(page)
+    found = [(c.column, c.box) for c in mark_cells(page, lines, StatusColumns())[0]]
+    assert len(found) >= 8
+    stray = [replace(line, text="，" + line.text + "·") for line in lines]
+    assert [(c.column, c.box) for c in mark_cells(page, stray, StatusColumns())[0]] == found
+    wrong = [replace(line, text="，" + line.text[:-1] + "戌") for line in lines]
+    assert mark_cells(page, wrong, StatusColumns())[0] == []
