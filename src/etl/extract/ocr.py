@@ -13,7 +13,9 @@ Each page:
    the line's confidence, so that grid.read_page_table assigns text to cells, checks the header and reads the
    body exactly as for a PDF, and assemble.join_pages joins rows split across pages — no second copy of that logic.
    A later page's repeated header that the recogniser misread by a character is taken as the first page's
-   (repeated_headers: one character per cell at most, a note names the page).
+   (repeated_headers: one character per cell at most, a note names the page); punctuation and symbols that no
+   header word holds are dropped from header cells first (header_marks_dropped: a ruling line's sliver read as
+   ，), and a 。 wrapped alone onto a cell's last line and read as 0 is restored (full_stops_read_as_zero).
    A page the recogniser cannot read with confidence (heavy blur, too coarse a scan) is an error naming it;
 4. status marks (√ ✓) are decided by the ink in their cells measured against the page and the column's other
    marks (etl.extract.ocr_marks); a cell that cannot be decided is an error naming page, row and column.
