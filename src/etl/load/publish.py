@@ -38,7 +38,7 @@ from filelock import FileLock, Timeout
 from etl.load.files import lock_path, published_target, staging_path, wal_path
 from etl.load.rebuild import refuse_interrupted_rebuild
 from etl.load.storage import copy_database, create_database, has_storage_version, writer_config
-from etl.load.verify import Snapshot, snapshot, verify_staged
+from etl.load.verify import WarehouseCounts, verify_staged, warehouse_counts
 from etl.settings import DEFAULT_LOCK_TIMEOUT, DEFAULT_STORAGE_VERSION
 
 
@@ -157,7 +157,7 @@ def staged_warehouse(
             refuse_interrupted_rebuild(published)
         try:
             staging = prepare_staging(target, storage_version)
-            before = snapshot(staging) if target.exists() else Snapshot()
+            before = warehouse_counts(staging) if target.exists() else WarehouseCounts()
         except BaseException:
             discard(staging_path(target))  # e.g. the disk filled up during the copy
             raise

@@ -34,7 +34,7 @@ class StagedWarehouseInvalid(OSError):
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class WarehouseCounts:
     """Row counts of a warehouse file and how far its reports are from whole (0 and 0 when all are whole)."""
 
     counts: dict[str, int] = field(default_factory=dict)
@@ -42,13 +42,13 @@ class Snapshot:
     missing_task_rows: int = 0  # rows the reports declare minus the task rows present
 
 
-def snapshot(database: Path) -> Snapshot:
-    """The :class:`Snapshot` of a database file, opened read-only."""
+def warehouse_counts(database: Path) -> WarehouseCounts:
+    """The :class:`WarehouseCounts` of a database file, opened read-only."""
     with closing(duckdb.connect(str(database), read_only=True)) as conn:
-        return _snapshot(conn)
+        return _warehouse_counts(conn)
 
 
-def _snapshot(conn: duckdb.DuckDBPyConnection) -> Snapshot:
+def _warehouse_counts(conn: duckdb.DuckDBPyConnection) -> WarehouseCounts:
     names = [
         str(name)
         for (name,) in conn.execute(
@@ -60,19 +60,19 @@ def _snapshot(conn: duckdb.DuckDBPyConnection) -> Snapshot:
         row = conn.execute(f"select count(*) from {name}").fetchone()
         counts[name] = int(row[0]) if row else 0
     if not {"core.report", "raw.source_file", "core.task_row"} <= set(counts):
-        return Snapshot(counts)
+        return WarehouseCounts(counts)
     row = conn.execute(_COMPLETE_REPORTS).fetchone()
     assert row is not None
     orphans, declared, task_rows = (int(v) for v in row)
-    return Snapshot(counts, orphans, declared - task_rows)
+    return WarehouseCounts(counts, orphans, declared - task_rows)
 
 
-def problems(staging: Path, before: Snapshot, rederived: frozenset[str] = frozenset()) -> list[str]:
-    """Why the staged file may not replace a published file whose snapshot was ``before`` (empty: none).
+def problems(staging: Path, before: WarehouseCounts, rederived: frozenset[str] = frozenset()) -> list[str]:
+    """Why the staged file may not replace a published file whose counts were ``before`` (empty: none).
     ``rederived``: tables the run derived anew from the rows kept (they may shrink, like the catalog tables)."""
     if not staging.exists():
         return [f"the staging file {staging} is gone"]
-    after = snapshot(staging)
+    after = warehouse_counts(staging)
     missing = [t for t in (*REQUIRED_TABLES, *before.counts) if t not in after.counts]
     if missing:
         return [f"tables missing: {', '.join(sorted(set(missing)))}"]
@@ -92,7 +92,7 @@ def problems(staging: Path, before: Snapshot, rederived: frozenset[str] = frozen
     return found
 
 
-def verify_staged(staging: Path, before: Snapshot, rederived: frozenset[str] = frozenset()) -> None:
+def verify_staged(staging: Path, before: WarehouseCounts, rederived: frozenset[str] = frozenset()) -> None:
     """Raise StagedWarehouseInvalid naming every problem of the staged file (see :func:`problems`)."""
     found = problems(staging, before, rederived)
     if found:
