@@ -23,12 +23,12 @@ OutputFormat = Literal["table", "csv", "json", "markdown"]
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("table", "csv", "json", "markdown")
 
 
-def cell_text(value: Any) -> str:
+def value_text(value: Any) -> str:
     """A value as text: lists joined with ", ", NULL empty (the table shows NULL itself)."""
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return ", ".join(cell_text(v) for v in value)
+        return ", ".join(value_text(v) for v in value)
     return str(value)
 
 
@@ -50,7 +50,7 @@ def to_csv(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows([cell_text(v) for v in row] for row in rows)
+    writer.writerows([value_text(v) for v in row] for row in rows)
     return buffer.getvalue()
 
 
@@ -60,7 +60,7 @@ def to_json(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
 
 
 def _md_cell(value: Any) -> str:
-    text = "NULL" if value is None else cell_text(value)
+    text = "NULL" if value is None else value_text(value)
     return " ".join(text.split("\n")).replace("\\", "\\\\").replace("|", "\\|")
 
 
@@ -74,11 +74,11 @@ def print_table(console: Console, columns: list[str], rows: list[tuple[Any, ...]
     """A Rich table whose values are never shortened: folded on a terminal, full width elsewhere."""
     table = Table(*[Column(header=Text(c), overflow="fold") for c in columns])
     for row in rows:
-        table.add_row(*(Text("NULL", style="dim") if v is None else Text(cell_text(v)) for v in row))
+        table.add_row(*(Text("NULL", style="dim") if v is None else Text(value_text(v)) for v in row))
     if console.is_terminal:
         console.print(table)
         return
-    texts = [list(columns), *[["NULL" if v is None else cell_text(v) for v in row] for row in rows]]
+    texts = [list(columns), *[["NULL" if v is None else value_text(v) for v in row] for row in rows]]
     widths = [max(cell_len(line) for row in texts for line in row[i].split("\n")) for i in range(len(columns))]
     width = max(console.width, sum(widths) + 3 * len(columns) + 1)
     Console(file=console.file, width=width, color_system=None, soft_wrap=False).print(table)
