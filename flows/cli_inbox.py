@@ -32,7 +32,7 @@ def poll(
 ) -> None:
     """Run the inbox poll once: ingest settled files, archive them or quarantine the rejected ones."""
     from etl.load.versions import DroppedTasksAccepted
-    from etl.pipeline import RunOptions, poll_inbox, run_context
+    from etl.pipeline import RunOptions, inbox_poll, run_context
 
     settings = get_settings(
         warehouse=warehouse,
@@ -45,7 +45,7 @@ def poll(
     summary = run_or_flow(
         "poll-inbox",
         prefect,
-        lambda: poll_inbox(run_context(settings, RunOptions.resolve(settings, "serial", accept_dropped=accept)))[0],
+        lambda: inbox_poll(run_context(settings, RunOptions.resolve(settings, "serial", accept_dropped=accept)))[0],
         inbox=str(settings.inbox_dir),
         archive=str(settings.archive_dir),
         quarantine=str(settings.quarantine_dir),

@@ -37,8 +37,7 @@ from etl.flows.runners import api_url_for_workers, task_runner_for
 from etl.load.versions import DroppedTasksAccepted
 from etl.markdown_text import md_text
 from etl.models import DeclaredMeta
-from etl.pipeline import RunOptions, RunSummary, Steps, discover_files, run_context, run_pipeline
-from etl.pipeline import poll_inbox as poll_inbox_once
+from etl.pipeline import RunOptions, RunSummary, Steps, discover_files, inbox_poll, run_context, run_pipeline
 from etl.pipeline.parallel import extractor_pool_for, parsed_in_order
 from etl.pipeline.processes import exit_with_parent
 from etl.pipeline.read import read_batch
@@ -325,6 +324,6 @@ def poll_inbox(
     )
     accept = DroppedTasksAccepted(everything=accept_dropped_tasks)
     ctx = run_context(settings, RunOptions.resolve(settings, "serial", accept_dropped=accept))
-    summary, _ = poll_inbox_once(ctx, run_id=str(flow_run.get_id() or "") or None, steps=prefect_steps())
+    summary, _ = inbox_poll(ctx, run_id=str(flow_run.get_id() or "") or None, steps=prefect_steps())
     publish_run_artifacts(summary, kind="poll")
     return final_state(summary)

@@ -177,9 +177,8 @@ def test_the_construction_check_sees_settings_made_deep_down(tmp_path: Path) -> 
     assert calls_of(module, MADE_AT_THE_EDGE) == [("Settings", 4)]
 
 
-# The library's runs as flows/ calls them, and where their context is: argument 1 of run_pipeline, 0 of poll_inbox
-# (flows/ingest.py names the library's poll_inbox_once beside its own flow).
-RUNS = {"run_pipeline": 1, "poll_inbox": 0, "poll_inbox_once": 0}
+# The library's runs as flows/ calls them, and where their context is: argument 1 of run_pipeline, 0 of inbox_poll.
+RUNS = {"run_pipeline": 1, "inbox_poll": 0}
 
 
 def runs_without_a_context_made_here(path: Path) -> tuple[int, list[int]]:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from etl.load.rebuild import accepted_drops, move_aside, replay_files
 from etl.load.versions import DroppedTasksAccepted
-from etl.pipeline import RunOptions, poll_inbox, run_context, run_pipeline
+from etl.pipeline import RunOptions, inbox_poll, run_context, run_pipeline
 from etl.settings import get_settings
 from tests.conftest import REAL_TEXT_DUMP, SYNTHETIC
 from tests.reliability.inbox_runs import Place, marts
@@ -94,7 +94,7 @@ def test_rebuild_gives_the_marts_the_polls_made(
     sent: list[bytes] = []
     for number, poll in enumerate(sequence):
         _deliver(place, poll, number, sent)
-        poll_inbox(run_context(setting, options))
+        inbox_poll(run_context(setting, options))
         assert list(place.inbox.iterdir()) == [], "every arrival was archived or quarantined"
     if not place.warehouse.exists():
         return  # nothing was ever loaded (only refused files)

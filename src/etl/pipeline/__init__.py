@@ -12,7 +12,7 @@ from etl.pipeline.discover import discover_files, inbox_files
 from etl.pipeline.events import RunEvent, listening
 from etl.pipeline.options import RunOptions
 from etl.pipeline.results import FileOutcome, ParsedFile, RunSummary
-from etl.pipeline.run import Steps, poll_inbox, run_pipeline
+from etl.pipeline.run import Steps, inbox_poll, run_pipeline
 
 __all__ = [
     "FileOutcome",
@@ -24,8 +24,8 @@ __all__ = [
     "Steps",
     "discover_files",
     "inbox_files",
+    "inbox_poll",
     "listening",
-    "poll_inbox",
     "run_context",
     "run_pipeline",
 ]

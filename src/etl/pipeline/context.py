@@ -2,7 +2,7 @@
 
 The edge (the `etl` commands in flows/cli_*.py, the flows' entry in flows/ingest.py) reads the settings
 (``etl.settings.get_settings``, with its flags), decides the run's options, and calls :func:`run_context` once; from
-there on the run (``etl.pipeline.run.run_pipeline``, ``poll_inbox``) reads every path, the warehouse and where its
+there on the run (``etl.pipeline.run.run_pipeline``, ``inbox_poll``) reads every path, the warehouse and where its
 progress goes from the context it was handed, never from the environment again. The library builds no context and
 reads no settings itself (tests/etl/test_layering.py holds both).
 """

@@ -446,7 +446,7 @@ def _fill_counts(
 # --- the inbox ---------------------------------------------------------------------------------------------------
 
 
-def poll_inbox(
+def inbox_poll(
     ctx: RunContext, *, run_id: str | None = None, steps: Steps | None = None
 ) -> tuple[RunSummary, list[Path | None]]:
     """One inbox poll: the settled files of the context's inbox folder, ingested, then archived (by content hash,

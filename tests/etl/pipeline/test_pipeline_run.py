@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from etl.load.warehouse import connect, fingerprint_path
-from etl.pipeline import RunEvent, RunOptions, Steps, discover_files, poll_inbox, run_context, run_pipeline
+from etl.pipeline import RunEvent, RunOptions, Steps, discover_files, inbox_poll, run_context, run_pipeline
 from etl.pipeline.gate_worker import InProcessGate
 from etl.pipeline.results import ParsedFile
 from etl.settings import PROJECT_ROOT, Settings
@@ -252,7 +252,7 @@ def test_poll_archives_good_files_and_quarantines_bad_ones(tmp_path: Path) -> No
     for name, data in (("q3.txt", REAL_TEXT_DUMP.read_bytes()), ("bad.pdf", b"not a pdf")):
         (settings.inbox_dir / name).write_bytes(data)
         os.utime(settings.inbox_dir / name, (old, old))
-    summary, moved = poll_inbox(run_context(settings, RunOptions(write_report=False)), steps=SharedGate())
+    summary, moved = inbox_poll(run_context(settings, RunOptions(write_report=False)), steps=SharedGate())
     assert sorted((f.file, f.outcome) for f in summary.files) == [("bad.pdf", "failed"), ("q3.txt", "loaded")]
     assert list(settings.inbox_dir.iterdir()) == []
     assert {p.parent.name for p in moved if p.name.endswith("bad.pdf")} == {"quarantine"}
