@@ -1,6 +1,6 @@
 """What bounded extraction (etl.extract.guarded) costs over read_source in-process, per file.
 
-For each PDF, ``--repeat`` reads in-process (read_source) and as many through read_source_guarded with a warm
+For each PDF, ``--repeat`` reads in-process (read_source) and as many through extract_guarded with a warm
 child (started before timing); the per-file overhead is the difference of the medians. Starting a child (a fresh
 interpreter importing the extractor) is timed separately. What the guard adds on the caller's side is measured
 directly too: the time the caller waits beyond the child's own (pipe, pickling the RawReport) and PDFium's page

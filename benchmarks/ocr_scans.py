@@ -3,7 +3,7 @@ modes, each read by OCR and compared with the text dump (issue 21).
 
 Each combination of scripts/scan_matrix.py (pdftoppm, pypdfium2 and Ghostscript; 150/200/300 dpi and a fax's
 204 × 196; grey, colour, 1-bit; skew, JPEG q50–60, noise, a seal, a print-and-scan degradation; PDF, PNG, JPEG and
-multi-page TIFF containers) is written into a temporary folder and read by ``etl.extract.guarded.read_source_guarded``
+multi-page TIFF containers) is written into a temporary folder and read by ``etl.extract.guarded.extract_guarded``
 (the guarded child, as `etl ingest` reads it). Against the text dump with the layout's mark set
 (tests/ocr_fidelity.py): *structure exact* (every task number, row kind and status), character accuracy and exact
 text cells over the seven text columns. A combination is legible-and-met when it is structure exact, ≥ 99 % of

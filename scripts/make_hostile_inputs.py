@@ -2,7 +2,7 @@
 
 Each is a few kilobytes on disk and written byte by byte here (no PDF library: they are not PDFs a library
 would agree to write), then checked by tests/reliability/test_hostile_pdfs.py, which expects a clear ReportError
-from etl.extract.guarded.read_source_guarded for each, never a hang or an OOM kill:
+from etl.extract.guarded.extract_guarded for each, never a hang or an OOM kill:
 
 - ``bomb.pdf``: one page whose content stream, compressed twice (/Filter [/FlateDecode /FlateDecode]), inflates
   to 4 GiB (NUL bytes, which PDF reads as white space); 10 KB on disk. Bounded by the memory limit.

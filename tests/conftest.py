@@ -19,13 +19,14 @@ import pytest
 
 import etl.flows  # noqa: F401  (Prefect environment defaults before prefect is imported)
 from etl.declared import read_sidecar
+from etl.extract.guarded import ExtractLimits, extract_guarded
 from etl.extract.source import read_source
 from etl.extract.text_dump import read_text_dump
 from etl.load.schema import apply_schema
 from etl.load.seeds import seed_indicator_catalog
 from etl.load.warehouse import LoadResult, connect, load_reports
 from etl.metrics.catalog import load_catalog
-from etl.models import Report
+from etl.models import RawReport, Report
 from etl.parse.report import parse_report
 from etl.settings import PROJECT_ROOT
 from etl.validate.gate import QualityGate, ValidationOutcome, history_frames_many, published_frames, report_frames
@@ -54,6 +55,11 @@ def real_report() -> Report:
 @pytest.fixture
 def real_dump_lines() -> list[str]:
     return REAL_TEXT_DUMP.read_text(encoding="utf-8").split("\n")
+
+
+def read_source_guarded(path: Path, limits: ExtractLimits | None = None) -> RawReport:
+    """The RawReport the guarded child reads from ``path`` (as the pipeline reads it, without its parse step)."""
+    return extract_guarded(path, limits).raw
 
 
 def write_dump(tmp_path: Path, lines: list[str], name: str = "report.txt") -> Path:

@@ -27,12 +27,20 @@ import pytest
 
 from etl.errors import ReportError
 from etl.extract import guarded
-from etl.extract.guarded import read_source_guarded
 from etl.extract.source import read_source
 from etl.load.warehouse import connect
 from etl.models import Report
 from etl.parse.report import parse_report
-from tests.conftest import PROJECT_ROOT, REAL_PDF, REAL_TEXT_DUMP, build_warehouse, flat, mart_snapshot, run_etl
+from tests.conftest import (
+    PROJECT_ROOT,
+    REAL_PDF,
+    REAL_TEXT_DUMP,
+    build_warehouse,
+    flat,
+    mart_snapshot,
+    read_source_guarded,
+    run_etl,
+)
 from tests.fidelity import record_differences
 
 DAMAGED = PROJECT_ROOT / "tests" / "fixtures" / "hostile" / "damaged"

@@ -1,4 +1,4 @@
-"""Hostile and broken input files give a clear ReportError from read_source_guarded: never a hang or an OOM kill.
+"""Hostile and broken input files give a clear ReportError from extract_guarded: never a hang or an OOM kill.
 
 The files built to exhaust memory, time or the stack are committed under tests/fixtures/hostile/ (a few KB each,
 written by scripts/make_hostile_inputs.py, which a test re-runs to check they are what it writes). The
@@ -32,7 +32,6 @@ from etl.extract.guarded import (
     ExtractLimits,
     Then,
     extract_guarded,
-    read_source_guarded,
 )
 from etl.extract.source import read_source
 from etl.extract.text_dump import read_text_dump
@@ -40,7 +39,7 @@ from etl.models import RawReport
 from etl.parse.report import parse_report
 from etl.pipeline.read import PARSE_IN_CHILD
 from etl.settings import Settings
-from tests.conftest import REAL_PDF, REAL_TEXT_DUMP
+from tests.conftest import REAL_PDF, REAL_TEXT_DUMP, read_source_guarded
 from tests.fidelity import record_differences
 
 ROOT = Path(__file__).resolve().parents[2]

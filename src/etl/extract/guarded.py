@@ -1,6 +1,6 @@
 """Bounded extraction: a hostile or broken input file is rejected with a ReportError, never a hang or an OOM kill.
 
-``read_source_guarded(path, limits)`` reads a file as etl.extract.source.read_source does, within limits that
+``extract_guarded(path, limits).raw`` is a file read as etl.extract.source.read_source reads it, within limits that
 name themselves in the error when hit (settings, overridable by ETL_* variables):
 
 - ``max_file_mb`` (ETL_MAX_FILE_MB, 100): the file's size, checked before anything reads it;
@@ -133,11 +133,6 @@ class Extracted(Generic[T]):
     then: T | None = None
 
 
-def read_source_guarded(path: Path, limits: ExtractLimits | None = None) -> RawReport:
-    """read_source within the limits (the settings' when None); ReportError naming the file and the limit hit."""
-    return extract_guarded(path, limits).raw
-
-
 @overload
 def extract_guarded(
     path: Path, limits: ExtractLimits | None = None, pool: ExtractorPool | None = None
@@ -156,7 +151,8 @@ def extract_guarded(
     pool: ExtractorPool | None = None,
     then: Then[Any] | None = None,
 ) -> Extracted[Any]:
-    """read_source_guarded, and ``then`` run on the RawReport in the child within the same limits (its result in
+    """read_source within the limits (default ones when None; ReportError naming the file and the limit hit), and
+    ``then`` run on the RawReport in the child within the same limits (its result in
     ``Extracted.then``: the caller need not run it again); in a child of ``pool`` (default: the process-wide
     pool)."""
     limits = limits if limits is not None else ExtractLimits()
@@ -393,7 +389,7 @@ _default_lock = threading.Lock()
 
 
 def default_pool() -> ExtractorPool:
-    """The process-wide pool read_source_guarded uses, made on first use and closed at exit."""
+    """The process-wide pool extract_guarded uses, made on first use and closed at exit."""
     global _default_pool
     with _default_lock:
         if _default_pool is None:

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 
 from etl.errors import ReportError
-from etl.extract.guarded import ExtractLimits, read_source_guarded
+from etl.extract.guarded import ExtractLimits
 from etl.extract.html import MAX_GRID_SLOTS, cell_text, decode_page, is_chrome, parse_html, read_html
 from etl.extract.source import is_report_file, read_source
 from etl.extract.text_dump import read_text_dump
 from etl.parse.report import parse_report
-from tests.conftest import REAL_TEXT_DUMP
+from tests.conftest import REAL_TEXT_DUMP, read_source_guarded
 from tests.etl.extract.html_pages import gov_page, mammoth_page, pandas_page, split_dump
 from tests.fidelity import apply_mark_set, record_differences, score_cells
 

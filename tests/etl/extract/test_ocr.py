@@ -20,7 +20,6 @@ from PIL import Image, ImageDraw
 from etl.errors import ReportError
 from etl.extract.assemble import build_report
 from etl.extract.grid import PageTable
-from etl.extract.guarded import read_source_guarded
 from etl.extract.ocr import full_stops_read_as_zero, header_marks_dropped, one_edit_apart, repeated_headers
 from etl.extract.ocr_engine import (
     OcrLine,
@@ -43,7 +42,7 @@ from etl.models import COLUMN_NAMES, RawReport
 from etl.normalize.units import split_responsible
 from etl.parse.report import parse_report
 from etl.validate.frames import cells_frame, low_confidence_cells
-from tests.conftest import PROJECT_ROOT, REAL_TEXT_DUMP, SYNTHETIC
+from tests.conftest import PROJECT_ROOT, REAL_TEXT_DUMP, SYNTHETIC, read_source_guarded
 from tests.fidelity import apply_mark_set, canonical_cells
 from tests.ocr_fidelity import score_scan
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from etl.errors import ReportError
-from etl.extract.guarded import ExtractLimits, read_source_guarded
+from etl.extract.guarded import ExtractLimits
 from etl.extract.source import read_source
 from etl.extract.template import TemplateMismatch, drop_stray_marks
 from etl.extract.template_file import TemplateError, bundled_templates_text, load_templates, parse_templates
@@ -20,7 +20,7 @@ from etl.extract.text_dump import read_text_dump
 from etl.models import COLUMN_NAMES, Report
 from etl.parse.report import parse_report
 from etl.settings import PROJECT_ROOT
-from tests.conftest import REAL_TEXT_DUMP, write_dump
+from tests.conftest import REAL_TEXT_DUMP, read_source_guarded, write_dump
 from tests.fidelity import record_differences
 
 TEMPLATES = load_templates()
