@@ -2,7 +2,7 @@
 
 For each layout of tests/fixtures/pdf_layouts/manifest.json, three extractors read the PDF:
 
-- ``reference``: etl.extract.pdf.parse_pdf_reference (pdfplumber, clip-aware, with the shared grid logic);
+- ``reference``: tests.fidelity.parse_pdf_reference (pdfplumber, clip-aware, with the shared grid logic);
 - ``fast``: etl.extract.pdf.parse_pdf (pypdfium2 fast path, pdfplumber for any page it cannot read);
 - ``baseline``: plain ``pdfplumber.Page.extract_tables()`` with default settings, then the simplest row
   assembly: header rows dropped, None cells as "", no joining of rows split by page breaks.
@@ -44,12 +44,12 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 from _common import target_table  # noqa: E402
 
 from etl.errors import ReportError  # noqa: E402
-from etl.extract.pdf import parse_pdf, parse_pdf_reference  # noqa: E402
+from etl.extract.pdf import parse_pdf  # noqa: E402
 from etl.extract.source import read_source  # noqa: E402
 from etl.extract.text_dump import read_text_dump  # noqa: E402
 from etl.models import COLUMN_NAMES, RawReport, RawRow  # noqa: E402
 from etl.parse.report import parse_report  # noqa: E402
-from tests.fidelity import CellScore, apply_mark_set, format_differences, score_cells  # noqa: E402
+from tests.fidelity import CellScore, apply_mark_set, format_differences, parse_pdf_reference, score_cells  # noqa: E402
 
 LAYOUTS = ROOT / "tests" / "fixtures" / "pdf_layouts"
 FORMATS = ROOT / "tests" / "fixtures" / "formats"

@@ -17,11 +17,20 @@ the fixture generators (scripts/), so that all three agree on what "the same rep
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+import pdfplumber
+
+from etl.extract.assemble import build_report
+from etl.extract.page_order import check_page_sequence
+from etl.extract.pdf import reference_tables
+from etl.extract.pdf_damage import check_pdf_bytes, check_streams
+from etl.extract.template import TemplateSet
+from etl.extract.template_file import load_templates
 from etl.models import COLUMN_NAMES, RawReport, RawRow, Report, TaskRow
 from etl.normalize.status import load_statuses
 from etl.normalize.text import clean_cell
@@ -32,6 +41,21 @@ TASK_COLUMNS: tuple[int, ...] = tuple(
 DONE, NOT_DONE = COLUMN_NAMES.index("done"), COLUMN_NAMES.index("not_done")
 # TaskRow fields that say where a row came from: they differ by format and layout by design.
 LINEAGE_FIELDS: frozenset[str] = frozenset({"source_pages", "source_line"})
+
+
+def parse_pdf_reference(data: bytes, file_name: str, templates: TemplateSet | None = None) -> RawReport:
+    """A report PDF read with pdfplumber alone (etl.extract.pdf's fallback on every page): the reference the fast
+    path is compared with, cell for cell. Same damage checks, page-order rules and assembly as ``parse_pdf``."""
+    templates = templates if templates is not None else load_templates()
+    check_pdf_bytes(data, file_name)
+    check_streams(data, file_name)
+    notes: list[str] = []
+    # The tables first: a file pdfplumber cannot open fails there, with the reader's message.
+    tables = reference_tables(data, file_name, pages=None, notes=notes, templates=templates)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        page_count = len(pdf.pages)
+    tables = check_page_sequence(file_name, tables, {}, templates, notes)
+    return build_report(data, file_name, page_count, tables, notes, templates)
 
 
 def comparable(text: str) -> str:

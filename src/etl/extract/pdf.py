@@ -7,9 +7,9 @@ the table, skips repeated headers, rebuilds merged cells and joins rows split ac
 - the reference (this module, on pdfplumber: cells from its "lines" table finder) reads the pages whose lines
   the fast path cannot make a grid of, and is what the fast path is tested against, cell for cell.
 
-``read_pdf`` / ``parse_pdf`` use the fast path with page-by-page fallback; ``parse_pdf_reference`` reads with
-pdfplumber alone. Before either, the bytes are checked for damage (pdf_damage.py); after, the pages' order
-(page_order.py). What the reference adds over plain pdfplumber:
+``read_pdf`` / ``parse_pdf`` use the fast path with page-by-page fallback to ``reference_tables``; the tests'
+reference reader (tests/fidelity.py) reads every page with it. Before either, the bytes are checked for damage
+(pdf_damage.py); after, the pages' order (page_order.py). What the reference adds over plain pdfplumber:
 
 - only visible text: pdfminer draws text that a clipping path hides (a spreadsheet prints a merged cell that a
   page break cuts on both pages, each time clipped to that page's part), so the page layout is built by an
@@ -89,25 +89,13 @@ def parse_pdf(data: bytes, file_name: str, templates: TemplateSet | None = None)
         )
         by_page = {table.page: table for table in fast.tables}
         first = min([table.page for table in fast.tables] + fast.unreadable)
-        for table in _reference_tables(data, file_name, set(fast.unreadable), fast.notes, templates, first):
+        for table in reference_tables(data, file_name, set(fast.unreadable), fast.notes, templates, first):
             by_page[table.page] = table
         tables = [by_page[page] for page in sorted(by_page)]
     else:
         tables = fast.tables
     tables = check_page_sequence(file_name, tables, fast.printed_numbers, templates, fast.notes)
     return _report(data, file_name, fast.page_count, tables, fast.notes, templates)
-
-
-def parse_pdf_reference(data: bytes, file_name: str, templates: TemplateSet | None = None) -> RawReport:
-    """Read a report PDF with pdfplumber alone: the reference the fast path is compared with."""
-    templates = templates if templates is not None else load_templates()
-    check_pdf_bytes(data, file_name)
-    check_streams(data, file_name)
-    notes: list[str] = []
-    page_count = _page_count(data, file_name)
-    tables = _reference_tables(data, file_name, pages=None, notes=notes, templates=templates)
-    tables = check_page_sequence(file_name, tables, {}, templates, notes)
-    return _report(data, file_name, page_count, tables, notes, templates)
 
 
 def _report(
@@ -124,14 +112,6 @@ def _report(
     return report
 
 
-def _page_count(data: bytes, file_name: str) -> int:
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return len(pdf.pages)
-    except _PDF_ERRORS as exc:
-        raise ReportError.single(file_name, pdf_error_message(exc)) from exc
-
-
 def pdf_error_message(exc: Exception) -> str:
     """A reader-facing message for pdfminer's errors, which are wrapped (PdfminerException) or raw."""
     cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
@@ -143,7 +123,7 @@ def pdf_error_message(exc: Exception) -> str:
 ENCRYPTED_MESSAGE = "the PDF is encrypted or password-protected; export it again without a password"
 
 
-def _reference_tables(
+def reference_tables(
     data: bytes,
     file_name: str,
     pages: set[int] | None,

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 
 from etl.errors import ReportError
-from etl.extract.pdf import parse_pdf, parse_pdf_reference
+from etl.extract.pdf import parse_pdf
 from etl.extract.pdf_fast import read_fast
 from etl.extract.text_dump import read_text_dump
 from etl.models import RawReport, Report
 from etl.parse.report import parse_report
-from tests.fidelity import apply_mark_set, record_differences, score_cells
+from tests.fidelity import apply_mark_set, parse_pdf_reference, record_differences, score_cells
 
 ROOT = Path(__file__).resolve().parents[3]
 LAYOUTS = ROOT / "tests" / "fixtures" / "pdf_layouts"
