@@ -52,7 +52,7 @@ from etl.extract.grid import (
 from etl.extract.ocr_engine import (
     OcrLine,
     close_misread_brackets,
-    is_ideograph,
+    is_unified_ideograph,
     line_chars,
     pair_brackets,
     pair_quotes,
@@ -318,7 +318,7 @@ def full_stops_read_as_zero(lines: list[OcrLine], boxes: Sequence[BBox]) -> list
         if len(above) < len(mates) or not above:  # not the cell's last line, or its only one
             continue
         last = max(above, key=lambda m: m.box[3]).text.rstrip()
-        if last and is_ideograph(last[-1]):
+        if last and is_unified_ideograph(last[-1]):
             out[i] = replace(line, text="。", centres=None)
     return out
 

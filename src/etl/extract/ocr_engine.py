@@ -103,9 +103,10 @@ def ctc_column(info: Any, crop_width: int, to_pt: float) -> float:
         return 0.0
 
 
-def is_ideograph(ch: str) -> bool:
-    """A CJK unified ideograph (U+4E00-9FFF): one em wide, what punctuation widths are measured against (not
-    etl.normalize.text's wider class, which takes CJK punctuation and full-width forms too)."""
+def is_unified_ideograph(ch: str) -> bool:
+    """A CJK unified ideograph of the basic block (U+4E00-9FFF): one em wide, what punctuation widths are measured
+    against. Deliberately narrower than etl.normalize.text.is_ideographic (which adds extension A and compatibility
+    ideographs) and its spacing class (CJK punctuation, full-width forms too)."""
     return "\u4e00" <= ch <= "\u9fff"
 
 
@@ -126,7 +127,7 @@ def punctuation_width(text: str, centres: list[float] | None, column: float = 0.
     advances = [
         centres[i + 1] - centres[i]
         for i in range(len(text) - 1)
-        if is_ideograph(text[i]) and is_ideograph(text[i + 1])
+        if is_unified_ideograph(text[i]) and is_unified_ideograph(text[i + 1])
     ]
     if len(advances) < 2:
         return text
@@ -207,7 +208,7 @@ def close_misread_brackets(text: str) -> str:
                 continue
             ends_words = j + 1 == len(run) or run[j + 1].isspace() or run[j + 1] in _AFTER_CONTENT
             before = run[:j].rstrip()  # a cell's lines: the bracket wraps alone onto the next line (【重点办 / 1)
-            if ends_words and before and is_ideograph(before[-1]) and not any(c.isdigit() for c in before):
+            if ends_words and before and is_unified_ideograph(before[-1]) and not any(c.isdigit() for c in before):
                 out[k + 1 + j] = closers[0]
             break
     return "".join(out)
@@ -228,7 +229,7 @@ def pair_quotes(text: str) -> str:
         return text
 
     def beside_chinese(k: int) -> bool:
-        return any(0 <= j < len(text) and is_ideograph(text[j]) for j in (k - 1, k + 1))
+        return any(0 <= j < len(text) and is_unified_ideograph(text[j]) for j in (k - 1, k + 1))
 
     if not all(beside_chinese(k) for k in places):
         return text

@@ -29,12 +29,20 @@ _WHITESPACE = re.compile(f"[\t\r\f\v{SPACES}]+")
 _ITEM = re.compile(r"(?<![0-9.])(\d{1,2})[.．](?![0-9])")
 
 
+# The CJK ideographs: extension A, the unified block, compatibility ideographs (not the Yijing symbols between).
+_IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_ALL_IDEOGRAPHS = re.compile(f"[{_IDEOGRAPHS}]*")
 # CJK ideographs and full-width punctuation, where Chinese typesetting puts no spaces: CJK punctuation 。、「」【】
-# (U+3000-303F), the ideographs (extension A, the unified block, compatibility), full-width forms （），：；, “ ” ‘ ’
-# as used in Chinese text, — … and ·. A space beside one of them is dropped.
-_CJK_CLASS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201f\u2014-\u2026\u00b7"
+# (U+3000-303F), the ideographs, full-width forms （），：；, “ ” ‘ ’ as used in Chinese text, — … and ·. A space
+# beside one of them is dropped.
+_CJK_CLASS = f"\u3000-\u303f{_IDEOGRAPHS}\uff00-\uffef\u2018-\u201f\u2014-\u2026\u00b7"
 _CJK = re.compile(f"[{_CJK_CLASS}]")
 _SPACE_BY_CJK = re.compile(f"(?<=[{_CJK_CLASS}]) | (?=[{_CJK_CLASS}])")
+
+
+def is_ideographic(text: str) -> bool:
+    """Whether every character of ``text`` is a CJK ideograph (true of ""): Chinese characters, no punctuation."""
+    return _ALL_IDEOGRAPHS.fullmatch(text) is not None
 
 
 def strip_markup(text: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from etl.normalize.text import clean_cell
+from etl.normalize.text import clean_cell, is_ideographic
 
 # Organisations that appear in reports but do not end with a government suffix.
 KNOWN_UNITS: tuple[str, ...] = ("安庆石化", "市政府办公室")
@@ -128,16 +128,12 @@ def _split_outside_brackets(text: str, separators: frozenset[str], *, at_spaces:
     return [part for part in parts if part]
 
 
-def _is_ideographic(word: str) -> bool:
-    return all(0x3400 <= ord(ch) <= 0x9FFF or 0xF900 <= ord(ch) <= 0xFAFF for ch in word)
-
-
 def _join_lone_characters(words: list[str]) -> list[str]:
     """Whole names from the space-separated words of one cell: a run of two or three lone CJK characters is one
     name (王 伟, 王 小 伟); a longer run is read as two-character names (王 伟 李 强: a list of padded names);
     a single lone character joins the word before it, or else the one after it, where the two make at most
     three characters (欧乾 震, 王 小伟). Anything else is a name of its own."""
-    lone = [len(word) == 1 and _is_ideographic(word) for word in words]
+    lone = [len(word) == 1 and is_ideographic(word) for word in words]
     names: list[str] = []
     i = 0
     while i < len(words):
@@ -160,11 +156,11 @@ def _join_lone_characters(words: list[str]) -> list[str]:
         if count == 1:
             before = names[-1] if names and i > 0 and not lone[i - 1] else None
             after = words[i + 1] if i + 1 < len(words) else None
-            if before is not None and _is_ideographic(before) and len(before) <= 2:
+            if before is not None and is_ideographic(before) and len(before) <= 2:
                 names[-1] = before + word
                 i += 1
                 continue
-            if after is not None and _is_ideographic(after) and len(after) <= 2:
+            if after is not None and is_ideographic(after) and len(after) <= 2:
                 names.append(word + after)
                 i += 2
                 continue

@@ -1,6 +1,6 @@
 import unicodedata
 
-from etl.normalize.text import SPACES, clean_cell, strip_markup
+from etl.normalize.text import SPACES, clean_cell, is_ideographic, strip_markup
 from tests.fidelity import comparable
 
 
@@ -74,3 +74,11 @@ def test_every_space_character_is_a_space() -> None:
     for space in sorted(zs):
         assert clean_cell(f"{space}中小{space}办{space}") == "中小办", f"U+{ord(space):04X}"
         assert clean_cell(f"CPU{space}{space}GPU") == "CPU GPU", f"U+{ord(space):04X}"
+
+
+def test_is_ideographic_takes_every_cjk_ideograph_and_nothing_else() -> None:
+    # the unified block, extension A, a compatibility ideograph (the names of etl.normalize.units are made of these)
+    assert is_ideographic("王伟") and is_ideographic("\u3400") and is_ideographic("\uf900")
+    # CJK punctuation, a full-width form, Latin, a Yijing hexagram symbol (between extension A and the unified block)
+    for text in ("王，", "（", "王A", "\u4dc0"):
+        assert not is_ideographic(text), text
