@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -59,9 +60,37 @@ def to_json(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
+# What Markdown would read as markup in a table cell, written so it shows as itself. A cell is inline text (block
+# syntax, # headings, > quotes, lists, needs a line of its own, which a cell never is), so only the inline syntax
+# is escaped: backslash escapes, which CommonMark and Python-Markdown both honour, for \\ ` * [ ] and the cell's |;
+# < > & as HTML entities (no tag, autolink or entity of the data is read); ~ (GFM's strikethrough) as an entity,
+# since Python-Markdown would print a backslash before it. Dates, numbers and Chinese text stay as they are.
+_MARKDOWN_ESCAPES = str.maketrans(
+    {
+        "\\": "\\\\",
+        "`": "\\`",
+        "*": "\\*",
+        "[": "\\[",
+        "]": "\\]",
+        "|": "\\|",
+        "<": "&lt;",
+        ">": "&gt;",
+        "&": "&amp;",
+        "~": "&#126;",
+    }
+)
+# _ between two letters or digits never opens or closes emphasis (in CommonMark or Python-Markdown), so column
+# names and words like in_progress stay readable; any other _ is escaped.
+_EMPHASIS_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+
+
 def _md_cell(value: Any) -> str:
+    """A value as the text of a Markdown table cell that renders as the value. A table row is one line, so a line
+    break in the value is <br>: the cell keeps its lines (a progress cell's numbered items) when rendered, and is
+    the only HTML the output holds, since the data's own < is escaped."""
     text = "NULL" if value is None else value_text(value)
-    return " ".join(text.split("\n")).replace("\\", "\\\\").replace("|", "\\|")
+    escaped = _EMPHASIS_UNDERSCORE.sub(r"\\_", text.translate(_MARKDOWN_ESCAPES))
+    return "<br>".join(escaped.splitlines())
 
 
 def to_markdown(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
