@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from etl.extract.grid import BBox, Char
 from etl.extract.ocr_engine import OcrLine
-from etl.extract.ocr_image import MIN_RULING_PT, RED_INK_SHARE, Grey, Mask, ScanPage, ink_level
+from etl.extract.ocr_image import MIN_RULING_PT, RED_INK_SHARE, Grey, Mask, ScanPage, ink_level, stroke_width
 from etl.extract.ocr_layout import erase_rulings
 from etl.extract.template import TemplateSet, drop_stray_marks
 
@@ -78,14 +78,7 @@ class MarkCell:
 def page_ink(grey: Grey, threshold: int, text_px: float, dpi: float = 0.0) -> PageInk:
     """The page's ink level (median grey of pixels at or below the Otsu threshold) and stroke width (median
     length of the horizontal ink runs, every other row: strokes crossed, ruling lines too few to matter)."""
-    dark = grey <= threshold
-    rows = dark[::2].astype(np.int8)
-    steps = np.diff(np.pad(rows, ((0, 0), (1, 1))), axis=1)
-    starts = np.nonzero(steps == 1)[1]
-    ends = np.nonzero(steps == -1)[1]
-    runs = ends - starts
-    runs = runs[runs <= max(2.0, text_px / 2)]
-    stroke = float(np.median(runs)) if runs.size else 1.0
+    stroke = stroke_width(grey <= threshold, max_run=max(2.0, text_px / 2))
     ruling = max(8, round(MIN_RULING_PT * dpi / 72)) if dpi else 1_000_000
     return PageInk(
         ruling_px=ruling, ink_level=ink_level(grey, threshold), stroke_px=max(1.0, stroke), text_px=max(4.0, text_px)
