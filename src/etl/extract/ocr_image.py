@@ -263,6 +263,12 @@ def stroke_width(dark: Mask, max_run: float | None = None) -> float:
     return max(1.0, float(np.median(runs))) if runs.size else 1.0
 
 
+# A speck is an ink blob no larger than a dot one stroke wide (stroke_width squared) and at most SPECK_MAX_PX:
+# where strokes are 3 px (a blurred print-and-scan page at 200 dpi) a 3 x 3 blob is a printed dot (the top of ；,
+# a broken stroke's piece), and erasing it was measured to cost text (gs_200_grey_print_scan and
+# pdftoppm_300_colour_seal_print_scan: ；→， and 土→士, 3 cells); 4 px is what the eraser took before the rule
+# was relative, at 2 px strokes the same.
+SPECK_MAX_PX = 4
 # A speck kept as a point (kept_points) follows a digit-like blob (at least NEIGHBOUR_STROKES stroke widths
 # tall, not another speck; DIGIT_WIDTH_SHARE) at most NEIGHBOUR_GAP_SHARE of that blob's height away, and more
 # ink of the same line follows as closely; it sits on the digit's baseline (its bottom within ALIGN_SHARE of the
@@ -322,7 +328,7 @@ def clean_for_recognition(grey: Grey, threshold: int, red: Mask | None = None, m
     plus ``margin``: what is left of a red seal in the red channel, grey scanner noise) set to white, red ink
     (``red``, red_ink) lighter than RED_INK_SHARE of the way to the page's ink too (a seal's strokes that JPEG
     darkened in the red channel; black text under a seal stays), and specks erased: ink blobs no larger than a
-    dot one stroke wide (stroke_width squared), which the recogniser reads as · or . beside a line, unless one
+    dot one stroke wide (SPECK_MAX_PX), which the recogniser reads as · or . beside a line, unless one
     sits between two characters on their baseline or middle (kept_points: a decimal point, 1-8's hyphen)."""
     import cv2  # OpenCV comes with rapidocr-onnxruntime; only its connected components are used here
 
@@ -334,7 +340,7 @@ def clean_for_recognition(grey: Grey, threshold: int, red: Mask | None = None, m
     ink = cleaned <= threshold
     stroke = stroke_width(ink)
     _count, labels, stats, _centroids = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
-    small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] <= round(stroke * stroke))
+    small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] <= min(SPECK_MAX_PX, round(stroke * stroke)))
     small = small[small > 0]  # label 0 is the background
     small = small[~kept_points(np.asarray(labels), np.asarray(stats), small, stroke)]
     if len(small):

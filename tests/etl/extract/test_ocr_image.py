@@ -138,14 +138,17 @@ def test_specks_that_are_not_points_are_erased(tmp_path: Path, path: str) -> Non
 
 
 def test_the_speck_size_follows_the_stroke_width(tmp_path: Path) -> None:
-    """A lone dot 3 px square is a speck on a page of 3 px strokes (pdftoppm 1-bit, 300 dpi, 10 pt), erased;
-    on a page of 2 px strokes (150 dpi, 9 pt) it is larger than a dot one stroke wide, and kept."""
-    (tmp_path / "heavy").mkdir()
-    (tmp_path / "light").mkdir()
-    heavy = pdftoppm_page(tmp_path / "heavy", "1.8 2.5", 10, 300)
-    light = pdftoppm_page(tmp_path / "light", "1.8 2.5", 9, 150)
-    for grey, stroke, erased in ((heavy, 3, True), (light, 2, False)):
+    """On a page of 1 px strokes (pdftoppm 1-bit, 150 dpi, 6 pt) a lone 2 x 2 px blob is larger than a dot one
+    stroke wide: kept, while a 1 px one is erased; on pages of 2 and 3 px strokes (150 dpi 9 pt; 300 dpi 10 pt
+    read at 200) a lone 2 x 2 px speck is erased, a 3 x 3 px dot kept (SPECK_MAX_PX: at 3 px strokes a printed
+    dot, the top of ；)."""
+    pages = []
+    for name, size, dpi in (("thin", 6, 150), ("light", 9, 150), ("heavy", 10, 300)):
+        (tmp_path / name).mkdir()
+        pages.append(pdftoppm_page(tmp_path / name, "1.8 2.5", size, dpi))
+    for grey, stroke, erased_sizes in ((pages[0], 1, {1}), (pages[1], 2, {1, 2}), (pages[2], 3, {1, 2})):
         threshold = otsu_threshold(grey)
         assert stroke_width(grey <= threshold) == stroke
-        cleaned = clean_for_recognition(with_speck(grey, 5, 5, size=3), threshold)
-        assert inked(cleaned, threshold, (5, 5, 3, 3, 9)) is not erased
+        for size in (1, 2, 3):
+            cleaned = clean_for_recognition(with_speck(grey, 5, 5, size=size), threshold)
+            assert inked(cleaned, threshold, (5, 5, size, size, size * size)) is (size not in erased_sizes)
