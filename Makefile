@@ -50,8 +50,13 @@ typecheck: install
 	$(BIN)/mypy -p scripts
 
 # The 15 slowest tests are listed at the end (issue 24): where the suite's time goes, run after run.
+# Spread over PYTEST_WORKERS processes (pytest-xdist; default: one per core): many tests wait on subprocesses,
+# servers and browsers, so a second worker uses the core one leaves idle. worksteal: an idle worker takes queued
+# tests from a busy one, so the few minute-long tests do not end the run on one worker. 2: the CI machine's cores
+# (`auto` on a bigger machine; each worker starts its own Prefect server and PostgreSQL); 0: one process, no xdist.
+PYTEST_WORKERS ?= 2
 pytest: install
-	$(BIN)/python -m pytest --durations=15
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=15
 
 # Remake the sample PDFs from the real text dump (needs LibreOffice and CJK fonts: see README).
 samples: install

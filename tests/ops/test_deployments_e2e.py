@@ -92,8 +92,25 @@ class Stack:
         return result.stdout
 
     def api_get(self, path: str) -> dict[str, object]:
-        with urllib.request.urlopen(f"{self.api}{path}", timeout=10) as response:
-            return dict(json.loads(response.read()))
+        try:
+            with urllib.request.urlopen(f"{self.api}{path}", timeout=10) as response:
+                return dict(json.loads(response.read()))
+        except OSError as error:
+            pytest.fail(f"GET {self.api}{path}: {error}\n{self.diagnosis()}")
+
+    def diagnosis(self) -> str:
+        """Whether the stack's server still runs, and the end of its log: what a failed request needs to be read."""
+        pid = (self.home / "server.pid").read_text().strip() if (self.home / "server.pid").exists() else ""
+        alive = pid.isdigit() and Path(f"/proc/{pid}").exists()
+        log = self.home / "server.log"
+        tail = log.read_text(encoding="utf-8", errors="replace")[-4000:] if log.exists() else "(no server.log)"
+        worker = self.home / "worker.log"
+        worker_tail = worker.read_text(encoding="utf-8", errors="replace")[-3000:] if worker.exists() else "(none)"
+        listening = subprocess.run(["ss", "-ltnp"], capture_output=True, text=True, check=False).stdout
+        return (
+            f"server pid {pid or '?'} {'alive' if alive else 'not running'}; server.log ends:\n{tail}\n"
+            f"--- worker.log ends:\n{worker_tail}\n--- listening:\n{listening}"
+        )
 
     def kill_leftovers(self) -> list[int]:
         """SIGKILL the process groups still alive; returns those that were."""
