@@ -37,7 +37,7 @@ export PREFECT_SERVER_LOGS_STREAM_OUT_ENABLED=true PREFECT_SERVER_LOGS_STREAM_PU
 export ETL_PROJECT_DIR="${ETL_PROJECT_DIR:-$ROOT}"
 WORKER_PID="$PREFECT_HOME/worker.pid"
 WORKER_LOG="$PREFECT_HOME/worker.log"
-SERVER_PID="$PREFECT_HOME/server.pid" # written by `prefect server start --background`
+SERVER_PID="$PREFECT_HOME/server.pid" # the server's pid, where `prefect server stop` reads it
 SERVER_LOG="$PREFECT_HOME/server.log"
 
 prefect() { "$BIN/prefect" "$@"; }
@@ -52,9 +52,20 @@ cmd_start() {
         echo "server already running (pid $pid) at $PREFECT_API_URL"
     else
         rm -f "$SERVER_PID" # stale: left by a server that died; `server start` refuses to start while it exists
-        echo "starting Prefect server on $HOST:$PORT (PREFECT_HOME=$PREFECT_HOME)"
-        (cd "$ROOT" && prefect server start --background --host "$HOST" --port "$PORT" --analytics-off) \
-            >"$SERVER_LOG" 2>&1 || { cat "$SERVER_LOG" >&2; exit 1; }
+        echo "starting Prefect server on $HOST:$PORT (PREFECT_HOME=$PREFECT_HOME), log $SERVER_LOG"
+        # Not `prefect server start --background`: that one gives the server pipes for its output and exits, so
+        # nothing the server logs later is kept (and every write goes to a closed pipe). Here the server runs in
+        # the foreground of its own session (setsid: `stop` and a test's clean-up reach it alone), its output in
+        # server.log, its pid in the file `prefect server stop` reads.
+        (cd "$ROOT" && exec setsid "$BIN/prefect" server start --host "$HOST" --port "$PORT" --analytics-off \
+            </dev/null >"$SERVER_LOG" 2>&1) &
+        echo $! >"$SERVER_PID"
+        sleep 1
+        if ! alive "$(pid_of "$SERVER_PID")"; then
+            cat "$SERVER_LOG" >&2
+            echo "server did not start" >&2
+            exit 1
+        fi
     fi
     prefect server status --wait --timeout 90 >/dev/null
     echo "server ready: http://$HOST:$PORT (API $PREFECT_API_URL)"

@@ -9,25 +9,24 @@ import subprocess
 from etl.settings import PROJECT_ROOT
 
 
-def pytest_command(target: str, *variables: str) -> list[str]:
-    """The pytest command `make <target>` runs, read with `make -n` (printed, not run)."""
+def pytest_commands(target: str, *variables: str) -> list[list[str]]:
+    """The pytest commands `make <target>` runs, read with `make -n` (printed, not run)."""
     printed = subprocess.run(
         ["make", "-n", target, *variables], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60, check=True
     ).stdout
-    commands = [shlex.split(line) for line in printed.splitlines() if " -m pytest" in line]
-    assert len(commands) == 1, printed
-    return commands[0]
+    return [shlex.split(line) for line in printed.splitlines() if " -m pytest" in line]
 
 
 def test_make_test_lists_the_15_slowest_tests() -> None:
-    command = pytest_command("test")
-    assert command[1:3] == ["-m", "pytest"] and command[-1] == "--durations=15"
-    assert pytest_command("pytest") == command
+    parallel, alone = pytest_commands("test")
+    assert parallel[1:3] == ["-m", "pytest"] and "--durations=15" in parallel
+    assert pytest_commands("pytest") == [parallel, alone]
 
 
-def test_make_test_runs_on_two_workers_unless_told_otherwise() -> None:
-    command = pytest_command("test")
-    assert command[3:7] == ["-n", "2", "--dist", "worksteal"]
-    # PYTEST_WORKERS=0: one process, as before xdist (xdist's own meaning of -n 0)
-    assert pytest_command("test", "PYTEST_WORKERS=0")[3:5] == ["-n", "0"]
-    assert pytest_command("test", "PYTEST_WORKERS=auto")[3:5] == ["-n", "auto"]
+def test_make_test_runs_on_two_workers_and_the_deployment_test_alone_after() -> None:
+    parallel, alone = pytest_commands("test")
+    assert parallel[3:7] == ["-n", "2", "--dist", "worksteal"]
+    assert parallel[-2:] == ["-m", "not deploy"] and alone[-2:] == ["-m", "deploy"] and "-n" not in alone
+    # PYTEST_WORKERS=0: one process, as before xdist (xdist's own meaning of -n 0); auto: one per core
+    assert pytest_commands("test", "PYTEST_WORKERS=0")[0][3:5] == ["-n", "0"]
+    assert pytest_commands("test", "PYTEST_WORKERS=auto")[0][3:5] == ["-n", "auto"]
