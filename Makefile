@@ -55,7 +55,7 @@ typecheck: install
 # tests from a busy one, so the few minute-long tests do not end the run on one worker. 2: the CI machine's cores
 # (`auto` on a bigger machine; each worker starts its own Prefect server and PostgreSQL); 0: one process, no xdist.
 # The deployment test (marker deploy: its own Prefect server, work pool and worker, killed at its end) runs alone
-# afterwards: under two workers its server died mid-test twice in six runs (cause not found; tests/ops).
+# afterwards: under two workers its server died mid-test in 2 of 7 runs here (cause not found; tests/ops).
 PYTEST_WORKERS ?= 2
 pytest: install
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=15 -m "not deploy"
