@@ -65,15 +65,16 @@ def test_the_installed_wheel_ingests_a_report_from_another_folder(tmp_path: Path
         timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    installed = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", LIST_FORMATS],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+
+    def python_in_venv(code: str) -> subprocess.CompletedProcess[str]:
+        """``code`` run by the wheel's virtual environment, from the other folder, output captured."""
+        python = str(venv / "bin" / "python")
+        return subprocess.run(
+            [python, "-c", code], cwd=work, env=env, capture_output=True, text=True, timeout=120, check=False
+        )
+
+    installed = python_in_venv(LIST_FORMATS)
+    assert installed.returncode == 0, installed.stderr
     assert installed.stdout.split() == [fmt.name for fmt in FORMATS]  # the installed wheel finds the same formats
     with duckdb.connect(str(work / "x.duckdb"), read_only=True) as conn:
         assert conn.execute("select count(*) from core.report").fetchone() == (1,)
@@ -82,38 +83,17 @@ def test_the_installed_wheel_ingests_a_report_from_another_folder(tmp_path: Path
     # Without a Prefect server the CLI runs in-process and leaves no Prefect state; where Prefect is used, its
     # state folder defaults to the working directory, never the install.
     assert not (work / "data" / ".prefect").exists(), "an in-process run leaves no Prefect state"
-    home = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", "import os, etl.flows; print(os.environ['PREFECT_HOME'])"],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    home = python_in_venv("import os, etl.flows; print(os.environ['PREFECT_HOME'])")
+    assert home.returncode == 0, home.stderr
     assert Path(home.stdout.strip()).resolve() == (work / "data" / ".prefect").resolve()
     site = next((venv / "lib").glob("python3*/site-packages"))
     assert not (site / "data").exists() and not (site.parent / "data").exists()
     assert not (site / "flows").exists(), "the wheel installs no top-level package `flows`"
     assert (site / "etl" / "flows" / "ingest.py").is_file()
-    no_flows = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", "import flows"],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    no_flows = python_in_venv("import flows")
     assert no_flows.returncode != 0 and "No module named 'flows'" in no_flows.stderr, no_flows.stderr
     # Deployed flows of a wheel install run where ETL_PROJECT_DIR says: there is no checkout to fall back to.
-    no_project = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", "from etl.flows.deploy_steps import project_directory as p; p()"],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    no_project = python_in_venv("from etl.flows.deploy_steps import project_directory as p; p()")
     assert no_project.returncode != 0 and "set ETL_PROJECT_DIR for the worker" in no_project.stderr
     dry = subprocess.run(
         [etl, "init", "--dry-run", "-w", "x.duckdb"], cwd=work, env=env, capture_output=True, text=True, timeout=120
