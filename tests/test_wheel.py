@@ -34,7 +34,8 @@ def test_the_installed_wheel_ingests_a_report_from_another_folder(tmp_path: Path
     )
     (wheel,) = dist.glob("gov_report_etl-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "etl/sql/migrations/0001_baseline.sql" in names and "etl/data/indicators.yaml" in names
+    assert "etl/sql/migrations/0001_baseline.sql.d/01_schemas_raw_and_report.sql" in names
+    assert "etl/data/indicators.yaml" in names
     assert "etl/data/templates.yaml" in names
     # The input formats are found from the modules of etl.extract.readers: every one of them ships.
     readers = sorted(PROJECT_ROOT.joinpath("src/etl/extract/readers").glob("*.py"))

@@ -1,10 +1,10 @@
 """Size limits that keep every room one concern (issue 24): no module over 500 lines in the library or the flows,
-no function over 60 lines (over 40 in flows/, which only wires), no SQL view over 150 lines.
+no function over 60 lines (over 40 in flows/, which only wires), no SQL file over 150 lines.
 
 What still breaks a limit is listed below as a known exception, with its size as a ceiling and the reason it is
 not split yet: it may not grow past its ceiling, nothing new may join the list, and an entry whose file is back
-within the limit must be removed. Migrations are left out of the SQL limit: a migration applied to a warehouse is
-never edited.
+within the limit must be removed. Migrations count: one applied to a warehouse is never edited, so a long one is
+kept as a folder of parts (etl.load.migrations: the parts joined are the file the warehouses recorded).
 """
 
 from __future__ import annotations
@@ -65,7 +65,6 @@ def sql_sizes() -> dict[str, int]:
     return {
         str(path.relative_to(PROJECT_ROOT)): line_count(path)
         for path in sorted((PROJECT_ROOT / "sql").rglob("*.sql"))
-        if "migrations" not in path.parts
     }
 
 
@@ -87,7 +86,7 @@ def test_the_tools_find_the_library() -> None:
     assert "src/etl/pipeline/run.py" in module_sizes()
     assert "src/etl/extract/grid.py:read_page_table" in function_sizes()
     assert "sql/views/mart_target_attainment.sql" in sql_sizes()
-    assert not [name for name in sql_sizes() if "migrations" in name]
+    assert "sql/migrations/0001_baseline.sql.d/01_schemas_raw_and_report.sql" in sql_sizes()  # migrations count too
 
 
 def test_the_checks_catch_a_new_offender_and_a_grown_exception() -> None:

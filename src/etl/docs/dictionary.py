@@ -2,7 +2,8 @@
 
 Every schema, table and view, column, type and COMMENT comes from the warehouse (``duckdb_tables()``,
 ``duckdb_views()``, ``duckdb_columns()``); a view's comment states its grain. DuckDB cannot COMMENT ON SCHEMA, so
-the schema descriptions come from the header of ``sql/migrations/0001_baseline.sql``. The example queries are the files
+the schema descriptions come from the header of the baseline migration (``sql/migrations/0001_baseline.sql.d/``).
+The example queries are the files
 of ``sql/examples/``, titled by their first comment line. Nothing depends on the rows loaded, so the committed
 output (``docs/``) is generated from a warehouse with only the schema applied (:func:`schema_only_warehouse`).
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from etl.load.introspect import Relation, relations, schema_names
+from etl.load.migrations import BASELINE_VERSION, MigrationError, migration_files
 from etl.load.schema import apply_schema
 
 MARKDOWN_FILE = "data_dictionary.md"
@@ -66,12 +68,14 @@ def read_dictionary(conn: duckdb.DuckDBPyConnection, sql_dir: Path) -> Dictionar
 
 
 def schema_descriptions(sql_dir: Path) -> dict[str, str]:
-    """``--   name    description`` lines of the header of sql/migrations/0001_baseline.sql."""
-    path = sql_dir / "migrations" / "0001_baseline.sql"
-    if not path.exists():
+    """``--   name    description`` lines of the header of the baseline migration (sql/migrations/0001_baseline.sql,
+    kept in parts in 0001_baseline.sql.d/)."""
+    try:
+        baseline = next(m for m in migration_files(sql_dir) if m.version == BASELINE_VERSION)
+    except MigrationError:  # no migrations folder or no baseline: a dictionary without schema descriptions
         return {}
     found = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in baseline.sql.splitlines():
         match = _SCHEMA_LINE.match(line)
         if match:
             found[match.group(1)] = match.group(2).strip()

@@ -7,7 +7,8 @@ from typing import Literal
 
 import duckdb
 
-# Layers in the order data flows through them (sql/migrations/0001_baseline.sql); other schemas follow by name.
+# Layers in the order data flows through them (the baseline migration, sql/migrations/0001_baseline.sql.d/); other
+# schemas follow by name.
 LAYERS = ("raw", "core", "staging", "mart", "ops")
 
 

@@ -4,6 +4,10 @@ Applied migrations are recorded in ``ops.schema_migration`` with the SHA-256 of 
 whose file has changed since is an error naming the file (migrations are never edited after release: write a
 new one). The ledger itself is created by ``sql/bootstrap/*.sql`` before any migration runs.
 
+A migration too long for one file (the baseline) is a folder ``NNNN_name.sql.d/`` of part files run in name order:
+it is the one migration ``NNNN_name.sql``, whose text and SHA-256 are those of its parts joined, so a file cut into
+parts at statement boundaries is the same migration to every warehouse that applied it whole.
+
 A warehouse of release 0.1.0 predates migrations: it has the baseline's tables (``0001_baseline.sql``) but no
 ledger. It is recognised by its ``raw.source_file`` table, the baseline (idempotent) is run over it and recorded
 as ``adopted``, and its tables are checked to have the baseline's columns, so it is upgraded in place and keeps
@@ -25,6 +29,7 @@ import duckdb
 from etl.version import package_version
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9]+(?:_[a-z0-9]+)*\.sql$")
+PARTS_SUFFIX = ".sql.d"  # NNNN_name.sql.d/: the parts of the migration NNNN_name.sql
 BASELINE_VERSION = 1
 # A warehouse with this table and no ledger was written by release 0.1.0 (before migrations).
 LEGACY_MARKER = ("raw", "source_file")
@@ -42,12 +47,21 @@ class MigrationError(SchemaError):
 class Migration:
     version: int
     name: str
-    path: Path
+    path: Path  # the file, or the folder NNNN_name.sql.d of its parts
     checksum_sha256: str
 
     @property
+    def parts(self) -> tuple[Path, ...]:
+        """The files that make the migration, in the order they run: the file itself, or the folder's parts."""
+        return tuple(sorted(self.path.glob("*.sql"))) if self.path.is_dir() else (self.path,)
+
+    @property
     def sql(self) -> str:
-        return self.path.read_text(encoding="utf-8")
+        return "".join(file_sql(part) for part in self.parts)
+
+    def sql_as(self, sql_of: Callable[[Path], str]) -> str:
+        """The migration's text as ``sql_of`` runs each of its files (a lake's variant), parts joined."""
+        return "".join(sql_of(part) for part in self.parts)
 
 
 @dataclass(frozen=True)
@@ -97,14 +111,19 @@ def migration_files(sql_dir: Path) -> list[Migration]:
     if not folder.is_dir():
         raise MigrationError(f"no migrations folder at {folder}")
     found: dict[int, Migration] = {}
-    for path in sorted(folder.glob("*.sql")):
-        match = MIGRATION_NAME.match(path.name)
+    for path in sorted([*folder.glob("*.sql"), *folder.glob(f"*{PARTS_SUFFIX}")]):
+        name = path.name.removesuffix(PARTS_SUFFIX[len(".sql") :]) if path.is_dir() else path.name
+        match = MIGRATION_NAME.match(name)
         if match is None:
             raise MigrationError(f"{path.name}: a migration file is named NNNN_snake_case_name.sql")
         version = int(match.group(1))
         if version in found:
             raise MigrationError(f"{path.name} and {found[version].name} have the same number {version:04d}")
-        found[version] = Migration(version, path.name, path, hashlib.sha256(path.read_bytes()).hexdigest())
+        parts = sorted(path.glob("*.sql")) if path.is_dir() else [path]
+        if not parts:
+            raise MigrationError(f"{path.name}: a folder of migration parts holds no .sql file")
+        checksum = hashlib.sha256(b"".join(part.read_bytes() for part in parts)).hexdigest()
+        found[version] = Migration(version, name, path, checksum)
     if BASELINE_VERSION not in found:
         raise MigrationError(f"no baseline migration {BASELINE_VERSION:04d}_….sql in {folder}")
     return [found[v] for v in sorted(found)]
@@ -190,7 +209,7 @@ def migrate(
         adopting = upgrade.legacy and migration.version == BASELINE_VERSION
         if adopting:
             _check_adopted_tables(conn, migration)
-        _run(conn, migration.name, sql_of(migration.path))
+        _run(conn, migration.name, migration.sql_as(sql_of))
         conn.execute(
             "insert into ops.schema_migration (version, name, checksum_sha256, applied_at, applied_by, how) "
             "values (?, ?, ?, ?, ?, ?)",

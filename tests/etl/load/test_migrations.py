@@ -35,7 +35,8 @@ def test_each_migration_is_applied_once_in_order_and_recorded_with_its_sha256(tm
         assert [m.name for m in first.pending] == [m.name for m in files]
         ledger = _ledger(conn)
         assert ledger == [
-            (m.version, m.name, hashlib.sha256(m.path.read_bytes()).hexdigest(), "applied") for m in files
+            (m.version, m.name, hashlib.sha256(b"".join(p.read_bytes() for p in m.parts)).hexdigest(), "applied")
+            for m in files
         ]
         conn.execute("insert into core.indicator_rule (indicator, subject_pattern) values ('x', 'y')")
         second = apply_schema(conn, SQL_DIR)
@@ -80,7 +81,7 @@ def test_a_changed_applied_migration_is_an_error_naming_it_and_nothing_changes(
     with connect(warehouse) as conn:
         apply_schema(conn, sql_dir)
     (sql_dir / "migrations" / "0003_extra.sql").write_text("create table ops.extra (a integer);", encoding="utf-8")
-    baseline = sql_dir / "migrations" / "0001_baseline.sql"
+    baseline = sql_dir / "migrations" / "0001_baseline.sql.d" / "03_ops_runs_and_validation.sql"  # its last part
     baseline.write_text(baseline.read_text(encoding="utf-8") + "\n-- an edit after release\n", encoding="utf-8")
     with pytest.raises(MigrationError, match=r"migration 0001_baseline\.sql was changed after it was applied"):
         plan_for_file(warehouse, sql_dir)
@@ -123,7 +124,7 @@ def test_two_migrations_with_one_number_are_refused(sql_dir: Path) -> None:
 def _legacy_warehouse(path: Path, *, extra_sql: str = "") -> None:
     """A warehouse as release 0.1.0 made it: the baseline's tables, no ledger."""
     with duckdb.connect(str(path)) as conn:
-        conn.execute((SQL_DIR / "migrations" / "0001_baseline.sql").read_text(encoding="utf-8") + extra_sql)
+        conn.execute(migration_files(SQL_DIR)[0].sql + extra_sql)
         conn.execute(
             "insert into ops.ingest_file (run_id, file_name, outcome, recorded_at) "
             "values ('old', 'a.txt', 'failed', now())"
@@ -161,3 +162,33 @@ def test_the_dry_run_plan_changes_nothing(tmp_path: Path) -> None:
     assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == before
     assert not plan_for_file(tmp_path / "absent.duckdb", SQL_DIR).legacy
     assert not (tmp_path / "absent.duckdb").exists()
+
+
+# The SHA-256 every warehouse recorded for 0001_baseline.sql when it was one file (releases up to this change; the
+# previous-release fixtures hold it too): the baseline cut into parts must stay that migration.
+BASELINE_SHA256 = "f5ef8c3301eb6cff7430470808159574e5ec0d513fa1af0100610685e9d2ee9a"
+
+
+def test_the_baseline_in_parts_is_the_migration_every_warehouse_recorded() -> None:
+    baseline = migration_files(SQL_DIR)[0]
+    assert baseline.name == "0001_baseline.sql" and baseline.path.name == "0001_baseline.sql.d"
+    assert len(baseline.parts) > 1 and all(part.suffix == ".sql" for part in baseline.parts)
+    assert baseline.checksum_sha256 == BASELINE_SHA256
+    assert hashlib.sha256(baseline.sql.encode("utf-8")).hexdigest() == BASELINE_SHA256
+
+
+def test_parts_run_in_name_order_and_a_reordered_or_empty_folder_is_refused(tmp_path: Path, sql_dir: Path) -> None:
+    parts = sql_dir / "migrations" / "0001_baseline.sql.d"
+    first = sorted(parts.glob("*.sql"))[0]
+    first.rename(parts / "99_moved_last.sql")  # same files, another order: another text, another checksum
+    assert migration_files(sql_dir)[0].checksum_sha256 != BASELINE_SHA256
+    with connect(tmp_path / "w.duckdb") as conn, pytest.raises(SchemaError):  # schemas made in the part now last
+        apply_schema(conn, sql_dir)
+    empty = sql_dir / "migrations" / "0005_nothing.sql.d"
+    empty.mkdir()
+    with pytest.raises(MigrationError, match=r"0005_nothing\.sql\.d: a folder of migration parts holds no \.sql file"):
+        migration_files(sql_dir)
+    empty.rmdir()
+    (sql_dir / "migrations" / "5_badly_named.sql.d").mkdir()
+    with pytest.raises(MigrationError, match=r"5_badly_named\.sql\.d: a migration file is named"):
+        migration_files(sql_dir)
