@@ -53,11 +53,11 @@ class Migration:
     @property
     def parts(self) -> tuple[Path, ...]:
         """The files that make the migration, in the order they run: the file itself, or the folder's parts."""
-        return tuple(sorted(self.path.glob("*.sql"))) if self.path.is_dir() else (self.path,)
+        return migration_parts(self.path)
 
     @property
     def sql(self) -> str:
-        return "".join(file_sql(part) for part in self.parts)
+        return self.sql_as(file_sql)
 
     def sql_as(self, sql_of: Callable[[Path], str]) -> str:
         """The migration's text as ``sql_of`` runs each of its files (a lake's variant), parts joined."""
@@ -105,6 +105,11 @@ class MigrationPlan:
         return lines
 
 
+def migration_parts(path: Path) -> tuple[Path, ...]:
+    """The files that make a migration, in the order they run: the file itself, or a folder's parts by name."""
+    return tuple(sorted(path.glob("*.sql"))) if path.is_dir() else (path,)
+
+
 def migration_files(sql_dir: Path) -> list[Migration]:
     """The migrations of ``sql_dir/migrations``, in numeric order; a misnamed or duplicate number is an error."""
     folder = sql_dir / "migrations"
@@ -119,7 +124,7 @@ def migration_files(sql_dir: Path) -> list[Migration]:
         version = int(match.group(1))
         if version in found:
             raise MigrationError(f"{path.name} and {found[version].name} have the same number {version:04d}")
-        parts = sorted(path.glob("*.sql")) if path.is_dir() else [path]
+        parts = migration_parts(path)
         if not parts:
             raise MigrationError(f"{path.name}: a folder of migration parts holds no .sql file")
         checksum = hashlib.sha256(b"".join(part.read_bytes() for part in parts)).hexdigest()
